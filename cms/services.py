@@ -1,0 +1,49 @@
+"""Writes for the page tree: each centre gets its own managers' group whose permissions cover
+that centre's pages and nothing else."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
+
+from .models import CentrePage
+
+# Page actions a centre manager may take within their centre's subtree.
+MANAGER_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
+# Images and documents they may upload and choose for their pages.
+MANAGER_COLLECTION_PERMISSIONS = [
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "choose_image"),
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "choose_document"),
+]
+
+
+def manager_group_name(centre: CentrePage) -> str:
+    return f"{centre.title} managers"
+
+
+@transaction.atomic
+def ensure_centre_manager_group(*, centre: CentrePage) -> Group:
+    """Creates (or repairs) the centre's managers' group and its permissions. Safe to repeat."""
+    group = centre.manager_group
+    if group is None:
+        group, _ = Group.objects.get_or_create(name=manager_group_name(centre))
+        CentrePage.objects.filter(pk=centre.pk).update(manager_group=group)
+        centre.manager_group = group
+
+    group.permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    )
+    page_permissions = Permission.objects.filter(
+        content_type__app_label="wagtailcore", codename__in=MANAGER_PAGE_PERMISSIONS
+    )
+    for permission in page_permissions:
+        GroupPagePermission.objects.get_or_create(group=group, page=centre, permission=permission)
+
+    root_collection = Collection.get_first_root_node()
+    for app_label, codename in MANAGER_COLLECTION_PERMISSIONS:
+        permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        GroupCollectionPermission.objects.get_or_create(
+            group=group, collection=root_collection, permission=permission
+        )
+    return group

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CodesignConfig(AppConfig):
+    name = "codesign"
+    verbose_name = "Co-design"

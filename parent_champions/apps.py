@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ParentChampionsConfig(AppConfig):
+    name = "parent_champions"
+    verbose_name = "Parent champions"

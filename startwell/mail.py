@@ -1,0 +1,68 @@
+"""E-mail goes through the task queue: a request never waits on a mail server, and a message is
+queued only once the transaction that caused it has committed."""
+
+import base64
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
+from django_tasks import task
+
+
+def serialise_message(message: EmailMultiAlternatives) -> dict:
+    attachments = []
+    for attachment in message.attachments:
+        filename, content, mimetype = attachment
+        if isinstance(content, str):
+            content = content.encode()
+        attachments.append([filename, base64.b64encode(content).decode(), mimetype])
+    return {
+        "subject": str(message.subject),
+        "body": str(message.body),
+        "from_email": message.from_email,
+        "to": list(message.to),
+        "cc": list(message.cc),
+        "bcc": list(message.bcc),
+        "reply_to": list(message.reply_to),
+        "headers": dict(message.extra_headers),
+        "alternatives": [
+            [str(content), mimetype] for content, mimetype in getattr(message, "alternatives", [])
+        ],
+        "attachments": attachments,
+    }
+
+
+def deserialise_message(data: dict) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=data["subject"],
+        body=data["body"],
+        from_email=data["from_email"],
+        to=data["to"],
+        cc=data["cc"],
+        bcc=data["bcc"],
+        reply_to=data["reply_to"],
+        headers=data["headers"],
+    )
+    for content, mimetype in data["alternatives"]:
+        message.attach_alternative(content, mimetype)
+    for filename, content, mimetype in data["attachments"]:
+        message.attach(filename, base64.b64decode(content), mimetype)
+    return message
+
+
+@task()
+def deliver_email(data: dict) -> None:
+    """Hands one message to the real mail backend (run by the task worker)."""
+    connection = get_connection(settings.EMAIL_DELIVERY_BACKEND)
+    connection.send_messages([deserialise_message(data)])
+
+
+class QueuedEmailBackend(BaseEmailBackend):
+    """Django e-mail backend that queues each message for `deliver_email`."""
+
+    def send_messages(self, email_messages):
+        for message in email_messages:
+            data = serialise_message(message)
+            transaction.on_commit(lambda data=data: deliver_email.enqueue(data))
+        return len(email_messages)

@@ -1,0 +1,14 @@
+"""Local development: debug on, e-mails printed to the console by the task worker."""
+
+from .base import *  # noqa: F403
+
+DEBUG = True
+SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")  # noqa: F405  S105
+EMAIL_DELIVERY_BACKEND = os.environ.get(  # noqa: F405
+    "EMAIL_DELIVERY_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+# The second factor is required of staff everywhere; in development TOTP codes come from any
+# authenticator app (or `python -m startwell.totp <secret>`).
