@@ -25,7 +25,7 @@ class StaffSecondFactorMiddleware:
         if request.path.startswith(self.protected_prefix) and needs_second_factor(request.user):
             messages.info(
                 request,
-                "Staff accounts need a second factor. Set up an authenticator app to open the admin.",
+                "Staff need a second factor: set up an authenticator app to open the admin.",
             )
             return redirect("mfa_activate_totp")
         return self.get_response(request)

@@ -14,6 +14,4 @@ class Command(BaseCommand):
         for role, email in logins:
             self.stdout.write(f"  {role:<50} {email}")
         self.stdout.write(f"  Password for every demo account: {DEMO_PASSWORD}")
-        self.stdout.write(
-            "  Staff (managers, the superuser) set up an authenticator app on first visit to /admin/."
-        )
+        self.stdout.write("  Staff set up an authenticator app on their first visit to /admin/.")
