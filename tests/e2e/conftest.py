@@ -1,0 +1,41 @@
+"""Browser journeys: Debian's Chromium driven by Playwright against the live test server, on a
+phone-sized screen, with axe-core checking each page for accessibility."""
+
+import os
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # A mid-sized phone: most families use the portal on one.
+    return {**browser_context_args, "viewport": {"width": 390, "height": 844}, "locale": "en-GB"}
