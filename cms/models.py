@@ -119,7 +119,7 @@ class CentrePage(Page):
     ]
 
     parent_page_types = ["cms.CentreIndexPage"]
-    subpage_types = ["cms.StandardPage"]
+    subpage_types = ["cms.ActivityPage", "cms.StandardPage"]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -162,6 +162,120 @@ class Venue(Orderable):
 
     def __str__(self):
         return f"{self.name} ({self.centre.title})"
+
+
+class ActivityPage(Page):
+    """What happens at a centre (Stay & Play, baby massage…); its dated occurrences are
+    `bookings.Session` rows."""
+
+    CATEGORY_CHOICES = [
+        ("stay_and_play", "Stay and play"),
+        ("baby_toddler", "Baby and toddler"),
+        ("health_drop_in", "Health drop-in"),
+        ("parenting_course", "Parenting course"),
+        ("send_support", "SEND support"),
+        ("holiday_club", "Holiday club"),
+        ("antenatal", "Antenatal"),
+        ("adult_learning", "Learning and wellbeing for adults"),
+    ]
+    DELIVERED_BY_CHOICES = [
+        ("partner", "A partner service"),
+        ("champions", "Parent champions"),
+        ("centre", "Centre staff"),
+    ]
+    PRICE_FREE = "free"
+    PRICE_MODEL_CHOICES = [(PRICE_FREE, "Free")]
+
+    summary = models.TextField(help_text="One or two sentences shown in listings")
+    body = StreamField(BodyBlock(), blank=True)
+    category = models.CharField(max_length=30, choices=CATEGORY_CHOICES)
+    adults_only = models.BooleanField(
+        default=False, help_text="Tick for sessions that adults book for themselves"
+    )
+    min_age_months = models.PositiveSmallIntegerField(
+        "youngest age (months)", null=True, blank=True, help_text="Leave empty for no lower limit"
+    )
+    max_age_months = models.PositiveSmallIntegerField(
+        "oldest age (months)", null=True, blank=True, help_text="Leave empty for no upper limit"
+    )
+    delivered_by = models.CharField(max_length=20, choices=DELIVERED_BY_CHOICES)
+    partner_name = models.CharField(
+        "partner service", max_length=120, blank=True, help_text="Who runs it, if a partner does"
+    )
+    price_model = models.CharField(max_length=20, choices=PRICE_MODEL_CHOICES, default=PRICE_FREE)
+    access_notes = models.TextField(
+        blank=True, help_text="What families should know: stairs, what to bring, quiet space…"
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [
+                FieldPanel("category"),
+                FieldPanel("adults_only"),
+                FieldPanel("min_age_months"),
+                FieldPanel("max_age_months"),
+            ],
+            heading="Who it is for",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("delivered_by"), FieldPanel("partner_name"), FieldPanel("price_model")],
+            heading="Who runs it and what it costs",
+        ),
+        FieldPanel("access_notes"),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("partner_name"),
+        index.SearchField("body"),
+        index.FilterField("category"),
+    ]
+
+    parent_page_types = ["cms.CentrePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "activity"
+        verbose_name_plural = "activities"
+
+    def clean(self):
+        super().clean()
+        from django.core.exceptions import ValidationError
+
+        if (
+            self.min_age_months is not None
+            and self.max_age_months is not None
+            and self.min_age_months > self.max_age_months
+        ):
+            raise ValidationError(
+                {"max_age_months": "The oldest age must not be below the youngest age."}
+            )
+
+    @property
+    def audience(self) -> str:
+        """Who it is for, in words: 'Adults', 'Up to 12 months', '2 to 4 years'…"""
+        if self.adults_only:
+            return "Adults"
+        return describe_age_range(self.min_age_months, self.max_age_months)
+
+
+def describe_months(months: int) -> str:
+    if months >= 24 and months % 12 == 0:
+        return f"{months // 12} years"
+    return f"{months} month{'s' if months != 1 else ''}"
+
+
+def describe_age_range(min_months: int | None, max_months: int | None) -> str:
+    if min_months is None and max_months is None:
+        return "All ages"
+    if min_months is None:
+        return f"Up to {describe_months(max_months)}"
+    if max_months is None:
+        return f"From {describe_months(min_months)}"
+    return f"{describe_months(min_months)} to {describe_months(max_months)}"
 
 
 class StandardPage(Page):

@@ -1,4 +1,6 @@
-"""People: the portal's user (signs in by e-mail, no username)."""
+"""People: the portal's user (signs in by e-mail, no username) and the children they book for."""
+
+import datetime
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -46,3 +48,34 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.first_name or self.email.split("@")[0]
+
+
+class Child(models.Model):
+    """A child a parent books for. Only what sessions need: a first name and the month and year
+    of birth (age limits are in months)."""
+
+    parent = models.ForeignKey(User, on_delete=models.CASCADE, related_name="children")
+    first_name = models.CharField(max_length=50)
+    birth_month = models.PositiveSmallIntegerField(
+        choices=[(m, datetime.date(2000, m, 1).strftime("%B")) for m in range(1, 13)]
+    )
+    birth_year = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["birth_year", "birth_month", "first_name"]
+        verbose_name_plural = "children"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(birth_month__gte=1, birth_month__lte=12),
+                name="child_birth_month_valid",
+            )
+        ]
+
+    def __str__(self):
+        return self.first_name
+
+    def age_in_months_on(self, day: datetime.date) -> int:
+        """Whole months from the start of the birth month: a child born in March is 0 months old
+        throughout March and 1 month old in April."""
+        return (day.year - self.birth_year) * 12 + (day.month - self.birth_month)

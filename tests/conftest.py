@@ -1,14 +1,26 @@
 """Fixtures shared by every test: the page tree a visitor sees (home → centres → centre)."""
 
 import pytest
-from wagtail.models import Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from tests.factories import CentreIndexPageFactory, CentrePageFactory, HomePageFactory
 
 
+def tree_root() -> Page:
+    """Wagtail's root page (and root collection); transactional tests flush the ones its
+    migrations made."""
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    root = Page.get_first_root_node()
+    if root is None:
+        locale, _ = Locale.objects.get_or_create(language_code="en")
+        root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    return root
+
+
 @pytest.fixture
 def home(db):
-    root = Page.get_first_root_node()
+    root = tree_root()
     home = HomePageFactory(parent=root)
     Site.objects.update_or_create(
         is_default_site=True,

@@ -1,6 +1,13 @@
 """Factories for the portal's models: people, pages and (in their apps' modules) the rest."""
 
 from .accounts import UserFactory
+from .bookings import (
+    ActivityPageFactory,
+    BookingFactory,
+    ChildFactory,
+    HolidayPeriodFactory,
+    SessionFactory,
+)
 from .pages import (
     CentreIndexPageFactory,
     CentrePageFactory,
@@ -11,6 +18,11 @@ from .pages import (
 )
 
 __all__ = [
+    "ActivityPageFactory",
+    "BookingFactory",
+    "ChildFactory",
+    "HolidayPeriodFactory",
+    "SessionFactory",
     "CentreIndexPageFactory",
     "CentrePageFactory",
     "FootprintFactory",

@@ -1,0 +1,50 @@
+"""Calendar entries (iCalendar): one per booking, and a public feed per centre."""
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+
+def _calendar() -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", "-//Start Well family centres//startwell//EN")
+    calendar.add("version", "2.0")
+    return calendar
+
+
+def _event(session, *, uid: str, summary: str) -> Event:
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", session.start)
+    event.add("dtend", session.end)
+    event.add("summary", summary)
+    if session.venue:
+        event.add("location", f"{session.venue.name}, {session.venue.postcode}")
+    event.add("url", f"{settings.WAGTAILADMIN_BASE_URL}{session.activity.url}")
+    if session.is_cancelled:
+        event.add("status", "CANCELLED")
+    return event
+
+
+def booking_ics(booking) -> bytes:
+    session = booking.session
+    calendar = _calendar()
+    calendar.add_component(
+        _event(
+            session,
+            uid=f"booking-{booking.reference}@startwell",
+            summary=f"{session.activity.title} (booking {booking.reference})",
+        )
+    )
+    return calendar.to_ical()
+
+
+def centre_feed_ics(sessions) -> bytes:
+    """The centre's public sessions: no booking or family details."""
+    calendar = _calendar()
+    for session in sessions:
+        calendar.add_component(
+            _event(session, uid=f"session-{session.pk}@startwell", summary=session.activity.title)
+        )
+    return calendar.to_ical()

@@ -1,0 +1,266 @@
+"""Writes for sessions and bookings. Every change to who holds places on a session happens here,
+under a lock on the session row: lock, re-read, check, write — so a session never holds more
+places than its capacity, whatever the concurrency."""
+
+import contextlib
+import datetime
+from collections.abc import Iterable, Iterator
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from startwell.models import Child
+
+from . import notifications
+from .models import Booking, Session
+
+
+class BookingError(Exception):
+    """A booking rule refused the request; `message` is written for the family."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+NOT_VERIFIED = "Please confirm your e-mail address before booking. We have sent you a link."
+SESSION_CANCELLED = "This session has been cancelled by the centre."
+NOT_OPEN_YET = "Booking for this session opens on {opens}."
+CLOSED = "Booking for this session has closed."
+STARTED = "This session has already started."
+DUPLICATE = "You already have a booking for this session (reference {reference})."
+TOO_MANY_PLACES = "You can book up to {max} place{s} on this session."
+NO_PLACES = "Choose at least one child to book for."
+NO_ADULTS = "Choose how many adults are coming (at least one)."
+NOT_YOUR_CHILD = "Choose from your own children."
+FULL = "Sorry, this session is full."
+FULL_NOT_ENOUGH = "Sorry, only {left} place{s} left on this session."
+CUTOFF_PASSED = "It is too late to cancel this booking online. Please call the centre."
+NOT_CANCELLABLE = "This booking is not active, so there is nothing to cancel."
+NOT_WAITING = "You are not on the waiting list for this session."
+ALREADY_CANCELLED = "This session is already cancelled."
+REASON_REQUIRED = "Say why the session is cancelled: families will read it."
+
+
+def _plural(n: int) -> str:
+    return "" if n == 1 else "s"
+
+
+def _locking_enabled() -> bool:
+    # Switched off only by the concurrency tests' control run, to show the race is real.
+    return getattr(settings, "BOOKINGS_LOCK_SESSIONS", True)
+
+
+@contextlib.contextmanager
+def _locked_session(session_id: int) -> Iterator[Session]:
+    """Yields the session locked for the rest of one durable transaction: the row lock on
+    PostgreSQL, the database's write lock (IMMEDIATE transaction) on SQLite."""
+    if not _locking_enabled():
+        yield Session.objects.select_related("activity").get(pk=session_id)
+        return
+    with transaction.atomic(durable=True):
+        yield Session.objects.select_for_update().select_related("activity").get(pk=session_id)
+
+
+def places_taken(session: Session) -> int:
+    """Places that count against capacity, read fresh from the rows."""
+    total = Booking.objects.filter(session=session, status__in=Booking.HOLDING_STATUSES).aggregate(
+        total=Sum("places")
+    )["total"]
+    return total or 0
+
+
+def _age_problem(session: Session, child: Child) -> str | None:
+    activity = session.activity
+    day = timezone.localtime(session.start).date()
+    age = child.age_in_months_on(day)
+    if age < 0:
+        return f"{child.first_name} will not be born yet on {day:%-d %B}."
+    too_young = activity.min_age_months is not None and age < activity.min_age_months
+    too_old = activity.max_age_months is not None and age > activity.max_age_months
+    if too_young or too_old:
+        return (
+            f"{activity.title} is for children aged {activity.audience.lower()}; "
+            f"{child.first_name} will be {age} month{_plural(age)} old on {day:%-d %B}."
+        )
+    return None
+
+
+def _check_window(session: Session, now: datetime.datetime) -> None:
+    if session.is_cancelled:
+        raise BookingError(SESSION_CANCELLED)
+    if session.start <= now:
+        raise BookingError(STARTED)
+    if session.booking_opens and now < session.booking_opens:
+        opens = timezone.localtime(session.booking_opens)
+        raise BookingError(NOT_OPEN_YET.format(opens=f"{opens:%-d %B at %H:%M}"))
+    if now >= session.bookable_until:
+        raise BookingError(CLOSED)
+
+
+def _check_party(session: Session, parent, children: list[Child], adults: int) -> int:
+    """Checks who the booking is for and returns the number of places it needs."""
+    if session.activity.adults_only:
+        if adults < 1:
+            raise BookingError(NO_ADULTS, field="adults")
+        places = adults
+    else:
+        if not children:
+            raise BookingError(NO_PLACES, field="children")
+        if any(child.parent_id != parent.pk for child in children):
+            raise BookingError(NOT_YOUR_CHILD, field="children")
+        problems = [p for p in (_age_problem(session, child) for child in children) if p]
+        if problems:
+            raise BookingError(" ".join(problems), field="children")
+        places = len(children)
+    if places > session.max_places_per_booking:
+        limit = session.max_places_per_booking
+        raise BookingError(TOO_MANY_PLACES.format(max=limit, s=_plural(limit)), field="children")
+    return places
+
+
+def has_verified_email(user) -> bool:
+    return user.emailaddress_set.filter(verified=True).exists()
+
+
+def book_session(
+    *,
+    parent,
+    session_id: int,
+    children: Iterable[Child] = (),
+    adults: int = 0,
+    join_waiting_list: bool = False,
+) -> Booking:
+    """Books places for the parent's children (or a number of adults) on a session.
+
+    Confirmed at once when places remain. When the session is full the household joins the
+    waiting list as a unit if it asked to; otherwise `BookingError(FULL)` is raised.
+    """
+    if not has_verified_email(parent):
+        raise BookingError(NOT_VERIFIED)
+    children = list(children)
+    try:
+        with _locked_session(session_id) as session:
+            now = timezone.now()
+            _check_window(session, now)
+            places = _check_party(session, parent, children, adults)
+            existing = Booking.objects.filter(
+                session=session, parent=parent, status__in=Booking.ACTIVE_STATUSES
+            ).first()
+            if existing:
+                raise BookingError(DUPLICATE.format(reference=existing.reference))
+            left = session.capacity - places_taken(session)
+            if places <= left:
+                booking = Booking.objects.create(
+                    session=session,
+                    parent=parent,
+                    status=Booking.Status.CONFIRMED,
+                    places=places,
+                    adults=adults if session.activity.adults_only else 0,
+                    confirmed_at=now,
+                )
+                notify = notifications.booking_confirmed
+            elif join_waiting_list:
+                booking = Booking.objects.create(
+                    session=session,
+                    parent=parent,
+                    status=Booking.Status.WAITING,
+                    places=places,
+                    adults=adults if session.activity.adults_only else 0,
+                    waiting_since=now,
+                )
+                notify = notifications.waiting_list_joined
+            elif left > 0:
+                raise BookingError(FULL_NOT_ENOUGH.format(left=left, s=_plural(left)))
+            else:
+                raise BookingError(FULL)
+            if children and not session.activity.adults_only:
+                booking.children.set(children)
+            notify(booking)
+            return booking
+    except IntegrityError as error:
+        # Two requests from the same household crossed; the constraint kept one.
+        raise BookingError(DUPLICATE.format(reference="already made")) from error
+
+
+def _promote_waiting(session: Session) -> list[Booking]:
+    """Moves waiting households into freed places, first come first served, skipping any that
+    need more places than are free. Call with the session locked."""
+    left = session.capacity - places_taken(session)
+    promoted = []
+    if left <= 0 or session.is_cancelled or session.start <= timezone.now():
+        return promoted
+    waiting = Booking.objects.filter(session=session, status=Booking.Status.WAITING).order_by(
+        "waiting_since", "pk"
+    )
+    now = timezone.now()
+    for booking in waiting:
+        if booking.places <= left:
+            booking.status = Booking.Status.CONFIRMED
+            booking.confirmed_at = now
+            booking.save(update_fields=["status", "confirmed_at"])
+            left -= booking.places
+            promoted.append(booking)
+            notifications.promoted_from_waiting_list(booking)
+        if left <= 0:
+            break
+    return promoted
+
+
+def cancel_booking(*, booking_id: int, by, on_behalf: bool = False) -> Booking:
+    """Cancels a confirmed booking (or leaves the waiting list) and offers the freed places to
+    the waiting list. Families may cancel until the cutoff; staff acting on a family's behalf
+    (`on_behalf=True`) may cancel at any time before the start."""
+    session_id = Booking.objects.values_list("session_id", flat=True).get(pk=booking_id)
+    with _locked_session(session_id) as session:
+        booking = Booking.objects.get(pk=booking_id)
+        now = timezone.now()
+        if booking.status == Booking.Status.WAITING:
+            booking.status = Booking.Status.LEFT_WAITING_LIST
+        elif booking.status == Booking.Status.CONFIRMED:
+            if not on_behalf and now >= session.cancellable_until:
+                raise BookingError(CUTOFF_PASSED)
+            booking.status = Booking.Status.CANCELLED
+        else:
+            raise BookingError(NOT_CANCELLABLE)
+        booking.cancelled_at = now
+        booking.cancelled_by = by
+        booking.save(update_fields=["status", "cancelled_at", "cancelled_by"])
+        notifications.booking_cancelled(booking, on_behalf=on_behalf)
+        _promote_waiting(session)
+        return booking
+
+
+def leave_waiting_list(*, booking_id: int, by) -> Booking:
+    booking = Booking.objects.get(pk=booking_id)
+    if booking.status != Booking.Status.WAITING:
+        raise BookingError(NOT_WAITING)
+    return cancel_booking(booking_id=booking_id, by=by)
+
+
+def cancel_session(*, session_id: int, reason: str, by) -> Session:
+    """The centre cancels a whole session: every booked and waiting family is told."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise BookingError(REASON_REQUIRED, field="reason")
+    with _locked_session(session_id) as session:
+        if session.is_cancelled:
+            raise BookingError(ALREADY_CANCELLED)
+        session.status = Session.Status.CANCELLED
+        session.cancellation_reason = reason
+        session.save(update_fields=["status", "cancellation_reason", "updated_at"])
+        now = timezone.now()
+        affected = list(
+            Booking.objects.filter(
+                session=session, status__in=Booking.ACTIVE_STATUSES
+            ).select_related("parent")
+        )
+        Booking.objects.filter(pk__in=[b.pk for b in affected]).update(
+            status=Booking.Status.CANCELLED, cancelled_at=now, cancelled_by=by
+        )
+        for booking in affected:
+            notifications.session_cancelled(booking, session=session)
+        return session
