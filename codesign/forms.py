@@ -2,6 +2,8 @@
 
 from django import forms
 
+from cms.models import ActivityPage
+
 from .models import (
     COMMENT_MAX_LENGTH,
     DESCRIPTION_MAX_LENGTH,
@@ -107,9 +109,21 @@ class DecideForm(forms.Form):
         error_messages=_too_long(DESCRIPTION_MAX_LENGTH),
     )
 
-    def __init__(self, *args, choices, **kwargs):
+    activity = forms.ModelChoiceField(
+        label="Activity (when scheduling)",
+        queryset=ActivityPage.objects.none(),
+        required=False,
+        empty_label="Choose an activity",
+        help_text="The activity that came from this idea; its sessions will show next to it.",
+        error_messages={"invalid_choice": "Choose one of this centre's activities."},
+    )
+
+    def __init__(self, *args, choices, centre, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["decision"].choices = choices
+        self.fields["activity"].queryset = ActivityPage.objects.descendant_of(centre).order_by(
+            "title"
+        )
 
 
 class IdeaSettingsForm(forms.Form):

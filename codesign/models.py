@@ -8,7 +8,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
-from cms.models import CentrePage
+from cms.models import ActivityPage, CentrePage
 
 TITLE_MAX_LENGTH = 120
 DESCRIPTION_MAX_LENGTH = 3000
@@ -99,6 +99,10 @@ class Idea(models.Model):
     )
     # The latest public word from the centre: a reason for turning it down, or what will happen.
     response = models.TextField(blank=True)
+    # The activity the centre runs because of this idea; its sessions are what came of it.
+    activity = models.ForeignKey(
+        ActivityPage, on_delete=models.SET_NULL, null=True, blank=True, related_name="ideas"
+    )
     notify_proposer = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_active_at = models.DateTimeField(default=timezone.now, db_index=True)

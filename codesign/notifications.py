@@ -102,7 +102,9 @@ def status_changed(*, idea: Idea, from_status: str) -> None:
 
 def _sessions_of(idea: Idea):
     """Upcoming sessions of the activity the idea led to (none before it is scheduled)."""
-    return []
+    from .selectors import upcoming_sessions_of
+
+    return upcoming_sessions_of(idea)[:10]
 
 
 def comment_reported(*, comment: Comment) -> None:

@@ -2,9 +2,20 @@
 
 Support and comment counts are always counted from their rows."""
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
+from bookings.models import Booking, Session
 from cms.models import CentrePage
 
 from .models import (
@@ -178,9 +189,60 @@ def reported_comments(centres: QuerySet[CentrePage]) -> QuerySet[Comment]:
 # --- You said, we did ---------------------------------------------------------------------------
 
 
+UPCOMING_SESSIONS_SHOWN = 3
+
+
+def _upcoming_sessions(now):
+    return Session.objects.filter(status=Session.Status.SCHEDULED, start__gte=now).order_by(
+        "start", "pk"
+    )
+
+
 def outcomes(*, centre: CentrePage | None = None) -> QuerySet[Idea]:
-    """Ideas the centres took up: accepted and scheduled, most recent decision first."""
+    """Ideas the centres took up (accepted and scheduled), most recent first, each with the
+    next sessions of its activity, how many sessions have run and how many families came.
+
+    Until attendance is recorded, a family "came" when it held a confirmed booking for a
+    session of the activity that has already started and was not cancelled."""
+    now = timezone.now()
+    past = Session.objects.filter(
+        activity=OuterRef("activity"), status=Session.Status.SCHEDULED, start__lt=now
+    )
+    families = (
+        Booking.objects.filter(
+            session__activity=OuterRef("activity"),
+            session__status=Session.Status.SCHEDULED,
+            session__start__lt=now,
+            status=Booking.Status.CONFIRMED,
+        )
+        .order_by()
+        .values("session__activity")
+        .annotate(n=Count("parent", distinct=True))
+        .values("n")
+    )
+    sessions_held = past.order_by().values("activity").annotate(n=Count("pk")).values("n")
     ideas = Idea.objects.filter(status__in=[IdeaStatus.SCHEDULED, IdeaStatus.ACCEPTED])
     if centre is not None:
         ideas = ideas.filter(centre=centre)
-    return with_counts(ideas).select_related("centre").order_by("-last_active_at", "-pk")
+    return (
+        with_counts(ideas)
+        .annotate(
+            families_attended=Coalesce(Subquery(families, output_field=IntegerField()), 0),
+            sessions_held=Coalesce(Subquery(sessions_held, output_field=IntegerField()), 0),
+        )
+        .select_related("centre", "activity")
+        .prefetch_related(
+            Prefetch(
+                "activity__sessions",
+                queryset=_upcoming_sessions(now).select_related("venue")[:UPCOMING_SESSIONS_SHOWN],
+                to_attr="upcoming_sessions",
+            )
+        )
+        .order_by("-last_active_at", "-pk")
+    )
+
+
+def upcoming_sessions_of(idea: Idea) -> QuerySet[Session]:
+    if idea.activity_id is None:
+        return Session.objects.none()
+    return _upcoming_sessions(timezone.now()).filter(activity_id=idea.activity_id)

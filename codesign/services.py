@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from cms.models import CentrePage
+from cms.models import ActivityPage, CentrePage
 
 from . import notifications
 from .models import (
@@ -87,6 +87,10 @@ NOT_COMMENTABLE = "Comments are closed on this idea."
 ALREADY_REPORTED = "You have already reported this comment. Thank you: the centre will look at it."
 REASON_REQUIRED = "Give a reason: the person who proposed it will see it."
 PUBLIC_REASON_REQUIRED = "Give a reason: everyone will see it next to the idea."
+ACTIVITY_REQUIRED = "Choose the activity that came from this idea."
+ACTIVITY_OTHER_CENTRE = (
+    "Choose one of this centre's activities: that one belongs to another centre."
+)
 RESPONSE_REQUIRED = "Say what will happen next: everyone will see it next to the idea."
 THRESHOLD_TOO_LOW = "The threshold must be at least 1."
 
@@ -300,6 +304,21 @@ def decline_idea(*, idea: Idea, by, reason: str) -> Idea:
         raise CodesignError(PUBLIC_REASON_REQUIRED, field="response")
     with transaction.atomic():
         return _move(_locked_idea(idea), S.DECLINED, by=by, note=reason, response=reason)
+
+
+def schedule_idea(*, idea: Idea, by, activity: ActivityPage | None, response: str = "") -> Idea:
+    """Links the idea to the activity (and so the sessions) that came from it."""
+    if activity is None:
+        raise CodesignError(ACTIVITY_REQUIRED, field="activity")
+    with transaction.atomic():
+        idea = _locked_idea(idea)
+        centre = idea.centre
+        if not activity.path.startswith(centre.path) or activity.depth <= centre.depth:
+            raise CodesignError(ACTIVITY_OTHER_CENTRE, field="activity")
+        response = (response or "").strip() or f"We now run {activity.title}. Come along!"
+        idea.activity = activity
+        idea.save(update_fields=["activity"])
+        return _move(idea, S.SCHEDULED, by=by, note=response, response=response)
 
 
 # --- Support and discussion ---------------------------------------------------------------------

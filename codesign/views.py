@@ -264,8 +264,9 @@ def idea_review(request, pk: int):
 
 
 DECISIONS = {
-    "accept": ("Accept it", services.accept_idea, "response", "The idea is accepted."),
-    "decline": ("Decline it", services.decline_idea, "reason", "The idea is declined."),
+    "accept": "Accept it: say what will happen",
+    "decline": "Decline it: give a reason",
+    "schedule": "Schedule it: link the activity that came from it",
 }
 
 
@@ -273,18 +274,38 @@ DECISIONS = {
 @require_http_methods(["GET", "POST"])
 def idea_decide(request, pk: int):
     idea = _idea_for_team(request, pk, check=selectors.can_decide)
-    choices = [(key, label) for key, (label, *_rest) in DECISIONS.items()]
-    form = DecideForm(request.POST or None, choices=choices)
+    allowed = [
+        key for key in DECISIONS if (idea.status, _DECISION_STATUS[key]) in services.TRANSITIONS
+    ]
+    form = DecideForm(
+        request.POST or None,
+        choices=[(key, DECISIONS[key]) for key in allowed or DECISIONS],
+        centre=idea.centre,
+    )
     if request.method == "POST" and form.is_valid():
-        _label, service, argument, done = DECISIONS[form.cleaned_data["decision"]]
+        data = form.cleaned_data
         try:
-            service(idea=idea, by=request.user, **{argument: form.cleaned_data["response"]})
+            if data["decision"] == "accept":
+                services.accept_idea(idea=idea, by=request.user, response=data["response"])
+            elif data["decision"] == "decline":
+                services.decline_idea(idea=idea, by=request.user, reason=data["response"])
+            else:
+                services.schedule_idea(
+                    idea=idea, by=request.user, activity=data["activity"], response=data["response"]
+                )
         except CodesignError as error:
             _apply_error(form, error)
         else:
-            messages.success(request, done)
+            messages.success(request, "Your decision is saved and people are being told.")
             return redirect("codesign:detail", pk=idea.pk)
     return render(request, "codesign/idea_decide.html", {"idea": idea, "form": form})
+
+
+_DECISION_STATUS = {
+    "accept": IdeaStatus.ACCEPTED,
+    "decline": IdeaStatus.DECLINED,
+    "schedule": IdeaStatus.SCHEDULED,
+}
 
 
 @login_required
