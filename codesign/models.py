@@ -104,6 +104,8 @@ class Idea(models.Model):
         ActivityPage, on_delete=models.SET_NULL, null=True, blank=True, related_name="ideas"
     )
     notify_proposer = models.BooleanField(default=True)
+    # Sessions whose booking opened up to this moment have been announced to the idea's people.
+    bookings_announced_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     last_active_at = models.DateTimeField(default=timezone.now, db_index=True)
 

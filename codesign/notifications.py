@@ -30,6 +30,8 @@ SUPPORTERS_HEAR = {
 
 
 def _absolute(path: str) -> str:
+    if path.startswith(("http://", "https://")):
+        return path
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
@@ -77,16 +79,26 @@ def threshold_reached(*, idea: Idea, supporters: int) -> None:
     )
 
 
-def status_changed(*, idea: Idea, from_status: str) -> None:
+def _followers(idea: Idea, *, proposer: bool = True, supporters: bool = True) -> list[str]:
+    """The proposer and supporters who still want e-mails about this idea."""
     recipients = []
-    if idea.status in PROPOSER_HEARS and idea.notify_proposer and idea.proposer_id:
+    if proposer and idea.notify_proposer and idea.proposer_id and idea.proposer.is_active:
         recipients.append(idea.proposer.email)
-    if idea.status in SUPPORTERS_HEAR:
+    if supporters:
         recipients += list(
             idea.supports.filter(notify=True, parent__is_active=True)
             .exclude(parent_id=idea.proposer_id)
             .values_list("parent__email", flat=True)
         )
+    return recipients
+
+
+def status_changed(*, idea: Idea, from_status: str) -> None:
+    recipients = _followers(
+        idea,
+        proposer=idea.status in PROPOSER_HEARS,
+        supporters=idea.status in SUPPORTERS_HEAR,
+    )
     _send(
         recipients,
         f"{idea.title}: {IdeaStatus(idea.status).label.lower()}",
@@ -113,4 +125,17 @@ def comment_reported(*, comment: Comment) -> None:
         f"A comment was reported on: {comment.idea.title}",
         "codesign/email/comment_reported.txt",
         {"idea": comment.idea, "queue_url": _absolute(reverse("codesign:manage"))},
+    )
+
+
+def booking_opened(*, idea: Idea, sessions: list) -> None:
+    _send(
+        _followers(idea),
+        f"Booking is open: {idea.activity.title}",
+        "codesign/email/booking_opened.txt",
+        {
+            "idea": idea,
+            "sessions": sessions,
+            "url": _absolute(idea.activity.url or reverse("codesign:detail", args=[idea.pk])),
+        },
     )

@@ -10,8 +10,10 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from bookings.models import Session
 from cms.models import ActivityPage, CentrePage
 
 from . import notifications
@@ -317,8 +319,44 @@ def schedule_idea(*, idea: Idea, by, activity: ActivityPage | None, response: st
             raise CodesignError(ACTIVITY_OTHER_CENTRE, field="activity")
         response = (response or "").strip() or f"We now run {activity.title}. Come along!"
         idea.activity = activity
-        idea.save(update_fields=["activity"])
+        # Sessions already open are listed in the scheduling e-mail itself.
+        idea.bookings_announced_at = timezone.now()
+        idea.save(update_fields=["activity", "bookings_announced_at"])
         return _move(idea, S.SCHEDULED, by=by, note=response, response=response)
+
+
+def announce_open_bookings(*, now=None) -> int:
+    """Tells each scheduled idea's proposer and supporters when booking opens for sessions that
+    came from it (run every few minutes by `manage.py announce_open_bookings`). Sessions open
+    from the moment they are added count as opening then. Returns how many ideas were announced.
+    """
+    now = now or timezone.now()
+    announced = 0
+    for idea_id in Idea.objects.filter(status=S.SCHEDULED, activity__isnull=False).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            idea = Idea.objects.select_for_update().get(pk=idea_id)
+            since = idea.bookings_announced_at
+            opened = Q(booking_opens__lte=now) | Q(booking_opens__isnull=True, created_at__lte=now)
+            if since is not None:
+                opened &= Q(booking_opens__gt=since) | Q(
+                    booking_opens__isnull=True, created_at__gt=since
+                )
+            sessions = list(
+                Session.objects.filter(
+                    opened,
+                    activity_id=idea.activity_id,
+                    status=Session.Status.SCHEDULED,
+                    start__gt=now,
+                ).order_by("start")
+            )
+            if sessions:
+                notifications.booking_opened(idea=idea, sessions=sessions)
+                announced += 1
+            idea.bookings_announced_at = now
+            idea.save(update_fields=["bookings_announced_at"])
+    return announced
 
 
 # --- Support and discussion ---------------------------------------------------------------------

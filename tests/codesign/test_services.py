@@ -455,3 +455,47 @@ def test_nothing_is_sent_for_a_change_that_rolled_back(idea, manager, other_pare
 
     services.start_review(idea=idea, by=manager)
     assert sorted(m.to[0] for m in mail.outbox) == sorted([idea.proposer.email, other_parent.email])
+
+
+# --- Booking opens ------------------------------------------------------------------------------
+
+
+def test_people_hear_once_when_booking_opens_for_sessions_from_their_idea(
+    idea, manager, activity, other_parent
+):
+    from tests.factories import SessionFactory
+
+    SupportFactory(idea=idea, parent=other_parent)
+    quiet = SupportFactory(idea=idea, notify=False)
+    idea.status = S.UNDER_REVIEW
+    idea.save()
+    services.schedule_idea(idea=idea, by=manager, activity=activity, response="Saturdays.")
+    mail.outbox.clear()
+
+    opens = timezone.now() + timedelta(days=2)
+    session = SessionFactory(
+        activity=activity,
+        booking_opens=opens,
+        start=opens + timedelta(days=5),
+        end=opens + timedelta(days=5, hours=1),
+    )
+    SessionFactory(
+        activity=activity,
+        booking_opens=opens + timedelta(days=30),
+        start=opens + timedelta(days=40),
+        end=opens + timedelta(days=40, hours=1),
+    )
+
+    assert services.announce_open_bookings() == 0  # not open yet
+    assert mail.outbox == []
+
+    assert services.announce_open_bookings(now=opens + timedelta(minutes=5)) == 1
+    recipients = sorted(m.to[0] for m in mail.outbox)
+    assert recipients == sorted([idea.proposer.email, other_parent.email])
+    assert quiet.parent.email not in recipients
+    assert mail.outbox[0].subject == "Booking is open: Saturday breakfast club"
+    assert timezone.localtime(session.start).strftime("%A %-d %B, %H:%M") in mail.outbox[0].body
+
+    mail.outbox.clear()
+    assert services.announce_open_bookings(now=opens + timedelta(minutes=10)) == 0
+    assert mail.outbox == []
