@@ -114,7 +114,7 @@ def can_view_idea(user, idea: Idea) -> bool:
 
 def idea_detail(*, pk: int) -> Idea:
     """The idea with its counts; raises Idea.DoesNotExist."""
-    return with_counts(Idea.objects.select_related("centre", "proposer")).get(pk=pk)
+    return with_counts(Idea.objects.select_related("centre", "proposer", "activity")).get(pk=pk)
 
 
 def comments_for(*, idea: Idea, include_hidden: bool = False) -> QuerySet[Comment]:

@@ -93,6 +93,8 @@ def _render_detail(request, idea: Idea, *, comment_form=None, status=200):
         "notify": (idea.notify_proposer if is_proposer else support.notify if support else None),
         "decisions": idea.decisions.select_related("decided_by") if is_team else [],
         "threshold": selectors.support_threshold(idea.centre),
+        "activity": idea.activity if idea.status == IdeaStatus.SCHEDULED else None,
+        "sessions": selectors.upcoming_sessions_of(idea).select_related("venue")[:5],
     }
     return render(request, "codesign/idea_detail.html", context, status=status)
 

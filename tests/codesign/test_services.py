@@ -18,7 +18,7 @@ from codesign.models import (
 )
 from codesign.selectors import public_ideas
 from codesign.services import CodesignError
-from tests.factories import UserFactory
+from tests.factories import SessionFactory, UserFactory
 from tests.factories.codesign import CommentFactory, IdeaFactory, SupportFactory
 
 S = IdeaStatus
@@ -463,8 +463,6 @@ def test_nothing_is_sent_for_a_change_that_rolled_back(idea, manager, other_pare
 def test_people_hear_once_when_booking_opens_for_sessions_from_their_idea(
     idea, manager, activity, other_parent
 ):
-    from tests.factories import SessionFactory
-
     SupportFactory(idea=idea, parent=other_parent)
     quiet = SupportFactory(idea=idea, notify=False)
     idea.status = S.UNDER_REVIEW

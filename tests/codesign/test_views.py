@@ -5,9 +5,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from codesign.models import Comment, Idea, IdeaStatus, Support
-from tests.factories import UserFactory
+from tests.factories import SessionFactory, UserFactory
 from tests.factories.codesign import CommentFactory, IdeaFactory, SupportFactory
 
 S = IdeaStatus
@@ -327,3 +328,12 @@ def test_unverified_parents_are_told_to_confirm_their_address(client, idea):
     response = client.post(reverse("codesign:support", args=[idea.pk]), follow=True)
     assert "confirm your e-mail address" in html(response)
     assert not Support.objects.exists()
+
+
+def test_a_scheduled_idea_links_its_activity_and_next_sessions(client, centre, activity):
+    session = SessionFactory(activity=activity)
+    idea = IdeaFactory(centre=centre, status=S.SCHEDULED, activity=activity, response="Saturdays")
+    page = html(client.get(reverse("codesign:detail", args=[idea.pk])))
+    assert "What came of it" in page
+    assert activity.url in page
+    assert timezone.localtime(session.start).strftime("%A %-d %B, %H:%M") in page
