@@ -109,6 +109,8 @@ def test_an_idea_goes_from_proposal_to_you_said_we_did(
     assert_accessible(page)
     page.get_by_role("button", name="Save decision").click()
     expect(page.get_by_text("Happening", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="What came of it")).to_be_visible()
+    assert_accessible(page)
 
     # Everyone sees the outcome and its sessions.
     page.context.clear_cookies()
@@ -119,4 +121,10 @@ def test_an_idea_goes_from_proposal_to_you_said_we_did(
     expect(outcome).to_contain_text("Every first Saturday from next month.")
     expect(outcome).to_contain_text(activity.title)
     expect(outcome).to_contain_text(timezone.localtime(session_start).strftime("%A %-d %B, 09:30"))
+    assert_accessible(page)
+
+    # And on the centre's own page.
+    page.goto(live_server.url + centre.url)
+    section = page.get_by_role("region", name="You said, we did")
+    expect(section).to_contain_text("Dads' breakfast club")
     assert_accessible(page)
