@@ -50,9 +50,7 @@ def test_manager_sets_up_authenticator_app_then_admin_opens(client, manager):
 
 
 def test_staff_sign_in_asks_for_the_code(client, manager, manager_totp):
-    response = client.post(
-        reverse("account_login"), {"login": manager.email, "password": PASSWORD}
-    )
+    response = client.post(reverse("account_login"), {"login": manager.email, "password": PASSWORD})
 
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_authenticate")
