@@ -4,6 +4,9 @@ phone-sized screen, with axe-core checking each page for accessibility."""
 import os
 
 import pytest
+from django.conf import settings
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Collection, Locale, Page
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -39,3 +42,18 @@ def browser_type_launch_args(browser_type_launch_args):
 def browser_context_args(browser_context_args):
     # A mid-sized phone: most families use the portal on one.
     return {**browser_context_args, "viewport": {"width": 390, "height": 844}, "locale": "en-GB"}
+
+
+@pytest.fixture(autouse=True)
+def initial_rows(transactional_db):
+    """Browser tests commit for real, and the database is emptied after each one. Django puts
+    back content types and permissions; this puts back the rows Wagtail's migrations create
+    (default locale, root page, root collection) so every browser test starts alike."""
+    if not Locale.objects.exists():
+        Locale.objects.create(
+            language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        )
+    if not Page.objects.exists():
+        Page.add_root(instance=Page(title="Root", slug="root"))
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
