@@ -8,17 +8,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bookings import selectors
+from cms.models import ActivityPage
 
 register = template.Library()
 
-SESSIONS_ON_A_PAGE = 20
+# A centre page keeps its other content (venues, services) within reach on a phone.
+SESSIONS_ON_A_CENTRE_PAGE = 6
+SESSIONS_ON_AN_ACTIVITY_PAGE = 20
 
 
 @register.inclusion_tag("bookings/_upcoming_sessions.html", takes_context=True)
 def upcoming_sessions_for(context, page, *, heading_level=2):
     """The next sessions of a centre page or an activity page, with a link to the timetable
     filtered to match. One query however many sessions there are."""
-    activity_page = hasattr(page, "adults_only")
+    activity_page = isinstance(page, ActivityPage)
     if activity_page:
         sessions = selectors.upcoming_sessions(activity=page)
         centre = page.get_parent()
@@ -26,13 +29,15 @@ def upcoming_sessions_for(context, page, *, heading_level=2):
     else:
         sessions = selectors.upcoming_sessions(centre=page)
         filters = {"centre": page.slug}
-    sessions = list(sessions[: SESSIONS_ON_A_PAGE + 1])
+    limit = SESSIONS_ON_AN_ACTIVITY_PAGE if activity_page else SESSIONS_ON_A_CENTRE_PAGE
+    sessions = list(sessions[: limit + 1])
     return {
         "request": context.get("request"),
-        "sessions": sessions[:SESSIONS_ON_A_PAGE],
-        "more": len(sessions) > SESSIONS_ON_A_PAGE,
+        "sessions": sessions[:limit],
+        "more": len(sessions) > limit,
         "more_url": f"{reverse('bookings:session_list')}?{urlencode(filters)}",
         "for_activity": activity_page,
+        "hide_centre": True,
         "heading_level": heading_level,
         "item_level": heading_level + 1,
         "now": timezone.now(),

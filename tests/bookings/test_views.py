@@ -400,6 +400,11 @@ def test_unverified_parent_is_asked_to_verify_and_can_resend(client, session):
     assert "Please confirm your e-mail address first" in response.content.decode()
     assert not Booking.objects.exists()
 
+    resend = client.post("/accounts/email/", {"email": unverified.email, "action_send": ""})
+    assert resend.status_code == 302
+    assert [m.to for m in mail.outbox] == [[unverified.email]]
+    assert "/accounts/confirm-email/" in mail.outbox[0].body
+
 
 def test_full_session_offers_the_waiting_list(signed_in, parent, session, kids):
     BookingFactory(session=session, places=4)
@@ -461,6 +466,22 @@ def test_my_bookings_lists_upcoming_and_past_with_reference_status_and_children(
     assert "Cancelled" in past_part
     assert someone_elses.reference not in html
     assert "/children/" in html
+
+
+def test_my_bookings_uses_the_same_number_of_queries_for_1_and_100_bookings(
+    signed_in, parent, activity
+):
+    def add_bookings(count):
+        for n in range(count):
+            session = SessionFactory(activity=activity, start=soon(days=1 + n))
+            booking = BookingFactory(session=session, parent=parent)
+            booking.children.set([ChildFactory(parent=parent)])
+
+    add_bookings(1)
+    with_one = _queries(signed_in, "/bookings/")
+    add_bookings(99)
+    with_many = _queries(signed_in, "/bookings/")
+    assert with_many == with_one
 
 
 def test_someone_elses_booking_reference_is_not_found(signed_in, session):
@@ -599,3 +620,14 @@ def test_header_links_to_sessions_and_my_bookings(client, signed_in, home):
     assert 'href="/bookings/"' in html
     client.logout()
     assert 'href="/bookings/"' not in client.get("/sessions/").content.decode()
+
+
+def test_centre_page_shows_the_next_few_sessions_and_links_to_the_rest(client, centre, activity):
+    for day in range(1, 9):
+        SessionFactory(activity=activity, start=soon(days=day))
+    html = client.get(centre.url).content.decode()
+    assert html.count('class="card session-card') == 6
+    assert 'href="/sessions/?centre=northfield">See all upcoming sessions' in html
+    activity_html = client.get(activity.url).content.decode()
+    assert activity_html.count('class="card session-card') == 8
+    assert "See all upcoming sessions" not in activity_html
