@@ -98,6 +98,13 @@ def bookable_session(session_id: int) -> Session:
     )
 
 
+def active_booking(*, parent, session) -> Booking | None:
+    """The parent's booking or waiting-list place on this session, if they have one."""
+    return Booking.objects.filter(
+        session=session, parent=parent, status__in=Booking.ACTIVE_STATUSES
+    ).first()
+
+
 @dataclass
 class ParentBookings:
     upcoming: list[Booking]

@@ -78,9 +78,7 @@ def book(request, session_id: int):
     except Session.DoesNotExist:
         raise Http404("No such session") from None
     verified = services.has_verified_email(request.user)
-    existing = Booking.objects.filter(
-        session=session, parent=request.user, status__in=Booking.ACTIVE_STATUSES
-    ).first()
+    existing = selectors.active_booking(parent=request.user, session=session)
     form = BookingForm(
         request.POST if request.method == "POST" else None, session=session, parent=request.user
     )

@@ -631,3 +631,24 @@ def test_centre_page_shows_the_next_few_sessions_and_links_to_the_rest(client, c
     activity_html = client.get(activity.url).content.decode()
     assert activity_html.count('class="card session-card') == 8
     assert "See all upcoming sessions" not in activity_html
+
+
+def test_a_session_whose_booking_has_closed_says_so_in_the_list(client, session):
+    Session.objects.filter(pk=session.pk).update(
+        booking_closes=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    html = client.get("/sessions/").content.decode()
+    assert "Booking has closed" in html
+    assert book_url(session) not in html
+
+
+def test_booking_for_a_session_the_centre_cancelled_shows_why(signed_in, parent, session):
+    booking = BookingFactory(session=session, parent=parent)
+    Session.objects.filter(pk=session.pk).update(
+        status=Session.Status.CANCELLED, cancellation_reason="The hall is flooded."
+    )
+    html = signed_in.get(f"/bookings/{booking.reference}/").content.decode()
+    assert "Session cancelled by the centre: The hall is flooded." in html
+    assert "Cancel this booking" not in html
+    assert "calendar.ics" not in html
+    assert session.pk not in [s.pk for s in signed_in.get("/sessions/").context["sessions"]]
