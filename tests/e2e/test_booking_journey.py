@@ -81,11 +81,17 @@ def test_parent_books_for_two_children_then_cancels_and_the_waiting_family_gets_
 
     # She adds her two children from the booking form and comes back to it.
     page.get_by_role("link", name="Add a child", exact=True).click()
+    assert_accessible(page)
     add_child(page, "Ada", "March", 2024)
     expect(page.get_by_role("heading", level=1)).to_have_text("Book: Stay and play")
     page.get_by_role("link", name="Add another child").click()
     add_child(page, "Bo", "June", 2025)
     expect(page.get_by_role("heading", level=1)).to_have_text("Book: Stay and play")
+    assert_accessible(page)
+
+    # Pressing Book with nobody ticked explains what to do, next to the question.
+    page.get_by_role("button", name="Book", exact=True).click()
+    expect(page.locator("#children-error")).to_have_text("Choose at least one child to book for.")
     assert_accessible(page)
 
     page.get_by_label(re.compile(r"^Ada \(")).check()
