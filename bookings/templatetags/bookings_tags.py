@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bookings import selectors
+from bookings.models import Session
 from cms.models import ActivityPage
 
 register = template.Library()
@@ -22,7 +23,11 @@ def upcoming_sessions_for(context, page, *, heading_level=2):
     """The next sessions of a centre page or an activity page, with a link to the timetable
     filtered to match. One query however many sessions there are."""
     activity_page = isinstance(page, ActivityPage)
-    if activity_page:
+    if page.pk is None:
+        # A new page previewed in the admin has no sessions yet.
+        sessions = Session.objects.none()
+        filters = {}
+    elif activity_page:
         sessions = selectors.upcoming_sessions(activity=page)
         centre = page.get_parent()
         filters = {"centre": centre.slug, "category": page.category}
@@ -35,7 +40,7 @@ def upcoming_sessions_for(context, page, *, heading_level=2):
         "request": context.get("request"),
         "sessions": sessions[:limit],
         "more": len(sessions) > limit,
-        "more_url": f"{reverse('bookings:session_list')}?{urlencode(filters)}",
+        "more_url": f"{reverse('bookings:session_list')}?{urlencode(filters)}".rstrip("?"),
         "for_activity": activity_page,
         "hide_centre": True,
         "heading_level": heading_level,

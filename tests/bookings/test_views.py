@@ -652,3 +652,15 @@ def test_booking_for_a_session_the_centre_cancelled_shows_why(signed_in, parent,
     assert "Cancel this booking" not in html
     assert "calendar.ics" not in html
     assert session.pk not in [s.pk for s in signed_in.get("/sessions/").context["sessions"]]
+
+
+def test_a_new_activity_previewed_before_saving_lists_no_sessions(rf, centre):
+    from django.template import Context, Template
+
+    from cms.models import ActivityPage
+
+    unsaved = ActivityPage(title="New group", summary="Soon.", category="stay_and_play")
+    html = Template("{% load bookings_tags %}{% upcoming_sessions_for page %}").render(
+        Context({"page": unsaved, "request": rf.get("/")})
+    )
+    assert "No sessions are planned yet." in html
