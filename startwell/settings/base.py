@@ -236,3 +236,8 @@ LOGGING = {
     # Wagtail logs every page action at INFO; the admin's history keeps them anyway.
     "loggers": {"wagtail": {"level": "WARNING"}},
 }
+
+# --- Bookings -------------------------------------------------------------------------------
+# Booking attempts per person (allauth's rate limiter, counted in the shared cache): plenty for
+# a family, too few to hammer the booking form.
+BOOKINGS_RATE_LIMIT = os.environ.get("BOOKINGS_RATE_LIMIT", "10/m/user,40/h/user")
