@@ -137,6 +137,12 @@ class SeriesForm(forms.Form):
     end_time = forms.TimeField(label="Ends at", widget=AdminTimeInput)
     first_date = forms.DateField(label="First date", widget=AdminDateInput)
     last_date = forms.DateField(label="Last date", widget=AdminDateInput)
+    skip_school_holidays = forms.BooleanField(
+        required=False,
+        initial=True,
+        help_text="Untick for sessions that run in the holidays, such as a holiday club. "
+        "Bank holidays are always skipped.",
+    )
     capacity = forms.IntegerField(min_value=1, help_text="Places: one per child, or per adult")
     max_places_per_booking = forms.IntegerField(min_value=1, initial=3)
     opens_days_before = forms.IntegerField(

@@ -279,6 +279,7 @@ class SeriesView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
             "end_time": data["end_time"],
             "first_date": data["first_date"],
             "last_date": data["last_date"],
+            "skip_school_holidays": data["skip_school_holidays"],
         }
         try:
             if "create" not in self.request.POST:

@@ -5,6 +5,7 @@ Times are wall-clock times in the portal's time zone (Europe/London): a 10:00 se
 on both sides of a clock change."""
 
 import datetime
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -57,11 +58,18 @@ def at_local(day: datetime.date, time: datetime.time) -> datetime.datetime:
     return datetime.datetime.combine(day, time, tzinfo=local_zone())
 
 
+@functools.lru_cache(maxsize=32)
+def _bank_holidays_in(year: int) -> dict[datetime.date, str]:
+    # Computed from the rules (and announced changes) the `holidays` package keeps up to date.
+    return dict(holidays.country_holidays("GB", subdiv="ENG", years=year).items())
+
+
 def bank_holidays(first: datetime.date, last: datetime.date) -> dict[datetime.date, str]:
     """England's bank holidays between the two dates, with their names."""
-    years = range(first.year, last.year + 1)
-    calendar = holidays.country_holidays("GB", subdiv="ENG", years=years)
-    return {day: name for day, name in calendar.items() if first <= day <= last}
+    days = {}
+    for year in range(first.year, last.year + 1):
+        days.update(_bank_holidays_in(year))
+    return {day: name for day, name in days.items() if first <= day <= last}
 
 
 def school_holidays(first: datetime.date, last: datetime.date) -> dict[datetime.date, str]:
@@ -104,12 +112,14 @@ def plan_series(
     end_time: datetime.time,
     first_date: datetime.date,
     last_date: datetime.date,
+    skip_school_holidays: bool = True,
 ) -> SeriesPlan:
     """The dates a series would create, and the dates it skips with the reason for each.
 
     `weekdays` are Python's numbers (Monday is 0). A date is skipped for a bank holiday, a school
-    holiday, or because the activity already has a session starting at that time (so repeating a
-    series adds only what is missing)."""
+    holiday (unless `skip_school_holidays` is off, as for a holiday club), or because the activity
+    already has a session starting at that time (so repeating a series adds only what is
+    missing)."""
     weekdays = _check_dates(
         weekdays=weekdays,
         start_time=start_time,
@@ -118,7 +128,7 @@ def plan_series(
         last_date=last_date,
     )
     banks = bank_holidays(first_date, last_date)
-    schools = school_holidays(first_date, last_date)
+    schools = school_holidays(first_date, last_date) if skip_school_holidays else {}
     existing = set(
         Session.objects.filter(
             activity=activity,
@@ -176,6 +186,7 @@ def create_series(
     opens_days_before: int | None = None,
     closes_minutes_before: int | None = None,
     cutoff_hours_before: int | None = None,
+    skip_school_holidays: bool = True,
 ) -> list[Session]:
     """Creates the sessions `plan_series` lists, all in one transaction."""
     centre = CentrePage.objects.ancestor_of(activity).get()
@@ -198,6 +209,7 @@ def create_series(
             end_time=end_time,
             first_date=first_date,
             last_date=last_date,
+            skip_school_holidays=skip_school_holidays,
         )
         if not plan.dates:
             raise BookingError(NOTHING_TO_CREATE)

@@ -404,6 +404,7 @@ def series_data(activity, venue, **overrides):
         "end_time": "11:30",
         "first_date": "2027-02-02",
         "last_date": "2027-02-23",
+        "skip_school_holidays": "on",
         "capacity": "12",
         "max_places_per_booking": "3",
         "opens_days_before": "14",

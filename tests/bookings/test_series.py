@@ -114,6 +114,34 @@ def test_school_and_bank_holidays_are_skipped_with_reasons(activity, venue):
     assert len(plan.dates) == 7
 
 
+def test_holiday_club_runs_in_school_holidays_but_not_on_bank_holidays(activity, venue):
+    HolidayPeriodFactory(
+        name="Easter holidays",
+        start_date=datetime.date(2027, 3, 29),
+        end_date=datetime.date(2027, 4, 9),
+    )
+    plan = plan_series(
+        **plan_options(
+            series(
+                activity,
+                venue,
+                weekdays=[0, 2],
+                first_date=datetime.date(2027, 3, 29),
+                last_date=datetime.date(2027, 4, 9),
+            )
+        ),
+        skip_school_holidays=False,
+    )
+    assert plan.dates == [
+        datetime.date(2027, 3, 31),
+        datetime.date(2027, 4, 5),
+        datetime.date(2027, 4, 7),
+    ]
+    assert [(s.day, s.reason) for s in plan.skipped] == [
+        (datetime.date(2027, 3, 29), "Bank holiday: Easter Monday")
+    ]
+
+
 def test_created_series_leaves_out_skipped_dates(activity, venue):
     HolidayPeriodFactory(
         name="Christmas", start_date=datetime.date(2026, 12, 21), end_date=datetime.date(2027, 1, 1)
