@@ -33,16 +33,19 @@ class ManagedSessionsMixin:
     def get_managed_sessions(self):
         return sessions_managed_by(self.request.user)
 
-    # Index views
+    # Index views (filtered, ordered and searched from here)
     def get_base_queryset(self):
-        return self.get_managed_sessions()
-
-    # Edit and delete views (Django's SingleObjectMixin)
-    def get_queryset(self):
         return self.get_managed_sessions()
 
     # History and usage views
     def get_base_object_queryset(self):
+        return self.get_managed_sessions()
+
+
+class ManagedSessionObjectMixin(ManagedSessionsMixin):
+    """For edit and delete views, which find their session through Django's SingleObjectMixin."""
+
+    def get_queryset(self):
         return self.get_managed_sessions()
 
 
@@ -124,7 +127,7 @@ class SessionCreateView(ManagedSessionsMixin, generic.CreateView):
         return reverse("bookings_session:inspect", args=[self.object.pk])
 
 
-class SessionEditView(ManagedSessionsMixin, generic.EditView):
+class SessionEditView(ManagedSessionObjectMixin, generic.EditView):
     def form_valid(self, form):
         # Saved through the booking rules, under the session's lock: capacity never drops below
         # the places already booked, and new places go to the waiting list.
@@ -149,7 +152,7 @@ class SessionEditView(ManagedSessionsMixin, generic.EditView):
         return reverse("bookings_session:inspect", args=[self.object.pk])
 
 
-class SessionDeleteView(ManagedSessionsMixin, generic.DeleteView):
+class SessionDeleteView(ManagedSessionObjectMixin, generic.DeleteView):
     pass
 
 
@@ -323,6 +326,11 @@ class SessionViewSet(ModelViewSet):
     usage_view_class = SessionUsageView
     inspect_view_class = SessionInspectView
 
+    @cached_property
+    def menu_url(self):
+        # Managers come for what is coming up; past sessions are one filter away.
+        return reverse(self.get_url_name("index")) + "?when=upcoming"
+
     def get_form_class(self, for_update=False):
         return SessionForm
 
@@ -362,4 +370,7 @@ class TimetableViewSetGroup(ModelViewSetGroup):
     menu_label = "Timetable"
     menu_icon = "date"
     menu_order = 150
-    items = (SessionViewSet("bookings_session"), HolidayPeriodViewSet("bookings_holidayperiod"))
+    items = (
+        SessionViewSet("bookings_session", url_prefix="timetable/sessions"),
+        HolidayPeriodViewSet("bookings_holidayperiod", url_prefix="timetable/school-holidays"),
+    )

@@ -158,6 +158,24 @@ def test_listing_shows_only_the_managers_centres_sessions(manager_client, activi
     assert "Riverside rhymes" not in content
 
 
+def test_listing_filters_upcoming_and_past_sessions(manager_client, activity, centre):
+    past_activity = ActivityPageFactory(parent=centre, title="Last week's rhymes")
+    now = timezone.localtime()
+    SessionFactory(
+        activity=past_activity,
+        start=now - datetime.timedelta(days=7),
+        end=now - datetime.timedelta(days=7, hours=-1),
+    )
+    SessionFactory(activity=activity)
+    url = reverse("bookings_session:index")
+    upcoming = manager_client.get(url, {"when": "upcoming"}).content.decode()
+    assert "Stay and play" in upcoming
+    assert "Last week&#x27;s rhymes" not in upcoming
+    past = manager_client.get(url, {"when": "past"}).content.decode()
+    assert "Stay and play" not in past
+    assert "Last week&#x27;s rhymes" in past
+
+
 def test_superuser_sees_every_centres_sessions(client, superuser, activity, other_activity):
     SessionFactory(activity=activity)
     SessionFactory(activity=other_activity)
