@@ -16,7 +16,15 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def commit_hooks(django_capture_on_commit_callbacks):
+    """E-mails are queued when a transaction commits; run those hooks as they are registered so
+    the tests see what a family would receive."""
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        yield callbacks
 
 
 @pytest.fixture
