@@ -8,5 +8,5 @@ from django.views.decorators.http import require_GET
 @never_cache
 @require_GET
 def healthz(request):
-    """For load balancers: answers as long as the process can serve Django, touching nothing else."""
+    """For load balancers: answers while the process can serve Django; touches nothing else."""
     return HttpResponse("ok", content_type="text/plain")
