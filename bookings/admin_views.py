@@ -33,12 +33,11 @@ class ManagedSessionsMixin:
     def get_managed_sessions(self):
         return sessions_managed_by(self.request.user)
 
-    # Index views (filtered, ordered and searched from here)
-    def get_base_queryset(self):
-        return self.get_managed_sessions()
 
-    # History and usage views
-    def get_base_object_queryset(self):
+class ManagedSessionListingMixin(ManagedSessionsMixin):
+    """For the index view, which filters, orders and searches from this queryset."""
+
+    def get_base_queryset(self):
         return self.get_managed_sessions()
 
 
@@ -46,6 +45,14 @@ class ManagedSessionObjectMixin(ManagedSessionsMixin):
     """For edit and delete views, which find their session through Django's SingleObjectMixin."""
 
     def get_queryset(self):
+        return self.get_managed_sessions()
+
+
+class ManagedSessionBaseObjectMixin(ManagedSessionsMixin):
+    """For history and usage views, which find their session through Wagtail's
+    BaseObjectMixin (their own `get_base_queryset` lists log entries)."""
+
+    def get_base_object_queryset(self):
         return self.get_managed_sessions()
 
 
@@ -87,7 +94,7 @@ class SessionTitleColumn(Column):
         return context
 
 
-class SessionIndexView(ManagedSessionsMixin, generic.IndexView):
+class SessionIndexView(ManagedSessionListingMixin, generic.IndexView):
     def get_header_buttons(self):
         return self.header_buttons
 
@@ -122,7 +129,7 @@ class SessionIndexView(ManagedSessionsMixin, generic.IndexView):
         ]
 
 
-class SessionCreateView(ManagedSessionsMixin, generic.CreateView):
+class SessionCreateView(generic.CreateView):
     def get_success_url(self):
         return reverse("bookings_session:inspect", args=[self.object.pk])
 
@@ -156,11 +163,11 @@ class SessionDeleteView(ManagedSessionObjectMixin, generic.DeleteView):
     pass
 
 
-class SessionHistoryView(ManagedSessionsMixin, generic.history.HistoryView):
+class SessionHistoryView(ManagedSessionBaseObjectMixin, generic.history.HistoryView):
     pass
 
 
-class SessionUsageView(ManagedSessionsMixin, generic.usage.UsageView):
+class SessionUsageView(ManagedSessionBaseObjectMixin, generic.usage.UsageView):
     pass
 
 

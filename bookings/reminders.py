@@ -31,7 +31,12 @@ def send_reminders(*, now: datetime.datetime | None = None) -> int:
     for booking_id in list(_due_for_reminder(now).values_list("pk", flat=True)):
         with transaction.atomic():
             # The claim and the queued e-mail commit together: whoever updates the row sends.
-            claimed = _due_for_reminder(now).filter(pk=booking_id).update(reminder_sent_at=now)
+            # The conditions stay on the booking row itself (no join), so that PostgreSQL
+            # re-checks them on the row a concurrent run has just updated; a cancelled session
+            # has cancelled its bookings, so the status covers it.
+            claimed = Booking.objects.filter(
+                pk=booking_id, status=Booking.Status.CONFIRMED, reminder_sent_at__isnull=True
+            ).update(reminder_sent_at=now)
             if not claimed:
                 continue
             booking = Booking.objects.select_related(

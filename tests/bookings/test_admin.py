@@ -252,9 +252,13 @@ def test_session_must_end_after_it_starts(manager_client, activity, venue):
     assert not Session.objects.exists()
 
 
-def test_another_centres_session_answers_404_everywhere(manager_client, other_activity):
+def test_another_centres_session_answers_404_everywhere(manager_client, activity, other_activity):
+    own = SessionFactory(activity=activity)
+    for name in ("edit", "inspect", "cancel", "history", "usage"):
+        url = reverse(f"bookings_session:{name}", args=[own.pk])
+        assert manager_client.get(url).status_code == 200, name
     session = SessionFactory(activity=other_activity)
-    for name in ("edit", "inspect", "cancel", "history"):
+    for name in ("edit", "inspect", "cancel", "history", "usage"):
         url = reverse(f"bookings_session:{name}", args=[session.pk])
         assert manager_client.get(url).status_code == 404, name
     response = manager_client.post(

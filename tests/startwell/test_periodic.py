@@ -2,9 +2,11 @@
 several schedulers asks."""
 
 import datetime
+import threading
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django_tasks import task
 
 from startwell import periodic
@@ -62,3 +64,23 @@ def test_run_scheduler_once_enqueues_due_tasks(hourly, capsys):
     call_command("run_scheduler", "--once")
     assert RUNS == [1]
     assert "Enqueued record" in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_schedulers_enqueue_a_due_task_once(hourly):
+    results = []
+    start = threading.Barrier(4)
+
+    def scheduler():
+        try:
+            start.wait()
+            results.append(periodic.claim(hourly, now=NOON))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=scheduler) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [False, False, False, True]
