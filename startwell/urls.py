@@ -2,19 +2,33 @@
 
 from django.conf import settings
 from django.urls import include, path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import views as cms_views
-from startwell.views import healthz
+from startwell.health import healthz
+
+from . import views
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Staff sign in through allauth like everyone else, so the second factor always applies.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="account_login", query_string=True),
+        name="wagtailadmin_login_redirect",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("search/", cms_views.search, name="search"),
+    path("children/", views.child_list, name="child_list"),
+    path("children/add/", views.child_add, name="child_add"),
+    path("children/<int:child_id>/edit/", views.child_edit, name="child_edit"),
+    path("children/<int:child_id>/remove/", views.child_remove, name="child_remove"),
+    path("", include("bookings.urls")),
 ]
 
 if settings.DEBUG:
