@@ -53,7 +53,9 @@ def environment(workdir: Path) -> dict:
 
 
 def manage(env: dict, *args: str) -> None:
-    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+    )
 
 
 def prepare_race(env: dict, *, households: int, places: int) -> dict:
@@ -202,6 +204,8 @@ def main() -> None:
         race = prepare_race(env, households=options.threads, places=options.places)
 
         port = free_port()
+        # The server's log (refused bookings are logged as bad requests) stays out of the report.
+        server_log = (workdir / "gunicorn.log").open("w")
         server = subprocess.Popen(
             [
                 str(Path(PYTHON).parent / "gunicorn"),
@@ -215,6 +219,8 @@ def main() -> None:
             ],
             cwd=ROOT,
             env=env,
+            stdout=server_log,
+            stderr=server_log,
             start_new_session=True,
         )
         wait_until_serving(port)
@@ -241,10 +247,12 @@ def main() -> None:
         by_status = {s: statuses.count(s) for s in sorted(set(statuses))}
         print(
             f"booking race: {options.attempts} attempts from {options.threads} threads in "
-            f"{elapsed:.1f} s = {options.attempts / elapsed:.1f} attempts/s"
+            f"{elapsed:.1f} s = {options.attempts / elapsed:.1f} booking attempts/s"
         )
         print(f"  responses by status: {by_status}; server errors: {errors}")
         print(f"  confirmed: {places} places in {bookings} bookings (capacity {options.places})")
+        if errors:
+            print(f"  see the server's log: {workdir / 'gunicorn.log'} (use --keep)")
         if places > options.places:
             raise SystemExit("OVERBOOKED")
     finally:
