@@ -26,6 +26,8 @@ from .admin_selectors import session_register, sessions_managed_by
 from .models import HolidayPeriod, Session
 from .services import BookingError
 
+HAS_BOOKINGS = "Families have booked this session, so it cannot be deleted. Cancel it instead."
+
 
 class ManagedSessionsMixin:
     """Limits a view to the sessions of the centres the signed-in person manages."""
@@ -160,7 +162,14 @@ class SessionEditView(ManagedSessionObjectMixin, generic.EditView):
 
 
 class SessionDeleteView(ManagedSessionObjectMixin, generic.DeleteView):
-    pass
+    """Only a session nobody has booked may be deleted; otherwise it is cancelled, so that every
+    family hears about it and the bookings stay on record."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.object.bookings.exists():
+            messages.error(request, HAS_BOOKINGS)
+            return redirect("bookings_session:inspect", self.object.pk)
+        return super().dispatch(request, *args, **kwargs)
 
 
 class SessionHistoryView(ManagedSessionBaseObjectMixin, generic.history.HistoryView):

@@ -141,8 +141,7 @@ def test_manager_can_create_an_activity_under_their_centre_only(
 def test_a_parent_cannot_reach_the_timetable(client):
     client.force_login(UserFactory())
     response = client.get(reverse("bookings_session:index"))
-    assert response.status_code == 302
-    assert response.url.startswith("/accounts/login/")
+    assert response.status_code == 403
 
 
 # --- Listing --------------------------------------------------------------------------------
@@ -274,6 +273,20 @@ def test_manager_cannot_delete_sessions(manager_client, activity):
     response = manager_client.post(reverse("bookings_session:delete", args=[session.pk]))
     assert response.status_code in (302, 403)
     assert Session.objects.filter(pk=session.pk).exists()
+
+
+def test_a_session_with_bookings_cannot_be_deleted(client, superuser, activity):
+    client.force_login(superuser)
+    booked = SessionFactory(activity=activity)
+    BookingFactory(session=booked, status=Booking.Status.CANCELLED)
+    empty = SessionFactory(activity=activity)
+    url = reverse("bookings_session:delete", args=[booked.pk])
+    response = client.post(url, follow=True)
+    assert "Families have booked this session" in response.content.decode()
+    assert Session.objects.filter(pk=booked.pk).exists()
+    response = client.post(reverse("bookings_session:delete", args=[empty.pk]))
+    assert response.status_code == 302
+    assert not Session.objects.filter(pk=empty.pk).exists()
 
 
 def test_editing_keeps_the_activity_and_saves_changes(manager_client, activity, venue, centre):
