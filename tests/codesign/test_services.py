@@ -497,3 +497,11 @@ def test_people_hear_once_when_booking_opens_for_sessions_from_their_idea(
     mail.outbox.clear()
     assert services.announce_open_bookings(now=opens + timedelta(minutes=10)) == 0
     assert mail.outbox == []
+
+
+def test_open_bookings_are_announced_by_the_scheduler():
+    from startwell import periodic
+
+    periodic.discover()
+    names = [p.name for p in periodic.registered()]
+    assert "codesign.tasks.announce_open_idea_bookings" in names

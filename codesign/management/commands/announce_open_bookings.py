@@ -1,5 +1,6 @@
 """Tells parents when booking opens for sessions that came from ideas they proposed or support.
-Run it every few minutes (cron or a scheduler); each session is announced once."""
+`run_scheduler` does this every ten minutes (codesign/tasks.py); this command runs it now.
+Each session is announced once."""
 
 from django.core.management.base import BaseCommand
 
