@@ -9,6 +9,7 @@ from wagtail.models import Page, Site
 
 from cms.models import CentreIndexPage, CentrePage, Footprint, HomePage, Venue
 from cms.services import ensure_centre_manager_group
+from parent_champions.demo import seed_champions_demo
 from startwell.models import User
 
 DEMO_PASSWORD = "startwell-demo"  # noqa: S105 - printed for people trying the demo
@@ -236,4 +237,5 @@ def seed_demo() -> list[tuple[str, str]]:
         logins.append((f"manager, {centre.title}", manager.email))
         champion = _ensure_user(f"champion.{spec.slug}@startwell.example", "Charlie", "Champion")
         logins.append((f"champion, {centre.title}", champion.email))
+    seed_champions_demo()
     return logins
