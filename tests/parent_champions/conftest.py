@@ -7,7 +7,6 @@ import pytest
 from django.utils import timezone
 
 from cms.services import ensure_centre_manager_group
-
 from tests.factories import (
     ActivityPageFactory,
     BookingFactory,

@@ -317,7 +317,9 @@ def test_a_full_session_with_walk_ins_refuses_new_bookings(champion, activity):
         ("Amira", 0, 2, "how many children"),
     ],
 )
-def test_walk_in_bad_input_writes_nothing(champion, session_today, label, children, adults, message):
+def test_walk_in_bad_input_writes_nothing(
+    champion, session_today, label, children, adults, message
+):
     with pytest.raises(ChampionError, match=message):
         services.add_walk_in(
             user=champion.user, session=session_today, label=label, children=children, adults=adults
@@ -422,9 +424,7 @@ def test_message_goes_to_each_booked_family_separately(champion, session_tomorro
         body="We're going outside.",
     )
     assert sent == 2
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(
-        [first.parent.email, second.parent.email]
-    )
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([first.parent.email, second.parent.email])
     for message in mail.outbox:
         assert len(message.to) == 1 and not message.cc and not message.bcc
         assert message.subject == "Bring wellies (Stay and play)"
@@ -505,9 +505,9 @@ def test_raising_capacity_promotes_the_waiting_list(champion, session_tomorrow):
         waiting_since=timezone.now(),
         confirmed_at=None,
     )
-    values = {
-        name: getattr(session_tomorrow, name) for name in services.SESSION_FIELDS
-    } | {"capacity": 6}
+    values = {name: getattr(session_tomorrow, name) for name in services.SESSION_FIELDS} | {
+        "capacity": 6
+    }
     services.update_session(user=champion.user, session_id=session_tomorrow.pk, values=values)
     waiting.refresh_from_db()
     assert waiting.status == Booking.Status.CONFIRMED
