@@ -114,10 +114,20 @@ def hosts_activity(user, activity_id: int) -> bool:
     ).exists()
 
 
+def family_name(booking: Booking) -> str:
+    """How the register names a household: the parent's name, or the booking reference when they
+    gave no name (never their e-mail address)."""
+    return booking.parent.get_full_name() or f"Booking {booking.reference}"
+
+
 @dataclass
 class RegisterRow:
     booking: Booking
     children: list[tuple[str, str]] = field(default_factory=list)  # (first name, age)
+
+    @property
+    def name(self) -> str:
+        return family_name(self.booking)
 
 
 @dataclass

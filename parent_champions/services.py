@@ -429,7 +429,7 @@ def message_families(*, user, session: Session, subject: str, body: str) -> int:
                 "booking": booking,
                 "session": session,
                 "body": body,
-                "sender": user.display_name,
+                "sender": user.first_name or "a parent champion",
                 "centre": centre,
             },
         )

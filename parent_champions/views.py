@@ -143,7 +143,7 @@ def booking_action(request, session_id: int, booking_id: int, action: str):
     except ChampionError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, done.format(name=booking.parent.get_full_name()))
+        messages.success(request, done.format(name=selectors.family_name(booking)))
     url = reverse("parent_champions:register", args=[session.pk])
     return redirect(f"{url}#booking-{booking.pk}")
 

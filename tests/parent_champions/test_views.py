@@ -501,3 +501,11 @@ def test_adults_session_can_be_run_with_lapsed_checks(client, centre):
     session = SessionFactory(activity=adults, start=started_earlier_today())
     client.force_login(champion.user)
     assert client.get(u("register", session.pk)).status_code == 200
+
+
+def test_a_parent_without_a_name_is_shown_by_booking_reference(client, champion, session_today):
+    booking = book(session_today, first_name="", last_name="")
+    client.force_login(champion.user)
+    page = client.get(u("register", session_today.pk)).content.decode()
+    assert f"Booking {booking.reference}" in page
+    assert booking.parent.email.split("@")[0] not in page
