@@ -1,5 +1,6 @@
 """A champion on a phone runs today's register: opens it from their dashboard, checks two
-families in, adds a walk-in and marks a family who did not come. axe-core checks each page."""
+families in, adds a walk-in and marks a family who did not come. A parent applies; a manager
+approves and records the checks. axe-core checks each page."""
 
 import datetime
 import re
@@ -11,10 +12,13 @@ from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import expect
 
 from bookings.models import Attendance, Booking, WalkIn
+from cms.services import ensure_centre_manager_group
+from parent_champions.models import Champion
 from tests.e2e.accessibility import assert_accessible
 from tests.factories import (
     ActivityPageFactory,
     BookingFactory,
+    ChampionApplicationFactory,
     ChampionFactory,
     ChildFactory,
     HostingFactory,
@@ -116,3 +120,26 @@ def test_application_page_is_accessible_and_works_without_errors(live_server, pa
     page.get_by_role("button", name="Send my application").click()
     expect(page.get_by_text("Waiting for a decision")).to_be_visible()
     assert_accessible(page)
+
+
+def test_manager_approves_an_application_and_records_checks(live_server, page, centre):
+    manager = UserFactory(first_name="Morgan")
+    manager.groups.add(ensure_centre_manager_group(centre=centre))
+    ChampionApplicationFactory(centre=centre, parent=UserFactory(first_name="Pat", last_name="Lee"))
+    sign_in(page, live_server, manager)
+    page.goto(live_server.url + "/champions/manage/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Champions at {centre.title}")
+    assert_accessible(page)
+    page.get_by_role("link", name="Pat Lee").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Approve").click()
+    expect(page.get_by_text("Approved. Record their checks before they host.")).to_be_visible()
+    page.get_by_role("link", name="Pat Lee").click()
+    expect(page.get_by_text("DBS check: not recorded.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("DBS check date").fill("2026-01-05")
+    page.get_by_label("Safeguarding training date").fill("2026-02-01")
+    page.get_by_role("button", name="Save dates").click()
+    expect(page.get_by_text("Checks recorded.")).to_be_visible()
+    champion = Champion.objects.get(user__last_name="Lee")
+    assert str(champion.dbs_checked_on) == "2026-01-05"
