@@ -106,12 +106,11 @@ def activities_hosted_by(user) -> QuerySet[ActivityPage]:
     ).order_by("title")
 
 
-def hosts_activity(user, activity_id: int) -> bool:
-    return Hosting.objects.filter(
-        champion__user=user,
-        champion__status=Champion.Status.ACTIVE,
-        activity_id=activity_id,
-    ).exists()
+def hosts_activity(user, activity_id: int, *, active_only: bool = True) -> bool:
+    hostings = Hosting.objects.filter(champion__user=user, activity_id=activity_id)
+    if active_only:
+        hostings = hostings.filter(champion__status=Champion.Status.ACTIVE)
+    return hostings.exists()
 
 
 def family_name(booking: Booking) -> str:
@@ -231,14 +230,19 @@ def centre_activities(centre: CentrePage) -> QuerySet[ActivityPage]:
     return ActivityPage.objects.descendant_of(centre).order_by("title")
 
 
-def may_edit_session(user, session: Session) -> bool:
-    """Managers of the centre and champions hosting the activity may change a session (whether a
-    champion may act right now is the services' question)."""
+def may_edit_activity(user, activity_id: int, centre_id: int | None) -> bool:
+    """Managers of the centre and champions hosting the activity may add and change its sessions
+    (whether a champion may act right now, suspended or with lapsed checks, is the services'
+    question: they are told why, not shown a 404)."""
     return (
         user.is_superuser
-        or manages_centre(user, session.centre_id)
-        or hosts_activity(user, session.activity_id)
+        or (centre_id is not None and manages_centre(user, centre_id))
+        or hosts_activity(user, activity_id, active_only=False)
     )
+
+
+def may_edit_session(user, session: Session) -> bool:
+    return may_edit_activity(user, session.activity_id, session.centre_id)
 
 
 def shows_champions_link(user) -> bool:

@@ -462,7 +462,9 @@ SESSION_FIELDS = (
 )
 
 
-def _check_can_edit_activity(user, activity: ActivityPage, centre_id: int) -> None:
+def check_can_edit_activity(*, user, activity: ActivityPage, centre_id: int) -> None:
+    """Managers of the centre may add and change its sessions; a champion only for activities
+    they host, while active, and (for children's activities) with current checks."""
     if user.is_superuser or manages_centre(user, centre_id):
         return
     champion = Champion.objects.filter(user=user, centre_id=centre_id).first()
@@ -493,7 +495,7 @@ def _describe(value) -> str:
 def create_session(*, user, activity_id: int, values: dict) -> Session:
     activity = ActivityPage.objects.get(pk=activity_id)
     centre = CentrePage.objects.ancestor_of(activity).get()
-    _check_can_edit_activity(user, activity, centre.pk)
+    check_can_edit_activity(user=user, activity=activity, centre_id=centre.pk)
     _check_session_values(values, centre.pk)
     if values["start"] <= timezone.now():
         raise ChampionError(START_IN_PAST, field="start")
@@ -517,7 +519,7 @@ def update_session(*, user, session_id: int, values: dict) -> Session:
     """Saves changes to a session through the bookings rules (capacity not below the places
     taken; places added go to the waiting list) and logs what changed, from what to what."""
     session = Session.objects.select_related("activity", "centre").get(pk=session_id)
-    _check_can_edit_activity(user, session.activity, session.centre_id)
+    check_can_edit_activity(user=user, activity=session.activity, centre_id=session.centre_id)
     _check_session_values(values, session.centre_id)
     changes = {
         name: values[name]

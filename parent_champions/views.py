@@ -210,10 +210,12 @@ def _session_values(form) -> dict:
 def session_create(request, activity_id: int):
     activity = get_object_or_404(ActivityPage, pk=activity_id)
     centre = CentrePage.objects.ancestor_of(activity).first()
-    may_edit = request.user.is_superuser or selectors.hosts_activity(request.user, activity.pk)
-    may_edit = may_edit or (centre and selectors.manages_centre(request.user, centre.pk))
-    if not may_edit:
+    if centre is None or not selectors.may_edit_activity(request.user, activity.pk, centre.pk):
         raise Http404
+    try:
+        services.check_can_edit_activity(user=request.user, activity=activity, centre_id=centre.pk)
+    except ChampionError as error:
+        return _refused(request, error)
     form = SessionForm(request.POST or None, centre=centre)
     if request.method == "POST" and form.is_valid():
         try:
@@ -234,6 +236,12 @@ def session_edit(request, session_id: int):
     session = _session_in_reach(request, session_id)
     if not selectors.may_edit_session(request.user, session):
         raise Http404
+    try:
+        services.check_can_edit_activity(
+            user=request.user, activity=session.activity, centre_id=session.centre_id
+        )
+    except ChampionError as error:
+        return _refused(request, error)
     form = SessionForm(request.POST or None, instance=session, centre=session.centre)
     if request.method == "POST" and form.is_valid():
         try:

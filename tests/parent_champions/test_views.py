@@ -509,3 +509,18 @@ def test_a_parent_without_a_name_is_shown_by_booking_reference(client, champion,
     page = client.get(u("register", session_today.pk)).content.decode()
     assert f"Booking {booking.reference}" in page
     assert booking.parent.email.split("@")[0] not in page
+
+
+def test_suspended_host_is_told_why_they_cannot_change_sessions(
+    client, champion, session_tomorrow, activity
+):
+    Champion.objects.filter(pk=champion.pk).update(status=Champion.Status.SUSPENDED)
+    client.force_login(champion.user)
+    for url in [u("session_edit", session_tomorrow.pk), u("session_create", activity.pk)]:
+        response = client.get(url)
+        assert response.status_code == 403
+        assert "is suspended" in response.content.decode()
+    response = client.post(u("session_edit", session_tomorrow.pk), session_post(None))
+    assert response.status_code == 403
+    session_tomorrow.refresh_from_db()
+    assert session_tomorrow.capacity == 4
