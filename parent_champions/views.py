@@ -4,6 +4,8 @@ apply, and for centre managers who decide on applications and look after their c
 Anything outside a person's centres answers 404; a champion whose role is suspended or whose
 checks have lapsed is told why (403). Views parse input, call one service, show its refusal."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -16,6 +18,7 @@ from django.views.decorators.http import require_POST
 from bookings.models import Booking
 from cms.models import ActivityPage, CentrePage
 from cms.selectors import centres_managed_by
+from startwell.middleware import needs_second_factor
 
 from . import selectors, services
 from .forms import (
@@ -261,14 +264,31 @@ def session_edit(request, session_id: int):
 # --- Centre managers --------------------------------------------------------------------------
 
 
+def manager_view(view):
+    """Signed in, managing at least one centre (else 404), and, as staff, with a second factor:
+    someone who has not set up their authenticator app yet is sent to do so first."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not centres_managed_by(request.user).exists():
+            raise Http404
+        if needs_second_factor(request.user):
+            messages.info(
+                request,
+                "Staff need a second factor: set up an authenticator app to manage champions.",
+            )
+            return redirect("mfa_activate_totp")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def _managed_centres(request):
-    centres = centres_managed_by(request.user)
-    if not centres.exists():
-        raise Http404
-    return centres
+    return centres_managed_by(request.user)
 
 
-@login_required
+@manager_view
 def manage_index(request):
     centres = list(_managed_centres(request).order_by("title"))
     if len(centres) == 1:
@@ -276,7 +296,7 @@ def manage_index(request):
     return render(request, "parent_champions/manage/index.html", {"centres": centres})
 
 
-@login_required
+@manager_view
 def manage_centre(request, centre_id: int):
     centre = get_object_or_404(_managed_centres(request), pk=centre_id)
     one = CentrePage.objects.filter(pk=centre.pk)
@@ -296,7 +316,7 @@ def _managed_application(request, application_id: int):
     return get_object_or_404(applications, pk=application_id)
 
 
-@login_required
+@manager_view
 def manage_application(request, application_id: int):
     application = _managed_application(request, application_id)
     decision = request.POST.get("decision") if request.method == "POST" else None
@@ -354,12 +374,12 @@ def _host_form(centre, data=None) -> HostForm:
     )
 
 
-@login_required
+@manager_view
 def manage_champion(request, champion_id: int):
     return _champion_page(request, _managed_champion(request, champion_id))
 
 
-@login_required
+@manager_view
 @require_POST
 def manage_checks(request, champion_id: int):
     champion = _managed_champion(request, champion_id)
@@ -375,7 +395,7 @@ def manage_checks(request, champion_id: int):
     return _champion_page(request, champion, checks_form=form, status=400)
 
 
-@login_required
+@manager_view
 @require_POST
 def manage_status(request, champion_id: int, change: str):
     champion = _managed_champion(request, champion_id)
@@ -394,7 +414,7 @@ def manage_status(request, champion_id: int, change: str):
     return redirect("parent_champions:manage_champion", champion_id=champion.pk)
 
 
-@login_required
+@manager_view
 @require_POST
 def manage_host(request, champion_id: int):
     champion = _managed_champion(request, champion_id)
@@ -410,7 +430,7 @@ def manage_host(request, champion_id: int):
     return _champion_page(request, champion, host_form=form, status=400)
 
 
-@login_required
+@manager_view
 @require_POST
 def manage_unhost(request, champion_id: int, hosting_id: int):
     champion = _managed_champion(request, champion_id)
@@ -420,7 +440,7 @@ def manage_unhost(request, champion_id: int, hosting_id: int):
     return redirect("parent_champions:manage_champion", champion_id=champion.pk)
 
 
-@login_required
+@manager_view
 def manage_log(request, centre_id: int):
     centre = get_object_or_404(_managed_centres(request), pk=centre_id)
     entries = Paginator(selectors.register_log_at(centre), LOG_PAGE_SIZE).get_page(

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from bookings.models import Attendance, Booking, WalkIn
 from cms.services import ensure_centre_manager_group
 from parent_champions.models import Champion
+from tests.accounts import activate_totp
 from tests.e2e.accessibility import assert_accessible
 from tests.factories import (
     ActivityPageFactory,
@@ -125,6 +126,7 @@ def test_application_page_is_accessible_and_works_without_errors(live_server, pa
 def test_manager_approves_an_application_and_records_checks(live_server, page, centre):
     manager = UserFactory(first_name="Morgan")
     manager.groups.add(ensure_centre_manager_group(centre=centre))
+    activate_totp(manager)
     ChampionApplicationFactory(centre=centre, parent=UserFactory(first_name="Pat", last_name="Lee"))
     sign_in(page, live_server, manager)
     page.goto(live_server.url + "/champions/manage/")

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from cms.services import ensure_centre_manager_group
+from tests.accounts import activate_totp
 from tests.factories import (
     ActivityPageFactory,
     BookingFactory,
@@ -94,8 +95,10 @@ def other_champion(other_centre, other_activity):
 
 @pytest.fixture
 def manager(centre):
+    """Manager of centre A, with the second factor staff need."""
     user = UserFactory(first_name="Morgan", last_name="Manager")
     user.groups.add(ensure_centre_manager_group(centre=centre))
+    activate_totp(user)
     return user
 
 
@@ -103,12 +106,15 @@ def manager(centre):
 def other_manager(other_centre):
     user = UserFactory()
     user.groups.add(ensure_centre_manager_group(centre=other_centre))
+    activate_totp(user)
     return user
 
 
 @pytest.fixture
 def superuser(db):
-    return UserFactory(is_superuser=True, is_staff=True)
+    user = UserFactory(is_superuser=True, is_staff=True)
+    activate_totp(user)
+    return user
 
 
 @pytest.fixture

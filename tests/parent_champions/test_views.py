@@ -18,6 +18,7 @@ from tests.factories import (
     ChampionFactory,
     HostingFactory,
     SessionFactory,
+    UserFactory,
 )
 
 from .conftest import book, in_days, started_earlier_today
@@ -524,3 +525,12 @@ def test_suspended_host_is_told_why_they_cannot_change_sessions(
     assert response.status_code == 403
     session_tomorrow.refresh_from_db()
     assert session_tomorrow.capacity == 4
+
+
+def test_a_manager_without_a_second_factor_is_sent_to_set_one_up(client, centre):
+    manager = UserFactory()
+    manager.groups.add(centre.manager_group)
+    client.force_login(manager)
+    response = client.get(u("manage_centre", centre.pk))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
