@@ -103,6 +103,26 @@ def _check_window(session: Session, now: datetime.datetime) -> None:
         raise BookingError(CLOSED)
 
 
+def booking_refusal(session: Session) -> str | None:
+    """Why the session cannot be booked right now (cancelled, not open yet, closed, started),
+    or None. For showing the state before anyone tries; `book_session` checks again under
+    the lock."""
+    try:
+        _check_window(session, timezone.now())
+    except BookingError as error:
+        return error.message
+    return None
+
+
+def can_cancel_online(booking: Booking) -> bool:
+    """Whether the family may still cancel this confirmed booking themselves."""
+    return (
+        booking.status == Booking.Status.CONFIRMED
+        and not booking.session.is_cancelled
+        and timezone.now() < booking.session.cancellable_until
+    )
+
+
 def _check_party(session: Session, parent, children: list[Child], adults: int) -> int:
     """Checks who the booking is for and returns the number of places it needs."""
     if session.activity.adults_only:
@@ -135,6 +155,7 @@ def book_session(
     children: Iterable[Child] = (),
     adults: int = 0,
     join_waiting_list: bool = False,
+    access_notes: str = "",
 ) -> Booking:
     """Books places for the parent's children (or a number of adults) on a session.
 
@@ -144,6 +165,7 @@ def book_session(
     if not has_verified_email(parent):
         raise BookingError(NOT_VERIFIED)
     children = list(children)
+    access_notes = (access_notes or "").strip()[:500]
     try:
         with _locked_session(session_id) as session:
             now = timezone.now()
@@ -162,6 +184,7 @@ def book_session(
                     status=Booking.Status.CONFIRMED,
                     places=places,
                     adults=adults if session.activity.adults_only else 0,
+                    access_notes=access_notes,
                     confirmed_at=now,
                 )
                 notify = notifications.booking_confirmed
@@ -172,6 +195,7 @@ def book_session(
                     status=Booking.Status.WAITING,
                     places=places,
                     adults=adults if session.activity.adults_only else 0,
+                    access_notes=access_notes,
                     waiting_since=now,
                 )
                 notify = notifications.waiting_list_joined

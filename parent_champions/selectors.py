@@ -4,11 +4,11 @@ manager's view of their champions. Every listing here runs a fixed number of que
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from bookings.models import Booking, Session, WalkIn
+from bookings.selectors import with_places
 from cms.models import ActivityPage, CentrePage
 from cms.selectors import centres_managed_by
 
@@ -34,33 +34,6 @@ def manages_centre(user, centre_id: int) -> bool:
 
 def applications_of(user) -> QuerySet[ChampionApplication]:
     return ChampionApplication.objects.filter(parent=user).select_related("centre")
-
-
-def _places_taken_annotation() -> Coalesce:
-    """Places booked plus walk-ins, as two correlated sums (no join multiplication)."""
-    booked = (
-        Booking.objects.filter(session=OuterRef("pk"), status__in=Booking.HOLDING_STATUSES)
-        .order_by()
-        .values("session")
-        .annotate(total=Sum("places"))
-        .values("total")
-    )
-    walked_in = (
-        WalkIn.objects.filter(session=OuterRef("pk"))
-        .order_by()
-        .values("session")
-        .annotate(total=Sum("places"))
-        .values("total")
-    )
-    return Coalesce(
-        Subquery(booked, output_field=IntegerField()), Value(0), output_field=IntegerField()
-    ) + Coalesce(
-        Subquery(walked_in, output_field=IntegerField()), Value(0), output_field=IntegerField()
-    )
-
-
-def with_places_taken(sessions: QuerySet[Session]) -> QuerySet[Session]:
-    return sessions.annotate(places_taken=_places_taken_annotation())
 
 
 def register_sessions_for(user) -> QuerySet[Session]:
@@ -94,7 +67,7 @@ def hosted_sessions(user, *, days: int = 60) -> QuerySet[Session]:
         start__gte=start,
         start__lt=start + datetime.timedelta(days=days),
     ).select_related("activity", "venue", "centre")
-    return with_places_taken(sessions).order_by("start", "pk")
+    return with_places(sessions).order_by("start", "pk")
 
 
 def activities_hosted_by(user) -> QuerySet[ActivityPage]:

@@ -238,6 +238,11 @@ LOGGING = {
     "loggers": {"wagtail": {"level": "WARNING"}},
 }
 
+# --- Bookings -------------------------------------------------------------------------------
+# Booking attempts per person (allauth's rate limiter, counted in the shared cache): plenty for
+# a family, too few to hammer the booking form.
+BOOKINGS_RATE_LIMIT = os.environ.get("BOOKINGS_RATE_LIMIT", "10/m/user,40/h/user")
+
 # --- Parent champions -----------------------------------------------------------------------
 # How long a champion's checks count as current. The borough asks for a DBS check renewed every
 # three years and safeguarding training refreshed every three years; the portal warns this many

@@ -10,12 +10,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings.models import Booking, WalkIn
+from bookings.models import Booking, Session, WalkIn
+from bookings.selectors import with_places
 from parent_champions.models import Champion, ChampionApplication, Hosting, RegisterLogEntry
 from tests.factories import (
     ActivityPageFactory,
     ChampionApplicationFactory,
     ChampionFactory,
+    ChildFactory,
     HostingFactory,
     SessionFactory,
     UserFactory,
@@ -534,3 +536,29 @@ def test_a_manager_without_a_second_factor_is_sent_to_set_one_up(client, centre)
     response = client.get(u("manage_centre", centre.pk))
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_activate_totp")
+
+
+def test_access_notes_given_when_booking_reach_the_register(
+    client, champion, session_tomorrow, parent
+):
+    kid = ChildFactory(parent=parent, first_name="Zoe")
+    client.force_login(parent)
+    response = client.post(
+        reverse("bookings:book", args=[session_tomorrow.pk]),
+        {"children": [kid.pk], "access_notes": "  Zoe uses a walking frame. "},
+    )
+    assert response.status_code == 302
+    assert Booking.objects.get(parent=parent).access_notes == "Zoe uses a walking frame."
+    client.force_login(champion.user)
+    page = client.get(u("register", session_tomorrow.pk)).content.decode()
+    assert "Zoe (2 years)" in page and "Zoe uses a walking frame." in page
+
+
+def test_walk_ins_count_in_the_public_timetable(client, champion, session_today):
+    book(session_today, children=3)
+    client.force_login(champion.user)
+    client.post(
+        u("add_walk_in", session_today.pk), {"label": "Amira", "children": "1", "adults": "1"}
+    )
+    session = with_places(Session.objects.filter(pk=session_today.pk)).get()
+    assert (session.places_taken, session.places_left) == (4, 0)
