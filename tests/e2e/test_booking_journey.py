@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from bookings.models import Booking
@@ -22,13 +21,7 @@ from tests.factories.accounts import PASSWORD
 
 
 @pytest.fixture
-def cache_table(transactional_db):
-    # Sign-in and booking attempts are counted in the database cache.
-    call_command("createcachetable", verbosity=0)
-
-
-@pytest.fixture
-def session(centre, cache_table):
+def session(centre):
     venue = VenueFactory(centre=centre, name="St Mary's Church Hall")
     activity = ActivityPageFactory(
         parent=centre,
