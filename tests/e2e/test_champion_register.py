@@ -104,6 +104,14 @@ def test_champion_runs_todays_register_on_a_phone(live_server, page, champion, t
     }
     assert list(WalkIn.objects.values_list("label", "places")) == [("Amira", 2)]
 
+    page.get_by_role("link", name="Message everyone booked").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Message everyone booked")
+    assert_accessible(page)
+    page.go_back()
+    page.get_by_role("link", name="Change session details").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Change session")
+    assert_accessible(page)
+
 
 def test_application_page_is_accessible_and_works_without_errors(live_server, page, centre):
     parent = UserFactory(first_name="Pat")
