@@ -43,6 +43,10 @@ NOT_CANCELLABLE = "This booking is not active, so there is nothing to cancel."
 NOT_WAITING = "You are not on the waiting list for this session."
 ALREADY_CANCELLED = "This session is already cancelled."
 REASON_REQUIRED = "Say why the session is cancelled: families will read it."
+CAPACITY_BELOW_BOOKED = (
+    "{taken} place{s} already booked, so the capacity cannot be lower than {taken}."
+)
+CANNOT_EDIT_CANCELLED = "This session has been cancelled, so it can no longer be changed."
 
 
 def _plural(n: int) -> str:
@@ -292,11 +296,6 @@ def cancel_session(*, session_id: int, reason: str, by) -> Session:
         return session
 
 
-CAPACITY_BELOW_BOOKED = (
-    "{taken} place{s} already booked, so the capacity cannot be lower than {taken}."
-)
-CANNOT_EDIT_CANCELLED = "This session has been cancelled, so it can no longer be changed."
-
 # What may change on an existing session (the activity stays: bookings were made for it).
 EDITABLE_SESSION_FIELDS = (
     "venue",
@@ -311,8 +310,9 @@ EDITABLE_SESSION_FIELDS = (
 
 
 def update_session(*, session_id: int, changes: dict, by) -> Session:
-    """Saves changes to a session under its lock. The capacity may not drop below the places
-    already taken; places added go to the waiting list, first come first served."""
+    """Saves changes to a session under its lock (a manager's in the admin, a hosting champion's
+    on the register pages). The capacity may not drop below the places already taken; places
+    added go to the waiting list, first come first served."""
     unknown = set(changes) - set(EDITABLE_SESSION_FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
