@@ -12,6 +12,7 @@ from wagtail.models import Page, Site
 from cms.models import CentreIndexPage, CentrePage, Footprint, HomePage, Venue
 from cms.services import ensure_centre_manager_group
 from codesign.demo import seed_codesign_demo
+from parent_champions.demo import seed_champions_demo
 from startwell.models import User
 
 DEMO_PASSWORD = "startwell-demo"  # noqa: S105 - printed for people trying the demo
@@ -253,4 +254,5 @@ def seed_demo() -> list[tuple[str, str]]:
 
     seed_bookings_demo()
     seed_codesign_demo()  # after bookings: scheduled demo ideas need activities
+    seed_champions_demo()
     return logins
