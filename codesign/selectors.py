@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from bookings.models import Booking, Session
 from cms.models import CentrePage
+from cms.selectors import centres_managed_by
+from parent_champions.selectors import centres_championed_by
 
 from .models import (
     DEFAULT_SUPPORT_THRESHOLD,
@@ -38,8 +40,8 @@ DEFAULT_SORT = "support"
 
 # --- Who may do what --------------------------------------------------------------------------
 # Moderation (publishing ideas, hiding comments) and decisions (accept, decline, schedule) are
-# asked of these two functions only. Today both mean "a manager of that centre, or a superuser";
-# the centre's parent champions join `can_moderate` once champions are recorded.
+# asked of these two functions only. A centre's managers and its active parent champions
+# moderate; only its managers decide (DESIGN.md §5). Superusers do both everywhere.
 
 
 def centres_moderated_by(user) -> QuerySet[CentrePage]:
@@ -47,15 +49,14 @@ def centres_moderated_by(user) -> QuerySet[CentrePage]:
         return CentrePage.objects.none()
     if user.is_superuser:
         return CentrePage.objects.all()
-    return CentrePage.objects.filter(manager_group__user=user)
+    return CentrePage.objects.filter(
+        Q(pk__in=centres_managed_by(user).values("pk"))
+        | Q(pk__in=centres_championed_by(user).values("pk"))
+    )
 
 
 def centres_decided_by(user) -> QuerySet[CentrePage]:
-    if not user.is_authenticated:
-        return CentrePage.objects.none()
-    if user.is_superuser:
-        return CentrePage.objects.all()
-    return CentrePage.objects.filter(manager_group__user=user)
+    return centres_managed_by(user)
 
 
 def can_moderate(user, centre: CentrePage) -> bool:

@@ -22,6 +22,13 @@ def champion_roles(user) -> QuerySet[Champion]:
     return Champion.objects.filter(user=user).select_related("centre")
 
 
+def centres_championed_by(user) -> QuerySet[CentrePage]:
+    """Centres where this person is an active (not suspended) champion."""
+    if not user.is_authenticated:
+        return CentrePage.objects.none()
+    return CentrePage.objects.filter(champions__user=user, champions__status=Champion.Status.ACTIVE)
+
+
 def champion_at(user, centre_id: int) -> Champion | None:
     if not user.is_authenticated:
         return None

@@ -3,7 +3,9 @@ a superuser."""
 
 import pytest
 
+from parent_champions.models import Champion
 from tests.factories import ActivityPageFactory, UserFactory
+from tests.factories.champions import ChampionFactory
 from tests.factories.codesign import IdeaFactory
 
 
@@ -29,6 +31,23 @@ def other_manager(other_centre):
     user = UserFactory(email="other.manager@example.org")
     user.groups.add(other_centre.manager_group)
     return user
+
+
+@pytest.fixture
+def champion(centre):
+    return ChampionFactory(centre=centre, user=UserFactory(email="champion@example.org")).user
+
+
+@pytest.fixture
+def other_champion(other_centre):
+    user = UserFactory(email="other.champion@example.org")
+    return ChampionFactory(centre=other_centre, user=user).user
+
+
+@pytest.fixture
+def suspended_champion(centre):
+    user = UserFactory(email="suspended.champion@example.org")
+    return ChampionFactory(centre=centre, user=user, status=Champion.Status.SUSPENDED).user
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Only a centre's team moderates and decides on its ideas. Each moderation and decision URL is
-tried by an anonymous visitor, a parent, a manager of another centre, the centre's manager and a
-superuser; refusals change nothing."""
+tried by an anonymous visitor, a parent, champions (of this centre, of another, suspended), a
+manager of another centre, the centre's manager and a superuser; refusals change nothing.
+The centre's active champions moderate; only managers decide."""
 
 import pytest
 from django.urls import reverse
@@ -122,6 +123,9 @@ def settings_post(centre, activity):
     return reverse("codesign:settings", args=[centre.pk]), {"support_threshold": 4}, done
 
 
+# What the centre's active champions may do besides managers: moderation, not decisions.
+MODERATION = {moderate_get, moderate_post, reject_post, hide_post, restore_post}
+
 ACTIONS = [
     moderate_get,
     moderate_post,
@@ -137,7 +141,16 @@ ACTIONS = [
     settings_post,
 ]
 
-ROLES = ["anonymous", "parent", "other_manager", "manager", "superuser"]
+ROLES = [
+    "anonymous",
+    "parent",
+    "champion",
+    "other_champion",
+    "suspended_champion",
+    "other_manager",
+    "manager",
+    "superuser",
+]
 
 
 @pytest.mark.parametrize("action", ACTIONS, ids=lambda a: a.__name__)
@@ -151,15 +164,16 @@ def test_only_the_centres_team_moderates_and_decides(
 
     response = client.get(url) if data is None else client.post(url, data)
 
+    allowed = role in {"manager", "superuser"} or (role == "champion" and action in MODERATION)
     if role == "anonymous":
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("account_login"))
-    elif role in {"parent", "other_manager"}:
+    elif not allowed:
         assert response.status_code == 403
     else:
         assert response.status_code == (200 if data is None else 302), response.content[:2000]
     if done is not None:
-        assert done() is (role in {"manager", "superuser"})
+        assert done() is allowed
 
 
 def test_the_queue_is_for_the_team_only(client, centre, parent, manager, other_manager):
