@@ -15,7 +15,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from bookings.models import Booking, Session
+from bookings.models import Attendance, Booking, Session, WalkIn
 from cms.models import CentrePage
 from cms.selectors import centres_managed_by
 from parent_champions.selectors import centres_championed_by
@@ -203,8 +203,8 @@ def outcomes(*, centre: CentrePage | None = None) -> QuerySet[Idea]:
     """Ideas the centres took up (accepted and scheduled), most recent first, each with the
     next sessions of its activity, how many sessions have run and how many families came.
 
-    Until attendance is recorded, a family "came" when it held a confirmed booking for a
-    session of the activity that has already started and was not cancelled."""
+    A family "came" when the register marked its booking attended; each walk-in recorded on
+    the register is one family more (walk-ins have no account to tell them apart)."""
     now = timezone.now()
     past = Session.objects.filter(
         activity=OuterRef("activity"), status=Session.Status.SCHEDULED, start__lt=now
@@ -214,11 +214,22 @@ def outcomes(*, centre: CentrePage | None = None) -> QuerySet[Idea]:
             session__activity=OuterRef("activity"),
             session__status=Session.Status.SCHEDULED,
             session__start__lt=now,
-            status=Booking.Status.CONFIRMED,
+            attendance=Attendance.ATTENDED,
         )
         .order_by()
         .values("session__activity")
         .annotate(n=Count("parent", distinct=True))
+        .values("n")
+    )
+    walk_ins = (
+        WalkIn.objects.filter(
+            session__activity=OuterRef("activity"),
+            session__status=Session.Status.SCHEDULED,
+            session__start__lt=now,
+        )
+        .order_by()
+        .values("session__activity")
+        .annotate(n=Count("pk"))
         .values("n")
     )
     sessions_held = past.order_by().values("activity").annotate(n=Count("pk")).values("n")
@@ -228,7 +239,8 @@ def outcomes(*, centre: CentrePage | None = None) -> QuerySet[Idea]:
     return (
         with_counts(ideas)
         .annotate(
-            families_attended=Coalesce(Subquery(families, output_field=IntegerField()), 0),
+            families_attended=Coalesce(Subquery(families, output_field=IntegerField()), 0)
+            + Coalesce(Subquery(walk_ins, output_field=IntegerField()), 0),
             sessions_held=Coalesce(Subquery(sessions_held, output_field=IntegerField()), 0),
         )
         .select_related("centre", "activity")

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings.models import Booking, Session
+from bookings.models import Attendance, Booking, Session, WalkIn
 from codesign.models import IdeaStatus
 from tests.factories import ActivityPageFactory, BookingFactory, SessionFactory, UserFactory
 from tests.factories.codesign import IdeaFactory
@@ -39,10 +39,15 @@ def test_outcomes_show_sessions_and_the_families_who_came(client, centre, activi
     _scheduled(centre, activity)
     first, second = _past_session(activity, 14), _past_session(activity, 7)
     regular, once = UserFactory(), UserFactory()
-    BookingFactory(session=first, parent=regular)
-    BookingFactory(session=second, parent=regular)
-    BookingFactory(session=second, parent=once)
-    # Cancelled bookings, cancelled sessions and sessions still to come are not attendance.
+    came = Attendance.ATTENDED
+    BookingFactory(session=first, parent=regular, attendance=came)
+    BookingFactory(session=second, parent=regular, attendance=came)
+    BookingFactory(session=second, parent=once, attendance=came)
+    WalkIn.objects.create(session=second, label="Grandad and Leo", children=1, places=1)
+    # No-shows, unmarked bookings, cancelled bookings, cancelled sessions and sessions still to
+    # come are not attendance.
+    BookingFactory(session=first, attendance=Attendance.NO_SHOW)
+    BookingFactory(session=second)
     BookingFactory(session=first, status=Booking.Status.CANCELLED)
     cancelled = _past_session(activity, 3)
     cancelled.status = Session.Status.CANCELLED
@@ -57,7 +62,7 @@ def test_outcomes_show_sessions_and_the_families_who_came(client, centre, activi
 
     assert "Dads&#x27; breakfast club" in page
     assert "We run it every first Saturday." in page
-    assert "2 sessions so far · 2 families came" in page
+    assert "2 sessions so far · 3 families came" in page
     assert timezone.localtime(upcoming.start).strftime("%A %-d %B, %H:%M") in page
     assert "Still open" not in page and "Said no" not in page
 
