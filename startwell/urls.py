@@ -13,6 +13,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("search/", cms_views.search, name="search"),
+    path("payments/", include("bookings.payment_urls")),
 ]
 
 if settings.DEBUG:
