@@ -71,7 +71,7 @@ def start_checkout(*, booking: Booking) -> str:
         if existing and existing.get("status") == "open":
             return existing["url"]
         attempt += 1
-    expires_at = now + CHECKOUT_LIFETIME
+    expires_at = (now + CHECKOUT_LIFETIME).replace(microsecond=0)
     session = booking.session
     try:
         checkout = stripe_gateway.create_checkout_session(

@@ -42,3 +42,17 @@ def centre(centres_index):
 @pytest.fixture
 def other_centre(centres_index):
     return CentrePageFactory(parent=centres_index, title="Riverside Centre", slug="riverside")
+
+
+@pytest.fixture
+def stripe_server(settings):
+    """Online payment switched on, against the local stand-in for Stripe (tests/stripe_server)."""
+    from tests import stripe_server as local_stripe
+
+    server, fake = local_stripe.start()
+    settings.STRIPE_SECRET_KEY = local_stripe.API_KEY
+    settings.STRIPE_WEBHOOK_SECRET = local_stripe.WEBHOOK_SECRET
+    settings.STRIPE_API_BASE = fake.base_url
+    yield fake
+    server.shutdown()
+    server.server_close()

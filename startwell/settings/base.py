@@ -229,5 +229,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Wagtail logs every page action at INFO; the admin's history keeps them anyway.
-    "loggers": {"wagtail": {"level": "WARNING"}},
+    # The Stripe library logs every request at INFO.
+    "loggers": {"wagtail": {"level": "WARNING"}, "stripe": {"level": "WARNING"}},
 }
