@@ -61,15 +61,16 @@ def start_checkout(*, booking: Booking) -> str:
             booking=booking, defaults={"amount_pence": booking.amount_pence}
         )
         attempt = payment.checkout_attempts
-        reuse = payment.status == Payment.Status.OPEN and payment.checkout_session_id
-    if reuse:
-        # A family coming back to the payment page keeps the Checkout Session it had, if open.
-        try:
-            existing = stripe_gateway.retrieve_checkout_session(payment.checkout_session_id)
-        except stripe_gateway.GatewayError:
-            existing = None
-        if existing and existing.get("status") == "open":
-            return existing["url"]
+    if payment.checkout_session_id:
+        if payment.status == Payment.Status.OPEN:
+            # A family coming back to pay keeps the payment page it had, while it is open.
+            try:
+                existing = stripe_gateway.retrieve_checkout_session(payment.checkout_session_id)
+            except stripe_gateway.GatewayError:
+                existing = None
+            if existing and existing.get("status") == "open":
+                return existing["url"]
+        # A new payment page needs a new idempotency key.
         attempt += 1
     expires_at = (now + CHECKOUT_LIFETIME).replace(microsecond=0)
     session = booking.session

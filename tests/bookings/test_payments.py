@@ -537,3 +537,32 @@ def test_cancelling_before_paying_releases_the_places_and_closes_the_payment_pag
     assert services.places_taken(session) == 0
     assert stripe_server.checkout_sessions[checkout_id_of(booking)]["status"] == "expired"
     assert not stripe_server.refunds
+
+
+def test_a_promoted_family_whose_payment_page_expired_can_open_a_new_one(
+    client, centre, stripe_server, committed
+):
+    session = paid_session(centre, capacity=1)
+    first, _ = book_and_open_checkout(session, stripe_server)
+    waiting_parent, waiting_kids = household()
+    waiting = book(session, waiting_parent, waiting_kids, join_waiting_list=True)
+    with committed():
+        services.cancel_booking(booking_id=first.pk, by=first.parent)
+    waiting.refresh_from_db()
+    assert waiting.status == Booking.Status.PENDING_PAYMENT
+    first_url = payments.start_checkout(booking=waiting)
+    first_page = checkout_id_of(waiting)
+
+    # The family leaves the payment page open until it expires; their 12 hours are not up.
+    post_event(client, stripe_server.expire(first_page))
+    waiting.refresh_from_db()
+    assert waiting.status == Booking.Status.PENDING_PAYMENT
+
+    second_url = payments.start_checkout(booking=waiting)
+    assert second_url != first_url
+    assert checkout_id_of(waiting) != first_page
+    keys = [c["idempotency_key"] for c in stripe_server.calls("POST", "/v1/checkout/sessions")]
+    assert keys[-2:] == [f"checkout-{waiting.reference}-0", f"checkout-{waiting.reference}-1"]
+    post_event(client, stripe_server.pay(checkout_id_of(waiting)))
+    waiting.refresh_from_db()
+    assert waiting.status == Booking.Status.CONFIRMED
