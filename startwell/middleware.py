@@ -1,16 +1,21 @@
-"""Staff must use a second factor: anyone who can reach the Wagtail admin is sent to set up an
-authenticator app before the admin opens."""
+"""Who may open the Wagtail admin: staff only, and only with a second factor. Anyone who can
+reach the admin is sent to set up an authenticator app before it opens; a signed-in person who
+cannot reach it is refused plainly (rather than sent round the sign-in page again)."""
 
 from allauth.mfa.models import Authenticator
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 
 
+def can_reach_admin(user) -> bool:
+    return user.is_active and (
+        user.is_superuser or user.is_staff or user.has_perm("wagtailadmin.access_admin")
+    )
+
+
 def needs_second_factor(user) -> bool:
-    if not user.is_authenticated:
-        return False
-    is_staff = user.is_superuser or user.is_staff or user.has_perm("wagtailadmin.access_admin")
-    if not is_staff:
+    if not user.is_authenticated or not can_reach_admin(user):
         return False
     return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
@@ -22,10 +27,13 @@ class StaffSecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith(self.protected_prefix) and needs_second_factor(request.user):
-            messages.info(
-                request,
-                "Staff need a second factor: set up an authenticator app to open the admin.",
-            )
-            return redirect("mfa_activate_totp")
+        if request.path.startswith(self.protected_prefix) and request.user.is_authenticated:
+            if not can_reach_admin(request.user):
+                raise PermissionDenied("Only centre staff can open the admin.")
+            if needs_second_factor(request.user):
+                messages.info(
+                    request,
+                    "Staff need a second factor: set up an authenticator app to open the admin.",
+                )
+                return redirect("mfa_activate_totp")
         return self.get_response(request)

@@ -1,20 +1,54 @@
-"""Fixtures shared by every test: the page tree a visitor sees (home → centres → centre)."""
+"""Fixtures shared by every test: the shared cache, the page tree a visitor sees
+(home → centres → centre)."""
 
 import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.core.management import call_command
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
 
-from tests.factories import CentreIndexPageFactory, CentrePageFactory, HomePageFactory
+from tests.accounts import activate_totp
+from tests.factories import (
+    CentreIndexPageFactory,
+    CentrePageFactory,
+    HomePageFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    # The database cache (allauth's rate limits, used TOTP codes) needs its table in the test
+    # database, as it does in every deployment.
+    with django_db_blocker.unblock():
+        call_command("createcachetable", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def clear_cache(request):
+    """Each test starts with no rate-limit counters or used codes left by another."""
+    if "django_db_setup" not in request.fixturenames:
+        yield
+        return
+    with request.getfixturevalue("django_db_blocker").unblock():
+        cache.clear()
+    yield
 
 
 def tree_root() -> Page:
-    """Wagtail's root page (and root collection); transactional tests flush the ones its
-    migrations made."""
+    """Wagtail's root page, root collection and default locale. Transactional tests empty the
+    database afterwards; Django puts back content types and permissions, this puts back the
+    rows Wagtail's migrations create."""
+    if not Locale.objects.exists():
+        Locale.objects.create(
+            language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        )
     if Collection.get_first_root_node() is None:
         Collection.add_root(name="Root")
     root = Page.get_first_root_node()
     if root is None:
-        locale, _ = Locale.objects.get_or_create(language_code="en")
-        root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+        root = Page.add_root(instance=Page(title="Root", slug="root"))
     return root
 
 
@@ -42,6 +76,25 @@ def centre(centres_index):
 @pytest.fixture
 def other_centre(centres_index):
     return CentrePageFactory(parent=centres_index, title="Riverside Centre", slug="riverside")
+
+
+@pytest.fixture
+def parent(db):
+    return UserFactory(email="parent@example.org", first_name="Pat")
+
+
+@pytest.fixture
+def manager(centre):
+    """Manager of `centre`, not yet with an authenticator app."""
+    person = UserFactory(email="manager@example.org")
+    person.groups.add(centre.manager_group)
+    return person
+
+
+@pytest.fixture
+def manager_totp(manager):
+    """The authenticator-app secret of `manager`, who now has a second factor."""
+    return activate_totp(manager)
 
 
 @pytest.fixture

@@ -165,8 +165,20 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Start Well] "
 ACCOUNT_SESSION_REMEMBER = None
+# Counted in the shared cache, so the limits hold across every worker process.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    # Per address and per e-mail: a burst from one place, or a slow guess at one account.
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "request_login_code": "20/m/ip,3/m/key",
+    "reset_password": "20/m/ip,5/m/key",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Start Well"
+# Accept the code one period either side of now: phone clocks drift, and a code typed as it
+# changes should still work.
+MFA_TOTP_TOLERANCE = 1
 
 # --- Wagtail --------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Start Well"

@@ -5,6 +5,8 @@ import os
 
 import pytest
 
+from tests.conftest import tree_root
+
 CHROMIUM = "/usr/bin/chromium"
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -39,3 +41,11 @@ def browser_type_launch_args(browser_type_launch_args):
 def browser_context_args(browser_context_args):
     # A mid-sized phone: most families use the portal on one.
     return {**browser_context_args, "viewport": {"width": 390, "height": 844}, "locale": "en-GB"}
+
+
+@pytest.fixture(autouse=True)
+def initial_rows(transactional_db):
+    """Browser tests commit for real, and the database is emptied after each one. Django puts
+    back content types and permissions; this puts back the rows Wagtail's migrations create
+    so every browser test starts alike."""
+    tree_root()
