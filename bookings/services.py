@@ -168,6 +168,26 @@ def _check_window(session: Session, now: datetime.datetime) -> None:
         raise BookingError(CLOSED)
 
 
+def booking_refusal(session: Session) -> str | None:
+    """Why the session cannot be booked right now (cancelled, not open yet, closed, started),
+    or None. For showing the state before anyone tries; `book_session` checks again under
+    the lock."""
+    try:
+        _check_window(session, timezone.now())
+    except BookingError as error:
+        return error.message
+    return None
+
+
+def can_cancel_online(booking: Booking) -> bool:
+    """Whether the family may still cancel this confirmed booking themselves."""
+    return (
+        booking.status == Booking.Status.CONFIRMED
+        and not booking.session.is_cancelled
+        and timezone.now() < booking.session.cancellable_until
+    )
+
+
 def _check_party(session: Session, parent, children: list[Child], adults: int) -> int:
     """Checks who the booking is for and returns the number of places it needs."""
     if session.activity.adults_only:

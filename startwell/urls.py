@@ -9,6 +9,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import views as cms_views
 
+from . import views
+
 urlpatterns = [
     # Staff sign in through allauth like everyone else, so the second factor always applies.
     path(
@@ -21,6 +23,11 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("search/", cms_views.search, name="search"),
     path("payments/", include("bookings.payment_urls")),
+    path("children/", views.child_list, name="child_list"),
+    path("children/add/", views.child_add, name="child_add"),
+    path("children/<int:child_id>/edit/", views.child_edit, name="child_edit"),
+    path("children/<int:child_id>/remove/", views.child_remove, name="child_remove"),
+    path("", include("bookings.urls")),
 ]
 
 if settings.DEBUG:

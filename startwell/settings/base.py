@@ -244,3 +244,8 @@ LOGGING = {
     # The Stripe library logs every request at INFO.
     "loggers": {"wagtail": {"level": "WARNING"}, "stripe": {"level": "WARNING"}},
 }
+
+# --- Bookings -------------------------------------------------------------------------------
+# Booking attempts per person (allauth's rate limiter, counted in the shared cache): plenty for
+# a family, too few to hammer the booking form.
+BOOKINGS_RATE_LIMIT = os.environ.get("BOOKINGS_RATE_LIMIT", "10/m/user,40/h/user")

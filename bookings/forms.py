@@ -1,0 +1,140 @@
+"""Forms a parent fills in: the timetable filters and the booking form."""
+
+from django import forms
+from django.utils import timezone
+
+from cms.models import ActivityPage, CentrePage
+from startwell.models import Child
+
+WEEKDAY_CHOICES = [
+    ("", "Any day"),
+    ("1", "Monday"),
+    ("2", "Tuesday"),
+    ("3", "Wednesday"),
+    ("4", "Thursday"),
+    ("5", "Friday"),
+    ("6", "Saturday"),
+    ("7", "Sunday"),
+]
+AGE_UNIT_CHOICES = [("months", "months"), ("years", "years")]
+OLDEST_AGE_MONTHS = 18 * 12
+
+CHILD_OR_AGE = "Choose one of your children or type an age, not both."
+
+
+class SessionFilterForm(forms.Form):
+    """The timetable's filters, sent by GET so that they work without JavaScript and can be
+    bookmarked. A signed-in parent may pick one of their children instead of typing an age."""
+
+    centre = forms.ModelChoiceField(
+        queryset=CentrePage.objects.none(),
+        to_field_name="slug",
+        required=False,
+        empty_label="All centres",
+    )
+    category = forms.ChoiceField(
+        label="Type of activity",
+        choices=[("", "All activities"), *ActivityPage.CATEGORY_CHOICES],
+        required=False,
+    )
+    child = forms.ModelChoiceField(
+        label="For one of your children",
+        queryset=Child.objects.none(),
+        required=False,
+        empty_label="Any child",
+    )
+    age = forms.IntegerField(
+        label="Or a child's age", min_value=0, max_value=OLDEST_AGE_MONTHS, required=False
+    )
+    age_unit = forms.ChoiceField(label="Age in", choices=AGE_UNIT_CHOICES, required=False)
+    weekday = forms.TypedChoiceField(
+        label="Day of the week",
+        choices=WEEKDAY_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    has_places = forms.BooleanField(label="Only sessions with places left", required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = CentrePage.objects.live().order_by("title")
+        if user is not None and user.is_authenticated:
+            self.fields["child"].queryset = Child.objects.filter(parent=user).order_by("first_name")
+        else:
+            del self.fields["child"]
+            self.fields["age"].label = "A child's age"
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs["class"] = "form-select"
+            elif isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs["class"] = "form-check-input"
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs.update({"aria-invalid": "true", "aria-describedby": f"{name}-error"})
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("child") and cleaned.get("age") is not None:
+            self.add_error("age", CHILD_OR_AGE)
+        return cleaned
+
+    def filters(self) -> dict:
+        """Keyword arguments for `selectors.upcoming_sessions` from the fields that are valid
+        (a bad age is reported next to its field and left out, the rest still apply)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = self.cleaned_data
+        filters = {
+            "centre": data.get("centre"),
+            "category": data.get("category") or None,
+            "weekday": data.get("weekday"),
+            "has_places": bool(data.get("has_places")),
+        }
+        if data.get("child"):
+            filters["child_age_months"] = data["child"].age_in_months_on(timezone.localdate())
+        elif data.get("age") is not None and "age" not in self.errors:
+            unit = data.get("age_unit") or "months"
+            filters["child_age_months"] = data["age"] * (12 if unit == "years" else 1)
+        return filters
+
+
+class BookingForm(forms.Form):
+    """Who a booking is for: some of the parent's children, or a number of adults."""
+
+    children = forms.ModelMultipleChoiceField(
+        label="Who is coming?",
+        queryset=Child.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    adults = forms.IntegerField(label="How many adults are coming?", min_value=1, required=False)
+
+    def __init__(self, *args, session, parent, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session = session
+        if session.activity.adults_only:
+            del self.fields["children"]
+            self.fields["adults"].initial = 1
+            self.fields["adults"].widget.attrs.update(
+                {"min": 1, "max": session.max_places_per_booking}
+            )
+        else:
+            del self.fields["adults"]
+            self.fields["children"].queryset = Child.objects.filter(parent=parent).order_by(
+                "first_name"
+            )
+            day = timezone.localtime(session.start).date()
+            self.fields["children"].label_from_instance = lambda child: (
+                f"{child.first_name} ({child.age_in_months_on(day)} months old on the day)"
+            )
+
+    def booking_arguments(self) -> dict:
+        if "adults" in self.fields:
+            return {"adults": self.cleaned_data.get("adults") or 0}
+        return {"children": list(self.cleaned_data.get("children") or [])}

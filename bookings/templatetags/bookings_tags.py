@@ -1,0 +1,58 @@
+"""Template tags that let the centre and activity pages (in `cms`, which knows nothing of
+bookings) list their upcoming sessions the same way as the timetable does."""
+
+from urllib.parse import urlencode
+
+from django import template
+from django.urls import reverse
+from django.utils import timezone
+
+from bookings import selectors
+from bookings.models import Session
+from cms.models import ActivityPage
+
+register = template.Library()
+
+# A centre page keeps its other content (venues, services) within reach on a phone.
+SESSIONS_ON_A_CENTRE_PAGE = 6
+SESSIONS_ON_AN_ACTIVITY_PAGE = 20
+
+
+@register.inclusion_tag("bookings/_upcoming_sessions.html", takes_context=True)
+def upcoming_sessions_for(context, page, *, heading_level=2):
+    """The next sessions of a centre page or an activity page, with a link to the timetable
+    filtered to match. One query however many sessions there are."""
+    activity_page = isinstance(page, ActivityPage)
+    if page.pk is None:
+        # A new page previewed in the admin has no sessions yet.
+        sessions = Session.objects.none()
+        filters = {}
+    elif activity_page:
+        sessions = selectors.upcoming_sessions(activity=page)
+        centre = page.get_parent()
+        filters = {"centre": centre.slug, "category": page.category}
+    else:
+        sessions = selectors.upcoming_sessions(centre=page)
+        filters = {"centre": page.slug}
+    limit = SESSIONS_ON_AN_ACTIVITY_PAGE if activity_page else SESSIONS_ON_A_CENTRE_PAGE
+    sessions = list(sessions[: limit + 1])
+    return {
+        "request": context.get("request"),
+        "sessions": sessions[:limit],
+        "more": len(sessions) > limit,
+        "more_url": f"{reverse('bookings:session_list')}?{urlencode(filters)}".rstrip("?"),
+        "for_activity": activity_page,
+        "hide_centre": True,
+        "heading_level": heading_level,
+        "item_level": heading_level + 1,
+        "now": timezone.now(),
+    }
+
+
+@register.simple_tag
+def places_phrase(session) -> str:
+    """'3 places left', '1 place left' or 'Full – join the waiting list'."""
+    left = session.places_left
+    if left <= 0:
+        return "Full – join the waiting list"
+    return f"{left} place{'' if left == 1 else 's'} left"

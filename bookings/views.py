@@ -1,0 +1,218 @@
+"""What a parent does on the public site: browse the timetable, book, see, cancel and download
+bookings; and each centre's public calendar feed. Views parse input, call one service and turn
+its refusal into a message next to the field."""
+
+from allauth.core.internal import ratelimit
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cms.models import CentrePage
+
+from . import selectors, services
+from .calendar import booking_ics, centre_feed_ics
+from .forms import BookingForm, SessionFilterForm
+from .models import Booking, Session
+from .services import BookingError
+
+SESSIONS_PER_PAGE = 20
+TOO_MANY_ATTEMPTS = (
+    "You have tried to book a lot of times in a short while. "
+    "Please wait a few minutes, then try again."
+)
+
+
+@require_GET
+def session_list(request):
+    form = SessionFilterForm(request.GET or None, user=request.user)
+    sessions = selectors.upcoming_sessions(**form.filters())
+    page = Paginator(sessions, SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "bookings/session_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "sessions": page.object_list,
+            "query": query.urlencode(),
+            "filtered": any(value for key, value in request.GET.items() if key != "page"),
+            "now": timezone.now(),
+        },
+    )
+
+
+def _rate_limited(request) -> bool:
+    """Counts a booking attempt against the person's limit (allauth's rate limiter, kept in
+    the shared cache so that it holds across every worker)."""
+    rate = settings.BOOKINGS_RATE_LIMIT
+    usage = ratelimit.consume(
+        request,
+        app="bookings",
+        action="book_session",
+        config={"book_session": rate},
+        user=request.user,
+    )
+    return usage is None
+
+
+def _party_field(form: BookingForm, field: str | None) -> str | None:
+    """Where to show a refusal: the service names the party as "children" or "adults"; the form
+    has whichever one the session needs."""
+    if field in ("children", "adults"):
+        return "adults" if "adults" in form.fields else "children"
+    return field if field in form.fields else None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def book(request, session_id: int):
+    try:
+        session = selectors.bookable_session(session_id)
+    except Session.DoesNotExist:
+        raise Http404("No such session") from None
+    verified = services.has_verified_email(request.user)
+    existing = selectors.active_booking(parent=request.user, session=session)
+    form = BookingForm(
+        request.POST if request.method == "POST" else None, session=session, parent=request.user
+    )
+    status = 200
+    if request.method == "POST" and verified:
+        if _rate_limited(request):
+            form.is_valid()
+            form.add_error(None, TOO_MANY_ATTEMPTS)
+            status = 429
+        elif form.is_valid():
+            try:
+                booking = services.book_session(
+                    parent=request.user,
+                    session_id=session.pk,
+                    join_waiting_list="join_waiting_list" in request.POST,
+                    **form.booking_arguments(),
+                )
+            except BookingError as error:
+                form.add_error(_party_field(form, error.field), error.message)
+                session = selectors.bookable_session(session_id)
+            else:
+                if booking.status == Booking.Status.CONFIRMED:
+                    messages.success(request, f"You're booked. Your reference is {booking}.")
+                else:
+                    messages.success(
+                        request,
+                        f"You're on the waiting list (reference {booking}). "
+                        "We will e-mail you if a place comes up.",
+                    )
+                return redirect("bookings:booking_detail", reference=booking.reference)
+        if form.errors and status == 200:
+            status = 400
+    elif request.method == "POST":
+        status = 403
+    return render(
+        request,
+        "bookings/book.html",
+        {
+            "session": session,
+            "activity": session.activity,
+            "form": form,
+            "verified": verified,
+            "existing": existing,
+            "refusal": services.booking_refusal(session),
+            "is_full": session.places_left <= 0,
+            "now": timezone.now(),
+            "has_children": "children" not in form.fields
+            or form.fields["children"].queryset.exists(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def booking_list(request):
+    return render(
+        request,
+        "bookings/booking_list.html",
+        {"bookings": selectors.bookings_for_parent(request.user)},
+    )
+
+
+def _own_booking(request, reference: str) -> Booking:
+    try:
+        return selectors.booking_for_parent(request.user, reference)
+    except Booking.DoesNotExist:
+        raise Http404("No such booking") from None
+
+
+@login_required
+@require_GET
+def booking_detail(request, reference: str):
+    booking = _own_booking(request, reference)
+    return render(
+        request,
+        "bookings/booking_detail.html",
+        {
+            "booking": booking,
+            "session": booking.session,
+            "can_cancel": services.can_cancel_online(booking),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cancel_booking(request, reference: str):
+    """GET asks "are you sure?"; POST cancels (or leaves the waiting list)."""
+    booking = _own_booking(request, reference)
+    leaving = booking.status == Booking.Status.WAITING
+    error = None
+    if request.method == "POST":
+        try:
+            if leaving:
+                services.leave_waiting_list(booking_id=booking.pk, by=request.user)
+            else:
+                services.cancel_booking(booking_id=booking.pk, by=request.user)
+        except BookingError as refusal:
+            error = refusal.message
+        else:
+            messages.success(
+                request,
+                "You have left the waiting list." if leaving else "Your booking is cancelled.",
+            )
+            return redirect("bookings:booking_list")
+    return render(
+        request,
+        "bookings/booking_cancel.html",
+        {
+            "booking": booking,
+            "session": booking.session,
+            "leaving": leaving,
+            "can_cancel": leaving or services.can_cancel_online(booking),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_GET
+def booking_calendar(request, reference: str):
+    booking = _own_booking(request, reference)
+    response = HttpResponse(booking_ics(booking), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="start-well-{booking}.ics"'
+    return response
+
+
+@require_GET
+def centre_calendar(request, slug: str):
+    """A centre's public feed to subscribe to: upcoming sessions, no family details."""
+    centre = get_object_or_404(CentrePage.objects.live(), slug=slug)
+    feed = centre_feed_ics(selectors.centre_feed_sessions(centre))
+    response = HttpResponse(feed, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{centre.slug}.ics"'
+    return response

@@ -1,0 +1,66 @@
+"""Writes for people: the children a parent keeps on their account."""
+
+from django.utils import timezone
+
+from .models import Child, User
+
+
+class ChildError(Exception):
+    """A rule refused the change; `message` is written for the parent."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+IN_THE_FUTURE = "The month of birth cannot be in the future."
+TOO_OLD = "Children's profiles are for children under 19."
+STILL_BOOKED = (
+    "{name} is booked on a session that has not happened yet. "
+    "Cancel that booking first, then remove {name}."
+)
+OLDEST_YEARS = 19
+
+
+def _check_birth(*, birth_month: int, birth_year: int) -> None:
+    today = timezone.localdate()
+    if (birth_year, birth_month) > (today.year, today.month):
+        raise ChildError(IN_THE_FUTURE, field="birth_year")
+    if birth_year < today.year - OLDEST_YEARS:
+        raise ChildError(TOO_OLD, field="birth_year")
+
+
+def add_child(*, parent: User, first_name: str, birth_month: int, birth_year: int) -> Child:
+    _check_birth(birth_month=birth_month, birth_year=birth_year)
+    child = Child(
+        parent=parent,
+        first_name=first_name.strip(),
+        birth_month=birth_month,
+        birth_year=birth_year,
+    )
+    child.full_clean()
+    child.save()
+    return child
+
+
+def update_child(*, child: Child, first_name: str, birth_month: int, birth_year: int) -> Child:
+    _check_birth(birth_month=birth_month, birth_year=birth_year)
+    child.first_name = first_name.strip()
+    child.birth_month = birth_month
+    child.birth_year = birth_year
+    child.full_clean()
+    child.save(update_fields=["first_name", "birth_month", "birth_year"])
+    return child
+
+
+def remove_child(*, child: Child) -> None:
+    """Removes the child's profile. Refused while the child holds a place (or a waiting-list
+    place) on a session still to come, so that the centre's list stays right."""
+    # `bookings` is the reverse relation from the bookings app; only its statuses are named here.
+    upcoming = child.bookings.filter(
+        status__in=["confirmed", "waiting"], session__start__gt=timezone.now()
+    )
+    if upcoming.exists():
+        raise ChildError(STILL_BOOKED.format(name=child.first_name))
+    child.delete()
