@@ -9,6 +9,5 @@ app_name = "payments"
 urlpatterns = [
     path("stripe/webhook/", payment_views.stripe_webhook, name="stripe_webhook"),
     path("return/", payment_views.checkout_return, name="return"),
-    path("<str:reference>/", payment_views.booking_payment, name="booking"),
     path("<str:reference>/pay/", payment_views.pay, name="pay"),
 ]

@@ -1,5 +1,5 @@
-"""Payment pages: the Stripe webhook, sending a family to pay, and where Stripe sends them back.
-Views stay thin: the rules are in `bookings.payments`."""
+"""Payment addresses: the Stripe webhook, sending a family to pay, and where Stripe sends them
+back. Views stay thin: the rules are in `bookings.payments`."""
 
 import logging
 
@@ -7,12 +7,12 @@ import stripe
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from . import payments, stripe_gateway
-from .models import Booking, Payment
+from .models import Booking
 from .services import BookingError
 
 logger = logging.getLogger(__name__)
@@ -32,25 +32,7 @@ def stripe_webhook(request):
 
 
 def _own_booking(request, reference: str) -> Booking:
-    return get_object_or_404(
-        Booking.objects.select_related("session__activity", "session__venue"),
-        reference=reference,
-        parent=request.user,
-    )
-
-
-@login_required
-@require_GET
-def booking_payment(request, reference):
-    """Where a family pays for a booking, sees what it cost and how a refund is going; Stripe
-    sends them here if they leave the payment page without paying."""
-    booking = _own_booking(request, reference)
-    payment = Payment.objects.filter(booking=booking).first()
-    return render(
-        request,
-        "bookings/booking_payment.html",
-        {"booking": booking, "payment": payment, "session": booking.session},
-    )
+    return get_object_or_404(Booking, reference=reference, parent=request.user)
 
 
 @login_required
@@ -61,7 +43,7 @@ def pay(request, reference):
         url = payments.start_checkout(booking=booking)
     except BookingError as error:
         messages.error(request, error.message)
-        return redirect("payments:booking", reference=booking.reference)
+        return redirect("bookings:booking_detail", reference=booking.reference)
     return redirect(url)
 
 
@@ -92,4 +74,4 @@ def checkout_return(request):
         messages.success(request, "Thank you: you've paid and you're booked.")
     elif checkout.get("payment_status") != "paid":
         messages.info(request, "We haven't received your payment yet.")
-    return redirect("payments:booking", reference=booking.reference)
+    return redirect("bookings:booking_detail", reference=booking.reference)

@@ -100,7 +100,7 @@ def start_checkout(*, booking: Booking) -> str:
 
 
 def _booking_page(booking: Booking) -> str:
-    return reverse("payments:booking", kwargs={"reference": booking.reference})
+    return reverse("bookings:booking_detail", kwargs={"reference": booking.reference})
 
 
 def _checkout_params(booking: Booking, expires_at: datetime.datetime) -> dict[str, Any]:

@@ -180,10 +180,14 @@ def booking_refusal(session: Session) -> str | None:
 
 
 def can_cancel_online(booking: Booking) -> bool:
-    """Whether the family may still cancel this confirmed booking themselves."""
+    """Whether the family may still cancel this booking themselves: a confirmed one until the
+    cutoff, one waiting for payment until the start (nothing has been paid)."""
+    if booking.session.is_cancelled:
+        return False
+    if booking.status == Booking.Status.PENDING_PAYMENT:
+        return timezone.now() < booking.session.start
     return (
         booking.status == Booking.Status.CONFIRMED
-        and not booking.session.is_cancelled
         and timezone.now() < booking.session.cancellable_until
     )
 
@@ -346,6 +350,8 @@ def cancel_booking(*, booking_id: int, by, on_behalf: bool = False) -> Booking:
             booking.status = Booking.Status.LEFT_WAITING_LIST
         elif booking.status == Booking.Status.PENDING_PAYMENT:
             # Giving up before paying: the places go back at once.
+            if now >= session.start:
+                raise BookingError(STARTED)
             booking.status = Booking.Status.CANCELLED
         elif booking.status == Booking.Status.CONFIRMED:
             if not on_behalf and now >= session.cancellable_until:

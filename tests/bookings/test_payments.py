@@ -189,7 +189,7 @@ def test_checkout_carries_the_booking_reference_expiry_and_return_addresses(cent
     lifetime = int(params["expires_at"]) - timezone.now().timestamp()
     assert 30 * 60 <= lifetime <= 32 * 60
     assert params["success_url"].endswith("/payments/return/?session_id={CHECKOUT_SESSION_ID}")
-    assert params["cancel_url"].endswith(f"/payments/{booking.reference}/")
+    assert params["cancel_url"].endswith(f"/bookings/{booking.reference}/")
     assert url == stripe_server.checkout_sessions[checkout_id_of(booking)]["url"]
     # The places are held as long as the payment page stays open.
     assert booking.hold_expires_at.timestamp() == int(params["expires_at"])
@@ -254,7 +254,7 @@ def test_each_event_three_times_in_any_order_confirms_once_and_releases_once(
     )
     assert "Paid: £5." in next(m.body for m in mail.outbox if m.to == [paying.parent.email])
     promoted = next(m.body for m in mail.outbox if m.to == [waiting_parent.email])
-    assert f"/payments/{waiting.reference}/" in promoted
+    assert f"/bookings/{waiting.reference}/" in promoted
 
 
 def test_expired_after_completed_changes_nothing(client, centre, stripe_server):
