@@ -566,3 +566,26 @@ def test_a_promoted_family_whose_payment_page_expired_can_open_a_new_one(
     post_event(client, stripe_server.pay(checkout_id_of(waiting)))
     waiting.refresh_from_db()
     assert waiting.status == Booking.Status.CONFIRMED
+
+
+def test_an_event_the_portal_does_not_use_is_stored_and_answered(client, stripe_server):
+    event = stripe_server.event("customer.created", {"id": "cus_test_1", "object": "customer"})
+    assert post_event(client, event).status_code == 200
+    assert post_event(client, event).status_code == 200
+    stored = StripeEvent.objects.get()
+    assert (stored.type, stored.outcome) == ("customer.created", "not used")
+
+
+def test_the_sweeper_task_releases_lapsed_holds(centre, stripe_server):
+    from bookings.tasks import release_expired_holds
+
+    session = paid_session(centre)
+    held, _ = book_and_open_checkout(session, stripe_server)
+    Booking.objects.filter(pk=held.pk).update(hold_expires_at=timezone.now())
+
+    result = release_expired_holds.enqueue()
+
+    assert result.return_value == 1
+    held.refresh_from_db()
+    assert held.status == Booking.Status.PAYMENT_EXPIRED
+    assert mail.outbox[-1].subject.startswith("Your held places were released")
