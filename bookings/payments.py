@@ -66,9 +66,10 @@ def start_checkout(*, booking: Booking) -> str:
             # A family coming back to pay keeps the payment page it had, while it is open.
             try:
                 existing = stripe_gateway.retrieve_checkout_session(payment.checkout_session_id)
-            except stripe_gateway.GatewayError:
-                existing = None
-            if existing and existing.get("status") == "open":
+            except stripe_gateway.GatewayError as error:
+                # Opening a second page while the first may still be open could charge twice.
+                raise services.BookingError(CHECKOUT_UNAVAILABLE) from error
+            if existing.get("status") == "open":
                 return existing["url"]
         # A new payment page needs a new idempotency key.
         attempt += 1
@@ -178,6 +179,16 @@ def record_checkout_paid(checkout: dict[str, Any]) -> str:
             booking=booking, defaults={"amount_pence": checkout.get("amount_total") or 0}
         )
         if payment.is_paid:
+            intent = checkout.get("payment_intent") or ""
+            if intent and payment.payment_intent_id and intent != payment.payment_intent_id:
+                # Paid twice (two payment pages): a person refunds the second in Stripe.
+                logger.error("Second payment %s for booking %s", intent, reference)
+                payment.needs_attention = True
+                payment.attention_note = (
+                    f"The family paid twice. Refund the second payment ({intent}) in Stripe."
+                )
+                payment.save(update_fields=["needs_attention", "attention_note", "updated_at"])
+                return f"{reference}: second payment, flagged"
             return f"{reference}: payment already recorded"
         payment.status = Payment.Status.PAID
         payment.method = Payment.Method.ONLINE

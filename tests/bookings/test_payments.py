@@ -589,3 +589,42 @@ def test_the_sweeper_task_releases_lapsed_holds(centre, stripe_server):
     held.refresh_from_db()
     assert held.status == Booking.Status.PAYMENT_EXPIRED
     assert mail.outbox[-1].subject.startswith("Your held places were released")
+
+
+def test_a_second_payment_for_the_same_booking_is_flagged_for_staff(client, centre, stripe_server):
+    session = paid_session(centre)
+    booking = confirmed_paid_booking(client, session, stripe_server)
+    first_intent = Payment.objects.get(booking=booking).payment_intent_id
+    again = stripe_server.handle_api(
+        "POST",
+        "/v1/checkout/sessions",
+        {
+            "mode": "payment",
+            "success_url": "http://testserver/payments/return/",
+            "expires_at": int(timezone.now().timestamp()) + 31 * 60,
+            "metadata": {"booking_reference": booking.reference},
+            "line_items": [
+                {"quantity": "1", "price_data": {"currency": "gbp", "unit_amount": "500"}}
+            ],
+        },
+    )
+
+    post_event(client, stripe_server.pay(again["id"]))
+
+    payment = Payment.objects.get(booking=booking)
+    assert payment.payment_intent_id == first_intent
+    assert payment.needs_attention
+    assert "paid twice" in payment.attention_note
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
+
+
+def test_stripe_unreachable_when_reopening_the_payment_page_opens_no_second_one(
+    centre, stripe_server, settings
+):
+    session = paid_session(centre)
+    booking, _ = book_and_open_checkout(session, stripe_server)
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"
+    with pytest.raises(BookingError, match="couldn't open the payment page"):
+        payments.start_checkout(booking=booking)
+    assert len(stripe_server.calls("POST", "/v1/checkout/sessions")) == 1
