@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 
 from cms.selectors import centres_managed_by
 
-from .models import Booking, Payment, Session
+from .models import Booking, Payment, Session, WalkIn
 
 
 def sessions_managed_by(user) -> QuerySet[Session]:
@@ -39,6 +39,7 @@ class SessionRegister:
     # How many funded places were claimed; never who claimed them.
     funded_places_used: int
     payments_needing_attention: list[Payment]
+    walk_in_places: int = 0
 
 
 def session_register(session: Session) -> SessionRegister:
@@ -56,11 +57,14 @@ def session_register(session: Session) -> SessionRegister:
         key=lambda b: (b.waiting_since, b.pk),
     )
     booked = sum(b.places for b in confirmed + awaiting_payment)
+    # Families who walked in on the day take places too.
+    walked_in = WalkIn.objects.filter(session=session).aggregate(total=Sum("places"))["total"] or 0
     return SessionRegister(
         confirmed=confirmed,
         waiting=waiting,
         places_booked=booked,
-        places_left=max(session.capacity - booked, 0),
+        places_left=max(session.capacity - booked - walked_in, 0),
+        walk_in_places=walked_in,
         awaiting_payment=awaiting_payment,
         funded_places_used=sum(b.places for b in confirmed if b.funded),
         payments_needing_attention=list(

@@ -123,6 +123,15 @@ class BookingForm(forms.Form):
         help_text="For families who find the cost hard, for example if you get Healthy Start, "
         "Universal Credit or free school meals. You don't need to show anything.",
     )
+    access_notes = forms.CharField(
+        label="Anything the host should know? (optional)",
+        max_length=500,
+        required=False,
+        help_text=(
+            "For example: we use a wheelchair, or loud noise upsets my child. Only the people "
+            "running the session see this."
+        ),
+    )
 
     def __init__(self, *args, session, parent, **kwargs):
         super().__init__(*args, **kwargs)
@@ -167,7 +176,7 @@ class BookingForm(forms.Form):
 
     def booking_arguments(self) -> dict:
         """Keyword arguments for `services.book_session`; a funded place needs no amount."""
-        arguments = {}
+        arguments = {"access_notes": self.cleaned_data.get("access_notes", "")}
         if self.cleaned_data.get("funded_place"):
             arguments["funded_place"] = True
         elif "amount" in self.fields:

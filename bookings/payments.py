@@ -451,26 +451,30 @@ def release_expired_holds(*, now: datetime.datetime | None = None) -> int:
 
 # --- Paying at the centre -----------------------------------------------------------------------
 
-NOT_DUE_AT_CENTRE = "This booking has nothing to pay at the centre."
+
+def paid_online(booking: Booking) -> bool:
+    return Payment.objects.filter(
+        booking=booking, method=Payment.Method.ONLINE, status=Payment.Status.PAID
+    ).exists()
 
 
-def mark_paid_at_centre(*, booking: Booking, by) -> Payment:
-    """A champion or manager records that the family paid at the centre."""
-    with services._locked_session(booking.session_id):
-        booking = Booking.objects.get(pk=booking.pk)
-        if not booking.payment_due_at_centre or booking.status != Booking.Status.CONFIRMED:
-            raise services.BookingError(NOT_DUE_AT_CENTRE)
-        now = timezone.now()
-        payment, _ = Payment.objects.update_or_create(
-            booking=booking,
-            defaults={
-                "method": Payment.Method.CENTRE,
-                "amount_pence": booking.amount_pence,
-                "status": Payment.Status.PAID,
-                "paid_at": now,
-                "recorded_by": by,
-            },
-        )
-        booking.payment_due_at_centre = False
-        booking.save(update_fields=["payment_due_at_centre"])
-        return payment
+def record_paid_at_centre(booking: Booking, *, by, at: datetime.datetime) -> Payment:
+    """The money side of `services.record_payment_at_centre` (call it through that)."""
+    payment, _ = Payment.objects.update_or_create(
+        booking=booking,
+        defaults={
+            "method": Payment.Method.CENTRE,
+            "amount_pence": booking.amount_pence,
+            "status": Payment.Status.PAID,
+            "paid_at": at,
+            "recorded_by": by,
+        },
+    )
+    return payment
+
+
+def mark_paid_at_centre(*, booking: Booking, by) -> Payment | None:
+    """A champion or manager records that the family paid at the centre (the register's "Paid
+    at the centre"). Returns the payment recorded, or None for a booking with nothing to pay."""
+    services.record_payment_at_centre(booking_id=booking.pk, by=by)
+    return Payment.objects.filter(booking=booking, method=Payment.Method.CENTRE).first()

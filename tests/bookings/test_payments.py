@@ -154,7 +154,8 @@ def test_without_stripe_keys_a_paid_place_is_paid_at_the_centre(centre, settings
     assert not booking.payment_due_at_centre
     assert (payment.method, payment.status, payment.amount_pence) == ("centre", "paid", 300)
     assert payment.recorded_by == champion
-    with pytest.raises(BookingError, match="nothing to pay"):
+    assert booking.paid_at_centre_by == champion
+    with pytest.raises(BookingError, match="already marked as paid"):
         payments.mark_paid_at_centre(booking=booking, by=champion)
 
 
@@ -628,3 +629,12 @@ def test_stripe_unreachable_when_reopening_the_payment_page_opens_no_second_one(
     with pytest.raises(BookingError, match="couldn't open the payment page"):
         payments.start_checkout(booking=booking)
     assert len(stripe_server.calls("POST", "/v1/checkout/sessions")) == 1
+
+
+def test_a_booking_paid_online_cannot_be_marked_paid_at_the_centre(client, centre, stripe_server):
+    session = paid_session(centre)
+    booking = confirmed_paid_booking(client, session, stripe_server)
+    with pytest.raises(BookingError, match="paid online"):
+        payments.mark_paid_at_centre(booking=booking, by=UserFactory())
+    booking.refresh_from_db()
+    assert booking.paid_at_centre_at is None
