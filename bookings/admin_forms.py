@@ -72,6 +72,11 @@ class SessionForm(WagtailAdminModelForm):
             "booking_opens",
             "booking_closes",
             "cancellation_cutoff",
+            "price_model",
+            "price_pence",
+            "suggested_pence",
+            "minimum_pence",
+            "funded_places",
         ]
 
     def __init__(self, *args, for_user=None, **kwargs):

@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 
 from cms.selectors import centres_managed_by
 
-from .models import Booking, Session, WalkIn
+from .models import Booking, Payment, Session, WalkIn
 
 
 def sessions_managed_by(user) -> QuerySet[Session]:
@@ -19,7 +19,9 @@ def sessions_managed_by(user) -> QuerySet[Session]:
         .select_related("activity", "centre", "venue")
         .annotate(
             places_booked=Coalesce(
-                Sum("bookings__places", filter=Q(bookings__status=Booking.Status.CONFIRMED)), 0
+                # Places held while a family pays are taken too.
+                Sum("bookings__places", filter=Q(bookings__status__in=Booking.HOLDING_STATUSES)),
+                0,
             ),
             households_waiting=Count("bookings", filter=Q(bookings__status=Booking.Status.WAITING)),
         )
@@ -33,6 +35,10 @@ class SessionRegister:
     waiting: list[Booking]
     places_booked: int
     places_left: int
+    awaiting_payment: list[Booking]
+    # How many funded places were claimed; never who claimed them.
+    funded_places_used: int
+    payments_needing_attention: list[Payment]
     walk_in_places: int = 0
 
 
@@ -45,11 +51,12 @@ def session_register(session: Session) -> SessionRegister:
         .order_by("confirmed_at", "waiting_since", "pk")
     )
     confirmed = [b for b in active if b.status == Booking.Status.CONFIRMED]
+    awaiting_payment = [b for b in active if b.status == Booking.Status.PENDING_PAYMENT]
     waiting = sorted(
         (b for b in active if b.status == Booking.Status.WAITING),
         key=lambda b: (b.waiting_since, b.pk),
     )
-    booked = sum(b.places for b in confirmed)
+    booked = sum(b.places for b in confirmed + awaiting_payment)
     # Families who walked in on the day take places too.
     walked_in = WalkIn.objects.filter(session=session).aggregate(total=Sum("places"))["total"] or 0
     return SessionRegister(
@@ -58,4 +65,11 @@ def session_register(session: Session) -> SessionRegister:
         places_booked=booked,
         places_left=max(session.capacity - booked - walked_in, 0),
         walk_in_places=walked_in,
+        awaiting_payment=awaiting_payment,
+        funded_places_used=sum(b.places for b in confirmed if b.funded),
+        payments_needing_attention=list(
+            Payment.objects.filter(booking__session=session, needs_attention=True)
+            .select_related("booking")
+            .order_by("pk")
+        ),
     )

@@ -51,6 +51,11 @@ class DemoActivity:
     max_places_per_booking: int = 3
     # Holiday clubs run in the school holidays instead of term time.
     in_holidays: bool = False
+    # Price per place in pence (see bookings.pricing); free unless set.
+    price_model: str = ActivityPage.PRICE_FREE
+    suggested_pence: int | None = None
+    minimum_pence: int | None = None
+    funded_places: int = 0
 
 
 ACTIVITIES = [
@@ -125,6 +130,10 @@ ACTIVITIES = [
         end=(14, 0),
         capacity=24,
         in_holidays=True,
+        price_model=ActivityPage.PRICE_PAY_WHAT_YOU_CAN,
+        suggested_pence=300,
+        minimum_pence=0,
+        funded_places=6,
     ),
     DemoActivity(
         "antenatal-group",
@@ -166,6 +175,10 @@ def _ensure_activity(centre: CentrePage, spec: DemoActivity) -> ActivityPage:
         max_age_months=spec.max_age_months,
         adults_only=spec.adults_only,
         access_notes=spec.access_notes,
+        price_model=spec.price_model,
+        suggested_pence=spec.suggested_pence,
+        minimum_pence=spec.minimum_pence,
+        funded_places=spec.funded_places,
         # Published as it is created; a revision is made when someone first edits it.
         live=True,
         first_published_at=timezone.now(),

@@ -6,6 +6,8 @@ from django.utils import timezone
 from cms.models import ActivityPage, CentrePage
 from startwell.models import Child
 
+from .pricing import format_pence, parse_pounds
+
 WEEKDAY_CHOICES = [
     ("", "Any day"),
     ("1", "Monday"),
@@ -114,6 +116,13 @@ class BookingForm(forms.Form):
         required=False,
     )
     adults = forms.IntegerField(label="How many adults are coming?", min_value=1, required=False)
+    amount = forms.CharField(label="How much will you pay for each place?", required=False)
+    funded_place = forms.BooleanField(
+        label="I'd like a funded place, at no charge",
+        required=False,
+        help_text="For families who find the cost hard, for example if you get Healthy Start, "
+        "Universal Credit or free school meals. You don't need to show anything.",
+    )
     access_notes = forms.CharField(
         label="Anything the host should know? (optional)",
         max_length=500,
@@ -127,6 +136,21 @@ class BookingForm(forms.Form):
     def __init__(self, *args, session, parent, **kwargs):
         super().__init__(*args, **kwargs)
         self.session = session
+        pricing = session.pricing
+        if pricing.is_pay_what_you_can:
+            self.fields["amount"].initial = format_pence(pricing.suggested_pence).lstrip("£")
+            self.fields["amount"].help_text = (
+                f"In pounds. We suggest {format_pence(pricing.suggested_pence)}"
+                + (
+                    f"; the least is {format_pence(pricing.minimum_pence)}."
+                    if pricing.minimum_pence
+                    else "; pay less, or nothing, if you need to."
+                )
+            )
+        else:
+            del self.fields["amount"]
+        if pricing.is_free or not pricing.funded_places:
+            del self.fields["funded_place"]
         if session.activity.adults_only:
             del self.fields["children"]
             self.fields["adults"].initial = 1
@@ -143,8 +167,20 @@ class BookingForm(forms.Form):
                 f"{child.first_name} ({child.age_in_months_on(day)} months old on the day)"
             )
 
+    def clean_amount(self):
+        text = self.cleaned_data.get("amount") or ""
+        pence = parse_pounds(text)
+        if text.strip() and pence is None and not self.data.get("funded_place"):
+            raise forms.ValidationError("Enter an amount in pounds, like 3 or 2.50.")
+        return pence
+
     def booking_arguments(self) -> dict:
-        notes = {"access_notes": self.cleaned_data.get("access_notes", "")}
+        """Keyword arguments for `services.book_session`; a funded place needs no amount."""
+        arguments = {"access_notes": self.cleaned_data.get("access_notes", "")}
+        if self.cleaned_data.get("funded_place"):
+            arguments["funded_place"] = True
+        elif "amount" in self.fields:
+            arguments["amount_pence"] = self.cleaned_data.get("amount")
         if "adults" in self.fields:
-            return {"adults": self.cleaned_data.get("adults") or 0, **notes}
-        return {"children": list(self.cleaned_data.get("children") or []), **notes}
+            return {**arguments, "adults": self.cleaned_data.get("adults") or 0}
+        return {**arguments, "children": list(self.cleaned_data.get("children") or [])}

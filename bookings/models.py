@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from cms.models import ActivityPage, CentrePage, Venue
+from cms.models import ActivityPage, CentrePage, Venue, price_model_problems
 from startwell.models import Child
 
 
@@ -63,6 +63,21 @@ class Session(models.Model):
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)
     cancellation_reason = models.TextField(blank=True)
+    # Price: empty fields mean "as the activity says" (see bookings.pricing).
+    price_model = models.CharField(
+        max_length=20,
+        choices=ActivityPage.PRICE_MODEL_CHOICES,
+        blank=True,
+        help_text="Leave empty to use the activity's price",
+    )
+    price_pence = models.PositiveIntegerField("price per place (pence)", null=True, blank=True)
+    suggested_pence = models.PositiveIntegerField(
+        "suggested amount per place (pence)", null=True, blank=True
+    )
+    minimum_pence = models.PositiveIntegerField("minimum per place (pence)", null=True, blank=True)
+    funded_places = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Leave empty to use the activity's number"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -90,9 +105,26 @@ class Session(models.Model):
             self.centre = CentrePage.objects.ancestor_of(self.activity).get()
         super().save(*args, **kwargs)
 
+    def clean(self):
+        super().clean()
+        from django.core.exceptions import ValidationError
+
+        if self.price_model:
+            problems = price_model_problems(
+                self.price_model, self.price_pence, self.suggested_pence, self.minimum_pence
+            )
+            if problems:
+                raise ValidationError(problems)
+
     @property
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
+
+    @property
+    def pricing(self):
+        from .pricing import pricing_for
+
+        return pricing_for(self)
 
     @property
     def bookable_until(self):
@@ -124,13 +156,15 @@ class Booking(models.Model):
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", "Booked"
         WAITING = "waiting", "On the waiting list"
+        PENDING_PAYMENT = "pending_payment", "Waiting for payment"
         CANCELLED = "cancelled", "Cancelled"
         LEFT_WAITING_LIST = "left_waiting_list", "Left the waiting list"
+        PAYMENT_EXPIRED = "payment_expired", "Not paid in time"
 
     # Statuses that hold a household's claim on a session; only one such booking per parent.
-    ACTIVE_STATUSES = [Status.CONFIRMED, Status.WAITING]
-    # Statuses whose places count against capacity.
-    HOLDING_STATUSES = [Status.CONFIRMED]
+    ACTIVE_STATUSES = [Status.CONFIRMED, Status.WAITING, Status.PENDING_PAYMENT]
+    # Statuses whose places count against capacity: a place held for payment is taken.
+    HOLDING_STATUSES = [Status.CONFIRMED, Status.PENDING_PAYMENT]
 
     reference = models.CharField(max_length=12, unique=True, default=new_reference, editable=False)
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="bookings")
@@ -177,17 +211,35 @@ class Booking(models.Model):
         blank=True,
         related_name="+",
     )
+    # What the family agreed to pay for the whole booking, in pence; 0 for free and funded places.
+    amount_pence = models.PositiveIntegerField(default=0)
+    # A funded place claimed by self-declaration. Staff see only how many were used, never whose.
+    funded = models.BooleanField(default=False)
+    # Paid sessions booked while online payment is off: the family pays on the day.
+    payment_due_at_centre = models.BooleanField(default=False)
+    # Until when a booking waiting for payment keeps its places.
+    hold_expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["session", "status"])]
+        indexes = [
+            models.Index(fields=["session", "status"]),
+            models.Index(fields=["status", "hold_expires_at"]),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["session", "parent"],
-                condition=Q(status__in=["confirmed", "waiting"]),
+                condition=Q(status__in=["confirmed", "waiting", "pending_payment"]),
                 name="one_active_booking_per_parent_per_session",
             ),
             models.CheckConstraint(condition=Q(places__gte=1), name="booking_places_positive"),
+            models.CheckConstraint(
+                condition=~Q(status="pending_payment") | Q(hold_expires_at__isnull=False),
+                name="booking_pending_payment_has_hold",
+            ),
+            models.CheckConstraint(
+                condition=~Q(funded=True) | Q(amount_pence=0), name="booking_funded_is_free"
+            ),
             models.CheckConstraint(
                 condition=Q(attendance__in=["", "attended", "no_show"]),
                 name="booking_attendance_known",
@@ -235,3 +287,89 @@ class WalkIn(models.Model):
         return f"{self.label} (walk-in)"
 
     attendance = Attendance.WALK_IN
+
+
+class Payment(models.Model):
+    """The money side of one booking: a Stripe Checkout payment, or a payment taken at the
+    centre. Refund progress and anything staff must sort out by hand are kept here too."""
+
+    class Method(models.TextChoices):
+        ONLINE = "online", "Card, online"
+        CENTRE = "centre", "At the centre"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting for payment"
+        PAID = "paid", "Paid"
+        EXPIRED = "expired", "Not paid"
+
+    class RefundStatus(models.TextChoices):
+        NONE = "", "No refund"
+        REQUESTED = "requested", "Refund requested"
+        PENDING = "pending", "Refund on its way"
+        REFUNDED = "refunded", "Refunded"
+        FAILED = "failed", "Refund being sorted out by the centre"
+
+    booking = models.OneToOneField(Booking, on_delete=models.CASCADE, related_name="payment")
+    method = models.CharField(max_length=10, choices=Method.choices, default=Method.ONLINE)
+    amount_pence = models.PositiveIntegerField()
+    currency = models.CharField(max_length=3, default="gbp")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    checkout_session_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    checkout_url = models.URLField(max_length=2000, blank=True)
+    # Each new payment page for the booking gets its own idempotency key.
+    checkout_attempts = models.PositiveSmallIntegerField(default=0)
+    payment_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    # Who took the money, for payments at the centre.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    refund_status = models.CharField(
+        max_length=10, choices=RefundStatus.choices, default=RefundStatus.NONE, blank=True
+    )
+    refund_id = models.CharField(max_length=255, blank=True, db_index=True)
+    refund_reason = models.CharField(max_length=200, blank=True)
+    refunded_at = models.DateTimeField(null=True, blank=True)
+    # Set when something needs a person: a refund Stripe refused, money taken at the centre for
+    # a cancelled booking.
+    needs_attention = models.BooleanField(default=False)
+    attention_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="paid") | Q(paid_at__isnull=False), name="payment_paid_has_time"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.booking.reference}: {self.get_status_display()}"
+
+    @property
+    def is_paid(self) -> bool:
+        return self.status == self.Status.PAID
+
+
+class StripeEvent(models.Model):
+    """Every webhook event Stripe sent, as it arrived. The event id is unique, so a delivery seen
+    before is recognised and not acted on twice."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    payload = models.JSONField()
+    received_at = models.DateTimeField(default=timezone.now)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    # A short note of what the portal did with it: "confirmed B7K2…", "unknown booking"…
+    outcome = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["received_at", "pk"]
+
+    def __str__(self):
+        return f"{self.type} {self.event_id}"

@@ -50,3 +50,15 @@ def session_cancelled(booking, *, session):
 
 def session_reminder(booking):
     _send(booking, "reminder", "See you tomorrow", attach_ics=True)
+
+
+def hold_released(booking):
+    _send(booking, "hold_released", "Your held places were released")
+
+
+def refund_started(booking, *, payment):
+    _send(booking, "refund_started", "Your refund is on its way", payment=payment)
+
+
+def refund_in_hand(booking, *, payment):
+    _send(booking, "refund_in_hand", "We're sorting out your refund", payment=payment)

@@ -125,7 +125,7 @@ PAST_BOOKINGS_SHOWN = 30
 def _parent_bookings(user) -> QuerySet[Booking]:
     return (
         Booking.objects.filter(parent=user)
-        .select_related("session__activity", "session__venue", "session__centre")
+        .select_related("session__activity", "session__venue", "session__centre", "payment")
         .prefetch_related(Prefetch("children", queryset=Child.objects.order_by("first_name")))
     )
 

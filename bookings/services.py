@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from startwell.models import Child
 
-from . import notifications
+from . import notifications, payments, stripe_gateway
 from .models import Attendance, Booking, Session, WalkIn
+from .pricing import SMALLEST_CARD_PAYMENT_PENCE, format_pence
 
 
 class BookingError(Exception):
@@ -43,6 +44,16 @@ NOT_CANCELLABLE = "This booking is not active, so there is nothing to cancel."
 NOT_WAITING = "You are not on the waiting list for this session."
 ALREADY_CANCELLED = "This session is already cancelled."
 REASON_REQUIRED = "Say why the session is cancelled: families will read it."
+AMOUNT_MISSING = "Enter how much you will pay for each place."
+AMOUNT_TOO_LOW = "The least you can pay is {minimum} a place."
+AMOUNT_TOO_SMALL_FOR_CARD = "We can't take less than 30p by card. Enter 0 or at least 30p."
+NO_FUNDED_PLACES = "There are no funded places left on this session. You can still book and pay."
+NO_FUNDED_PLACES_ENOUGH = "Only {left} funded place{s} left on this session."
+
+# How long a booking waiting for online payment keeps its places.
+PAYMENT_HOLD = datetime.timedelta(minutes=30)
+# A waiting household promoted into a paid place has longer to pay: the offer may come at night.
+PROMOTED_PAYMENT_HOLD = datetime.timedelta(hours=12)
 CAPACITY_BELOW_BOOKED = (
     "{taken} place{s} already booked, so the capacity cannot be lower than {taken}."
 )
@@ -77,6 +88,62 @@ def places_taken(session: Session) -> int:
     )["total"]
     walk_ins = WalkIn.objects.filter(session=session).aggregate(total=Sum("places"))["total"]
     return (total or 0) + (walk_ins or 0)
+
+
+def funded_places_used(session: Session) -> int:
+    """How many funded places are taken; the only thing about funded places staff see."""
+    total = Booking.objects.filter(
+        session=session, status__in=Booking.HOLDING_STATUSES, funded=True
+    ).aggregate(total=Sum("places"))["total"]
+    return total or 0
+
+
+def _amount_due(
+    session: Session, places: int, *, amount_pence: int | None, funded_place: bool
+) -> tuple[int, bool]:
+    """What the booking costs in pence, and whether it is a funded place. A fixed price comes
+    from the session, never from the request."""
+    pricing = session.pricing
+    if pricing.is_free:
+        return 0, False
+    if funded_place:
+        return 0, True
+    if pricing.is_fixed:
+        return pricing.price_pence * places, False
+    if amount_pence is None:
+        raise BookingError(AMOUNT_MISSING, field="amount")
+    if amount_pence < pricing.minimum_pence:
+        minimum = format_pence(pricing.minimum_pence)
+        raise BookingError(AMOUNT_TOO_LOW.format(minimum=minimum), field="amount")
+    if 0 < amount_pence < SMALLEST_CARD_PAYMENT_PENCE and stripe_gateway.is_configured():
+        raise BookingError(AMOUNT_TOO_SMALL_FOR_CARD, field="amount")
+    return amount_pence * places, False
+
+
+def _release_lapsed_holds(session: Session, now: datetime.datetime) -> list[Booking]:
+    """Gives back the places of bookings whose time to pay has run out. Call with the session
+    locked; the caller then offers the places to the waiting list."""
+    lapsed = list(
+        Booking.objects.filter(
+            session=session, status=Booking.Status.PENDING_PAYMENT, hold_expires_at__lte=now
+        ).select_related("parent")
+    )
+    for booking in lapsed:
+        booking.status = Booking.Status.PAYMENT_EXPIRED
+        booking.save(update_fields=["status"])
+        payments.close_unpaid_checkout(booking)
+        notifications.hold_released(booking)
+    return lapsed
+
+
+def _check_funded_places(session: Session, places: int) -> None:
+    left = session.pricing.funded_places - funded_places_used(session)
+    if left <= 0:
+        raise BookingError(NO_FUNDED_PLACES, field="funded_place")
+    if places > left:
+        raise BookingError(
+            NO_FUNDED_PLACES_ENOUGH.format(left=left, s=_plural(left)), field="funded_place"
+        )
 
 
 def _age_problem(session: Session, child: Child) -> str | None:
@@ -119,10 +186,14 @@ def booking_refusal(session: Session) -> str | None:
 
 
 def can_cancel_online(booking: Booking) -> bool:
-    """Whether the family may still cancel this confirmed booking themselves."""
+    """Whether the family may still cancel this booking themselves: a confirmed one until the
+    cutoff, one waiting for payment until the start (nothing has been paid)."""
+    if booking.session.is_cancelled:
+        return False
+    if booking.status == Booking.Status.PENDING_PAYMENT:
+        return timezone.now() < booking.session.start
     return (
         booking.status == Booking.Status.CONFIRMED
-        and not booking.session.is_cancelled
         and timezone.now() < booking.session.cancellable_until
     )
 
@@ -159,12 +230,19 @@ def book_session(
     children: Iterable[Child] = (),
     adults: int = 0,
     join_waiting_list: bool = False,
+    amount_pence: int | None = None,
+    funded_place: bool = False,
     access_notes: str = "",
 ) -> Booking:
     """Books places for the parent's children (or a number of adults) on a session.
 
     Confirmed at once when places remain. When the session is full the household joins the
     waiting list as a unit if it asked to; otherwise `BookingError(FULL)` is raised.
+
+    On a paid session `amount_pence` is what the family chose to pay per place (pay what you
+    can) and `funded_place` claims a funded place. With online payment on, a paid booking waits
+    for payment holding its places for 30 minutes (`bookings.payments.start_checkout` sends the
+    family to pay); without it, the booking is confirmed and paid at the centre.
     """
     if not has_verified_email(parent):
         raise BookingError(NOT_VERIFIED)
@@ -175,32 +253,48 @@ def book_session(
             now = timezone.now()
             _check_window(session, now)
             places = _check_party(session, parent, children, adults)
+            if _release_lapsed_holds(session, now):
+                # Families already waiting come before newcomers.
+                _promote_waiting(session)
             existing = Booking.objects.filter(
                 session=session, parent=parent, status__in=Booking.ACTIVE_STATUSES
             ).first()
             if existing:
                 raise BookingError(DUPLICATE.format(reference=existing.reference))
+            amount, funded = _amount_due(
+                session, places, amount_pence=amount_pence, funded_place=funded_place
+            )
+            common = {
+                "session": session,
+                "parent": parent,
+                "places": places,
+                "adults": adults if session.activity.adults_only else 0,
+                "amount_pence": amount,
+                "funded": funded,
+                "access_notes": access_notes,
+            }
             left = session.capacity - places_taken(session)
             if places <= left:
-                booking = Booking.objects.create(
-                    session=session,
-                    parent=parent,
-                    status=Booking.Status.CONFIRMED,
-                    places=places,
-                    adults=adults if session.activity.adults_only else 0,
-                    access_notes=access_notes,
-                    confirmed_at=now,
-                )
-                notify = notifications.booking_confirmed
+                if funded:
+                    _check_funded_places(session, places)
+                if amount and stripe_gateway.is_configured():
+                    booking = Booking.objects.create(
+                        **common,
+                        status=Booking.Status.PENDING_PAYMENT,
+                        hold_expires_at=now + PAYMENT_HOLD,
+                    )
+                    notify = None  # the family hears once the payment arrives
+                else:
+                    booking = Booking.objects.create(
+                        **common,
+                        status=Booking.Status.CONFIRMED,
+                        confirmed_at=now,
+                        payment_due_at_centre=amount > 0,
+                    )
+                    notify = notifications.booking_confirmed
             elif join_waiting_list:
                 booking = Booking.objects.create(
-                    session=session,
-                    parent=parent,
-                    status=Booking.Status.WAITING,
-                    places=places,
-                    adults=adults if session.activity.adults_only else 0,
-                    access_notes=access_notes,
-                    waiting_since=now,
+                    **common, status=Booking.Status.WAITING, waiting_since=now
                 )
                 notify = notifications.waiting_list_joined
             elif left > 0:
@@ -209,7 +303,8 @@ def book_session(
                 raise BookingError(FULL)
             if children and not session.activity.adults_only:
                 booking.children.set(children)
-            notify(booking)
+            if notify:
+                notify(booking)
             return booking
     except IntegrityError as error:
         # Two requests from the same household crossed; the constraint kept one.
@@ -227,14 +322,26 @@ def _promote_waiting(session: Session) -> list[Booking]:
         "waiting_since", "pk"
     )
     now = timezone.now()
+    funded_left = session.pricing.funded_places - funded_places_used(session)
     for booking in waiting:
-        if booking.places <= left:
+        if booking.places > left or (booking.funded and booking.places > funded_left):
+            continue
+        if booking.amount_pence and stripe_gateway.is_configured():
+            # Promoted into a paid place: held while the family pays, as for a new booking.
+            booking.status = Booking.Status.PENDING_PAYMENT
+            booking.hold_expires_at = min(now + PROMOTED_PAYMENT_HOLD, session.start)
+        else:
             booking.status = Booking.Status.CONFIRMED
             booking.confirmed_at = now
-            booking.save(update_fields=["status", "confirmed_at"])
-            left -= booking.places
-            promoted.append(booking)
-            notifications.promoted_from_waiting_list(booking)
+            booking.payment_due_at_centre = booking.amount_pence > 0
+        booking.save(
+            update_fields=["status", "confirmed_at", "hold_expires_at", "payment_due_at_centre"]
+        )
+        left -= booking.places
+        if booking.funded:
+            funded_left -= booking.places
+        promoted.append(booking)
+        notifications.promoted_from_waiting_list(booking)
         if left <= 0:
             break
     return promoted
@@ -250,6 +357,11 @@ def cancel_booking(*, booking_id: int, by, on_behalf: bool = False) -> Booking:
         now = timezone.now()
         if booking.status == Booking.Status.WAITING:
             booking.status = Booking.Status.LEFT_WAITING_LIST
+        elif booking.status == Booking.Status.PENDING_PAYMENT:
+            # Giving up before paying: the places go back at once.
+            if now >= session.start:
+                raise BookingError(STARTED)
+            booking.status = Booking.Status.CANCELLED
         elif booking.status == Booking.Status.CONFIRMED:
             if not on_behalf and now >= session.cancellable_until:
                 raise BookingError(CUTOFF_PASSED)
@@ -259,6 +371,7 @@ def cancel_booking(*, booking_id: int, by, on_behalf: bool = False) -> Booking:
         booking.cancelled_at = now
         booking.cancelled_by = by
         booking.save(update_fields=["status", "cancelled_at", "cancelled_by"])
+        payments.settle_cancelled_booking(booking, reason="You cancelled your booking.")
         notifications.booking_cancelled(booking, on_behalf=on_behalf)
         _promote_waiting(session)
         return booking
@@ -292,6 +405,8 @@ def cancel_session(*, session_id: int, reason: str, by) -> Session:
             status=Booking.Status.CANCELLED, cancelled_at=now, cancelled_by=by
         )
         for booking in affected:
+            booking.status = Booking.Status.CANCELLED
+            payments.settle_cancelled_booking(booking, reason="The centre cancelled the session.")
             notifications.session_cancelled(booking, session=session)
         return session
 
@@ -306,6 +421,11 @@ EDITABLE_SESSION_FIELDS = (
     "booking_opens",
     "booking_closes",
     "cancellation_cutoff",
+    "price_model",
+    "price_pence",
+    "suggested_pence",
+    "minimum_pence",
+    "funded_places",
 )
 
 
@@ -347,6 +467,7 @@ WALK_IN_OVER_CAPACITY = (
     "'Take the session over capacity'."
 )
 ALREADY_PAID = "This booking is already marked as paid at the centre."
+PAID_ONLINE = "This booking was paid online: there is nothing to pay at the centre."
 NOT_WAITING_FOR_OFFER = "This family is not on the waiting list any more."
 NO_ROOM_FOR_OFFER = "There {are} {left} place{s} left and this family needs {places}."
 
@@ -427,7 +548,8 @@ def record_walk_in(
 
 
 def record_payment_at_centre(*, booking_id: int, by) -> Booking:
-    """Notes that the family paid at the centre for a confirmed booking."""
+    """Notes that the family paid at the centre for a confirmed booking; for a booking with an
+    amount due (`payment_due_at_centre`) the payment is recorded with its amount."""
     with transaction.atomic():
         booking = Booking.objects.select_for_update().select_related("session").get(pk=booking_id)
         _check_register_open(booking.session)
@@ -435,9 +557,17 @@ def record_payment_at_centre(*, booking_id: int, by) -> Booking:
             raise BookingError(NOT_BOOKED)
         if booking.paid_at_centre_at:
             raise BookingError(ALREADY_PAID)
-        booking.paid_at_centre_at = timezone.now()
+        if payments.paid_online(booking):
+            raise BookingError(PAID_ONLINE)
+        now = timezone.now()
+        booking.paid_at_centre_at = now
         booking.paid_at_centre_by = by
-        booking.save(update_fields=["paid_at_centre_at", "paid_at_centre_by"])
+        if booking.amount_pence:
+            payments.record_paid_at_centre(booking, by=by, at=now)
+        booking.payment_due_at_centre = False
+        booking.save(
+            update_fields=["paid_at_centre_at", "paid_at_centre_by", "payment_due_at_centre"]
+        )
         return booking
 
 

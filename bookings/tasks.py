@@ -14,3 +14,12 @@ from .reminders import send_reminders
 def send_session_reminders() -> int:
     """Reminds households booked on tomorrow's sessions (each once)."""
     return send_reminders()
+
+
+@periodic.every(datetime.timedelta(minutes=5))
+@task()
+def release_expired_holds() -> int:
+    """Releases bookings whose time to pay has run out, even if Stripe never said so."""
+    from . import payments
+
+    return payments.release_expired_holds()

@@ -14,10 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cms.models import CentrePage
 
-from . import selectors, services
+from . import payments, selectors, services, stripe_gateway
 from .calendar import booking_ics, centre_feed_ics
 from .forms import BookingForm, SessionFilterForm
 from .models import Booking, Session
+from .pricing import format_pence
 from .services import BookingError
 
 SESSIONS_PER_PAGE = 20
@@ -100,8 +101,15 @@ def book(request, session_id: int):
                 form.add_error(_party_field(form, error.field), error.message)
                 session = selectors.bookable_session(session_id)
             else:
+                if booking.status == Booking.Status.PENDING_PAYMENT:
+                    return _send_to_pay(request, booking)
                 if booking.status == Booking.Status.CONFIRMED:
-                    messages.success(request, f"You're booked. Your reference is {booking}.")
+                    due = (
+                        f" Please pay {format_pence(booking.amount_pence)} at the centre."
+                        if booking.payment_due_at_centre
+                        else ""
+                    )
+                    messages.success(request, f"You're booked. Your reference is {booking}.{due}")
                 else:
                     messages.success(
                         request,
@@ -123,6 +131,7 @@ def book(request, session_id: int):
             "verified": verified,
             "existing": existing,
             "refusal": services.booking_refusal(session),
+            "payment_online": stripe_gateway.is_configured(),
             "is_full": session.places_left <= 0,
             "now": timezone.now(),
             "has_children": "children" not in form.fields
@@ -130,6 +139,16 @@ def book(request, session_id: int):
         },
         status=status,
     )
+
+
+def _send_to_pay(request, booking: Booking):
+    """Straight on to Stripe's payment page; if it cannot be opened, the booking's page offers
+    to try again while the places are held."""
+    try:
+        return redirect(payments.start_checkout(booking=booking))
+    except BookingError as error:
+        messages.warning(request, error.message)
+        return redirect("bookings:booking_detail", reference=booking.reference)
 
 
 @login_required

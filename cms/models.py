@@ -184,7 +184,13 @@ class ActivityPage(Page):
         ("centre", "Centre staff"),
     ]
     PRICE_FREE = "free"
-    PRICE_MODEL_CHOICES = [(PRICE_FREE, "Free")]
+    PRICE_FIXED = "fixed"
+    PRICE_PAY_WHAT_YOU_CAN = "pay_what_you_can"
+    PRICE_MODEL_CHOICES = [
+        (PRICE_FREE, "Free"),
+        (PRICE_FIXED, "Fixed price"),
+        (PRICE_PAY_WHAT_YOU_CAN, "Pay what you can"),
+    ]
 
     summary = models.TextField(help_text="One or two sentences shown in listings")
     body = StreamField(BodyBlock(), blank=True)
@@ -203,6 +209,31 @@ class ActivityPage(Page):
         "partner service", max_length=120, blank=True, help_text="Who runs it, if a partner does"
     )
     price_model = models.CharField(max_length=20, choices=PRICE_MODEL_CHOICES, default=PRICE_FREE)
+    # Money is kept in pence (GBP) so that sums are exact.
+    price_pence = models.PositiveIntegerField(
+        "price per place (pence)",
+        null=True,
+        blank=True,
+        help_text="For a fixed price, in pence: 350 is £3.50",
+    )
+    suggested_pence = models.PositiveIntegerField(
+        "suggested amount per place (pence)",
+        null=True,
+        blank=True,
+        help_text="For pay what you can, in pence: 300 is £3.00",
+    )
+    minimum_pence = models.PositiveIntegerField(
+        "minimum per place (pence)",
+        null=True,
+        blank=True,
+        help_text="For pay what you can, in pence; 0 lets families pay nothing",
+    )
+    funded_places = models.PositiveSmallIntegerField(
+        "funded places per session",
+        default=0,
+        help_text="Places families can claim free of charge by saying they need one; "
+        "no proof is asked for",
+    )
     access_notes = models.TextField(
         blank=True, help_text="What families should know: stairs, what to bring, quiet space…"
     )
@@ -220,8 +251,18 @@ class ActivityPage(Page):
             heading="Who it is for",
         ),
         MultiFieldPanel(
-            [FieldPanel("delivered_by"), FieldPanel("partner_name"), FieldPanel("price_model")],
-            heading="Who runs it and what it costs",
+            [FieldPanel("delivered_by"), FieldPanel("partner_name")],
+            heading="Who runs it",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("price_model"),
+                FieldPanel("price_pence"),
+                FieldPanel("suggested_pence"),
+                FieldPanel("minimum_pence"),
+                FieldPanel("funded_places"),
+            ],
+            heading="What it costs",
         ),
         FieldPanel("access_notes"),
         FieldPanel("body"),
@@ -253,6 +294,11 @@ class ActivityPage(Page):
             raise ValidationError(
                 {"max_age_months": "The oldest age must not be below the youngest age."}
             )
+        price_problems = price_model_problems(
+            self.price_model, self.price_pence, self.suggested_pence, self.minimum_pence
+        )
+        if price_problems:
+            raise ValidationError(price_problems)
 
     @property
     def audience(self) -> str:
@@ -260,6 +306,28 @@ class ActivityPage(Page):
         if self.adults_only:
             return "Adults"
         return describe_age_range(self.min_age_months, self.max_age_months)
+
+
+# Stripe takes no card payment below 30p in GBP.
+SMALLEST_CARD_PAYMENT_PENCE = 30
+
+
+def price_model_problems(model, price, suggested, minimum) -> dict[str, str]:
+    """What is wrong with a price model's amounts, by field; shared by activities and sessions."""
+    problems = {}
+    if model == ActivityPage.PRICE_FIXED:
+        if not price or price < SMALLEST_CARD_PAYMENT_PENCE:
+            problems["price_pence"] = "Enter a price of at least 30p (30) for a fixed price."
+    elif model == ActivityPage.PRICE_PAY_WHAT_YOU_CAN:
+        if minimum is None:
+            problems["minimum_pence"] = "Enter the least a family may pay (0 for nothing)."
+        elif 0 < minimum < SMALLEST_CARD_PAYMENT_PENCE:
+            problems["minimum_pence"] = "The minimum must be 0 or at least 30p (30)."
+        if not suggested:
+            problems["suggested_pence"] = "Enter the amount you suggest families pay."
+        elif minimum is not None and suggested < minimum:
+            problems["suggested_pence"] = "The suggested amount must not be below the minimum."
+    return problems
 
 
 def describe_months(months: int) -> str:

@@ -24,6 +24,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("search/", cms_views.search, name="search"),
+    path("payments/", include("bookings.payment_urls")),
     path("ideas/", include("codesign.urls")),
     path("champions/", include("parent_champions.urls")),
     path("children/", views.child_list, name="child_list"),

@@ -95,3 +95,17 @@ def manager(centre):
 def manager_totp(manager):
     """The authenticator-app secret of `manager`, who now has a second factor."""
     return activate_totp(manager)
+
+
+@pytest.fixture
+def stripe_server(settings):
+    """Online payment switched on, against the local stand-in for Stripe (tests/stripe_server)."""
+    from tests import stripe_server as local_stripe
+
+    server, fake = local_stripe.start()
+    settings.STRIPE_SECRET_KEY = local_stripe.API_KEY
+    settings.STRIPE_WEBHOOK_SECRET = local_stripe.WEBHOOK_SECRET
+    settings.STRIPE_API_BASE = fake.base_url
+    yield fake
+    server.shutdown()
+    server.server_close()

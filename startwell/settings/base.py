@@ -210,6 +210,13 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Start Well <hello@startwell.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Payments -------------------------------------------------------------------------------
+# Online payment (Stripe Checkout) is on only when a secret key is set; without one, paid sessions
+# are paid at the centre. STRIPE_API_BASE points the client at a local test server in tests.
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -235,7 +242,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Wagtail logs every page action at INFO; the admin's history keeps them anyway.
-    "loggers": {"wagtail": {"level": "WARNING"}},
+    # The Stripe library logs every request at INFO.
+    "loggers": {"wagtail": {"level": "WARNING"}, "stripe": {"level": "WARNING"}},
 }
 
 # --- Bookings -------------------------------------------------------------------------------

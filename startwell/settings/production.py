@@ -6,6 +6,9 @@ from .base import *  # noqa: F403
 
 if not SECRET_KEY:  # noqa: F405
     raise ImproperlyConfigured("Set SECRET_KEY in the environment.")
+if STRIPE_SECRET_KEY and not STRIPE_WEBHOOK_SECRET:  # noqa: F405
+    # Without it no payment could ever be confirmed by Stripe's webhook.
+    raise ImproperlyConfigured("Set STRIPE_WEBHOOK_SECRET when STRIPE_SECRET_KEY is set.")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)  # noqa: F405

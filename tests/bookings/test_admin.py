@@ -121,6 +121,7 @@ def test_manager_can_create_an_activity_under_their_centre_only(
         "delivered_by": "partner",
         "partner_name": "Health Visiting Team",
         "price_model": "free",
+        "funded_places": "0",
         "max_age_months": "12",
         "body-count": "0",
         "action-publish": "publish",

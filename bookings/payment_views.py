@@ -1,0 +1,77 @@
+"""Payment addresses: the Stripe webhook, sending a family to pay, and where Stripe sends them
+back. Views stay thin: the rules are in `bookings.payments`."""
+
+import logging
+
+import stripe
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from . import payments, stripe_gateway
+from .models import Booking
+from .services import BookingError
+
+logger = logging.getLogger(__name__)
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request):
+    """Stripe's events. A bad or stale signature is refused before anything is stored."""
+    try:
+        event = stripe_gateway.verified_event(request.body, request.headers.get("Stripe-Signature"))
+    except (stripe.SignatureVerificationError, ValueError) as error:
+        logger.warning("Refused a Stripe webhook: %s", error)
+        return HttpResponseBadRequest("Invalid signature")
+    payments.handle_event(event)
+    return HttpResponse("OK")
+
+
+def _own_booking(request, reference: str) -> Booking:
+    return get_object_or_404(Booking, reference=reference, parent=request.user)
+
+
+@login_required
+@require_POST
+def pay(request, reference):
+    booking = _own_booking(request, reference)
+    try:
+        url = payments.start_checkout(booking=booking)
+    except BookingError as error:
+        messages.error(request, error.message)
+        return redirect("bookings:booking_detail", reference=booking.reference)
+    return redirect(url)
+
+
+@login_required
+@require_GET
+def checkout_return(request):
+    """Stripe sends the family back here after paying. Only Stripe's own record of the Checkout
+    Session counts: anything else in the address is ignored."""
+    checkout_id = request.GET.get("session_id", "")
+    if not checkout_id.startswith("cs_"):
+        raise Http404
+    try:
+        checkout = stripe_gateway.retrieve_checkout_session(checkout_id)
+    except stripe_gateway.GatewayError as error:
+        if error.not_found:
+            raise Http404 from error
+        messages.warning(
+            request,
+            "We couldn't check your payment just now. If you paid, we'll e-mail you as soon as "
+            "it comes through.",
+        )
+        return redirect("/bookings/")
+    reference = payments.reference_of(checkout)
+    booking = _own_booking(request, reference)
+    payments.record_checkout_paid(checkout)
+    booking.refresh_from_db()
+    if booking.status == Booking.Status.CONFIRMED:
+        messages.success(request, "Thank you: you've paid and you're booked.")
+    elif checkout.get("payment_status") != "paid":
+        messages.info(request, "We haven't received your payment yet.")
+    return redirect("bookings:booking_detail", reference=booking.reference)
