@@ -2,6 +2,8 @@
 reach the admin is sent to set up an authenticator app before it opens; a signed-in person who
 cannot reach it is refused plainly (rather than sent round the sign-in page again)."""
 
+from functools import wraps
+
 from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -18,6 +20,20 @@ def needs_second_factor(user) -> bool:
     if not user.is_authenticated or not can_reach_admin(user):
         return False
     return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def staff_second_factor(view):
+    """For pages staff use outside the admin (deciding on ideas, say): staff who have not set
+    up their authenticator app yet are sent to do so first, as the admin does. Others pass."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if needs_second_factor(request.user):
+            messages.info(request, "Staff need a second factor: set up an authenticator app first.")
+            return redirect("mfa_activate_totp")
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 class StaffSecondFactorMiddleware:

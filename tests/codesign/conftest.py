@@ -4,6 +4,7 @@ a superuser."""
 import pytest
 
 from parent_champions.models import Champion
+from tests.accounts import activate_totp
 from tests.factories import ActivityPageFactory, UserFactory
 from tests.factories.champions import ChampionFactory
 from tests.factories.codesign import IdeaFactory
@@ -23,6 +24,7 @@ def other_parent(db):
 def manager(centre):
     user = UserFactory(email="manager@example.org")
     user.groups.add(centre.manager_group)
+    activate_totp(user)  # staff use a second factor
     return user
 
 
@@ -30,6 +32,7 @@ def manager(centre):
 def other_manager(other_centre):
     user = UserFactory(email="other.manager@example.org")
     user.groups.add(other_centre.manager_group)
+    activate_totp(user)
     return user
 
 
@@ -52,7 +55,9 @@ def suspended_champion(centre):
 
 @pytest.fixture
 def superuser(db):
-    return UserFactory(email="admin@example.org", is_superuser=True, is_staff=True)
+    user = UserFactory(email="admin@example.org", is_superuser=True, is_staff=True)
+    activate_totp(user)
+    return user
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from codesign.models import CentreIdeaSettings, Comment, IdeaStatus
+from tests.factories import UserFactory
 from tests.factories.codesign import CommentFactory, IdeaFactory
 
 S = IdeaStatus
@@ -209,3 +210,19 @@ def test_tampered_idea_ids_answer_404(client, manager, name):
 def test_state_changes_are_post_only(client, idea, manager, name):
     client.force_login(manager)
     assert client.get(reverse(f"codesign:{name}", args=[idea.pk])).status_code == 405
+
+
+def test_staff_without_a_second_factor_are_sent_to_set_one_up(client, centre):
+    manager = UserFactory(email="new.manager@example.org")
+    manager.groups.add(centre.manager_group)
+    idea = IdeaFactory(centre=centre, status=S.SUBMITTED)
+    client.force_login(manager)
+
+    for url in [reverse("codesign:manage"), reverse("codesign:moderate", args=[idea.pk])]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"] == reverse("mfa_activate_totp")
+    response = client.post(reverse("codesign:moderate", args=[idea.pk]), {"decision": "publish"})
+    assert response["Location"] == reverse("mfa_activate_totp")
+    idea.refresh_from_db()
+    assert idea.status == S.SUBMITTED

@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.accounts import activate_totp
 from tests.e2e.accessibility import assert_accessible
 from tests.factories import ActivityPageFactory, SessionFactory, UserFactory
 
@@ -35,6 +36,7 @@ def sign_in(page, live_server, user):
 def people(centre):
     manager = UserFactory(email="manager@example.org", first_name="Morgan")
     manager.groups.add(centre.manager_group)
+    activate_totp(manager)
     return {
         "asha": UserFactory(email="asha@example.org", first_name="Asha"),
         "ben": UserFactory(email="ben@example.org", first_name="Ben"),
