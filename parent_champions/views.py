@@ -106,7 +106,6 @@ def _register_context(request, session, **extra) -> dict:
         "is_session_day": timezone.localdate(now) >= timezone.localtime(session.start).date(),
         "is_today": timezone.localdate(now) == timezone.localtime(session.start).date(),
         "has_started": now >= session.start,
-        "takes_payment": session.activity.price_model != ActivityPage.PRICE_FREE,
         **extra,
     }
 

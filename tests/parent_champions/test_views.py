@@ -562,3 +562,20 @@ def test_walk_ins_count_in_the_public_timetable(client, champion, session_today)
     )
     session = with_places(Session.objects.filter(pk=session_today.pk)).get()
     assert (session.places_taken, session.places_left) == (4, 0)
+
+
+def test_amount_due_at_the_centre_is_shown_and_taken_on_the_register(
+    client, champion, session_today
+):
+    booking = book(session_today, first_name="Ana", last_name="Paid")
+    Booking.objects.filter(pk=booking.pk).update(payment_due_at_centre=True, amount_pence=350)
+    client.force_login(champion.user)
+    page = client.get(u("register", session_today.pk)).content.decode()
+    assert "£3.50 to pay at the centre" in page
+    assert "Paid at the centre<span" in page  # the button
+    response = client.post(u("booking_action", session_today.pk, booking.pk, "paid"))
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.paid_at_centre_by == champion.user and not booking.payment_due_at_centre
+    page = client.get(u("register", session_today.pk)).content.decode()
+    assert "to pay at the centre" not in page and "Paid at the centre</span>" in page
