@@ -1,0 +1,40 @@
+"""The reports a centre manager can open, by the slug in their address."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import selectors
+
+
+@dataclass(frozen=True)
+class Report:
+    slug: str
+    title: str
+    summary: str
+    figures: Callable
+
+
+REPORTS = {
+    report.slug: report
+    for report in [
+        Report(
+            "reach",
+            "Reach",
+            "Families and children reached, first-time families, by footprint and by month.",
+            selectors.reach,
+        ),
+        Report(
+            "take-up",
+            "Take-up",
+            "Sessions run, places offered and booked, attendance, no-shows, late cancellations "
+            "and walk-ins, by activity category and by activity.",
+            selectors.take_up,
+        ),
+        Report(
+            "unmet-demand",
+            "Unmet demand",
+            "Waiting lists per activity and how many waiting households never got a place.",
+            selectors.unmet_demand,
+        ),
+    ]
+}

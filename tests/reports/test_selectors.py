@@ -1,0 +1,113 @@
+"""Report figures against the hand-counted spring-2025 fixture (see conftest.py)."""
+
+import pytest
+
+from cms.models import CentrePage
+from reports import selectors
+
+from .conftest import SPRING_2025
+
+pytestmark = pytest.mark.django_db
+
+
+def rows(figure):
+    return dict(figure.rows)
+
+
+def figures_by_key(figures):
+    return {figure.key: figure for figure in figures}
+
+
+def test_reach_for_one_centre(spring, centre):
+    start, end = SPRING_2025
+    figures = figures_by_key(
+        selectors.reach(centres=CentrePage.objects.filter(pk=centre.pk), start=start, end=end)
+    )
+
+    # Reached: p1 (c1, c2) and p3 (c4) in January; p2 (c3), p1 (c1) and p3 (c4) in February.
+    # p2's January no-show and the session the centre cancelled do not count.
+    # First-time: p2 and p3; p1 came in November 2024.
+    assert rows(figures["reach-totals"]) == {
+        "Families reached": [3],
+        "Children reached": [4],
+        "First-time families": [2],
+    }
+    assert rows(figures["reach-footprint"]) == {"North": [3, 4]}
+    assert rows(figures["reach-month"]) == {
+        "January 2025": [2, 3],
+        "February 2025": [3, 3],
+        "March 2025": [0, 0],
+    }
+
+
+def test_reach_for_the_borough(spring):
+    start, end = SPRING_2025
+    figures = figures_by_key(
+        selectors.reach(centres=CentrePage.objects.all(), start=start, end=end)
+    )
+
+    # Riverside adds p4 with c5, a first-timer.
+    assert rows(figures["reach-totals"]) == {
+        "Families reached": [4],
+        "Children reached": [5],
+        "First-time families": [3],
+    }
+    assert rows(figures["reach-footprint"]) == {"North": [3, 4], "River": [1, 1]}
+
+
+def test_take_up(spring, centre):
+    start, end = SPRING_2025
+    figures = figures_by_key(
+        selectors.take_up(centres=CentrePage.objects.filter(pk=centre.pk), start=start, end=end)
+    )
+
+    # Sessions run: s1, s2 (stay and play, 10 places each), s3 (baby massage, 4); s4 was
+    # cancelled by the centre. Booked places: s1 2+1+1, s2 1, s3 1+1. Attended 2+1, 1, 1; one
+    # no-show (p2 at s1). p4 cancelled 2 hours before s2 (late), p3 3 days before (not late).
+    assert rows(figures["take-up-totals"]) == {
+        "Sessions run": [3],
+        "Places offered": [24],
+        "Places booked": [7],
+        "Walk-in places": [2],
+        "Late cancellations": [1],
+    }
+    assert rows(figures["take-up-rates"]) == {"Attendance rate": [83.3], "No-show rate": [16.7]}
+    assert rows(figures["take-up-category"]) == {
+        "Baby and toddler": [1, 4, 2, 0, 0],
+        "Stay and play": [2, 20, 5, 2, 1],
+    }
+    assert rows(figures["take-up-category-rates"]) == {
+        "Baby and toddler": [100.0, 0.0],
+        "Stay and play": [80.0, 20.0],
+    }
+    assert rows(figures["take-up-activity"]) == {
+        "Baby massage": [1, 4, 2, 0, 0],
+        "Stay and play": [2, 20, 5, 2, 1],
+    }
+
+
+def test_unmet_demand(spring, centre):
+    start, end = SPRING_2025
+    figures = figures_by_key(
+        selectors.unmet_demand(
+            centres=CentrePage.objects.filter(pk=centre.pk), start=start, end=end
+        )
+    )
+
+    # Baby massage s3: p4 waited and never got a place; p3 waited and was promoted.
+    assert rows(figures["unmet-totals"]) == {
+        "Households on a waiting list": [2],
+        "Households who never got a place": [1],
+    }
+    assert rows(figures["unmet-activity"]) == {"Baby massage": [2, 1, 1]}
+
+
+def test_other_centre_sees_none_of_northfield(spring, other_centre):
+    start, end = SPRING_2025
+    centres = CentrePage.objects.filter(pk=other_centre.pk)
+
+    reach = figures_by_key(selectors.reach(centres=centres, start=start, end=end))
+    unmet = figures_by_key(selectors.unmet_demand(centres=centres, start=start, end=end))
+
+    assert rows(reach["reach-totals"])["Families reached"] == [1]
+    assert unmet["unmet-activity"].rows == []
