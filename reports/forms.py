@@ -80,7 +80,7 @@ class ReportFilterForm(forms.Form):
         return data
 
     @property
-    def period(self) -> Period:
+    def chosen_period(self) -> Period:
         return self.cleaned_data["period_obj"]
 
     @property

@@ -330,6 +330,6 @@ def unmet_demand(*, centres: QuerySet[CentrePage], start, end) -> list[Figure]:
                 "Sessions with a waiting list",
             ],
             rows=[(label(r), [r["households"], r["never"], r["full_sessions"]]) for r in rows],
-            note="Never got a place: no booked place at any of the activity's sessions in the period.",
+            note="Never got a place: no booked place at any of its sessions in the period.",
         ),
     ]

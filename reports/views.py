@@ -43,7 +43,7 @@ class ReportIndexView(WagtailAdminTemplateMixin, TemplateView):
 
 
 def _filename(report, form, extension: str, key: str = "") -> str:
-    period = form.period
+    period = form.chosen_period
     centre = "all" if form.cleaned_data.get("centre") is None else form.cleaned_data["centre"].slug
     name = "-".join(
         part for part in [report.slug, key, centre, f"{period.start}", f"{period.end}"] if part
@@ -83,7 +83,7 @@ class ReportView(WagtailAdminTemplateMixin, TemplateView):
                 )
             return self.render_to_response(self.get_context_data(form=form), status=200)
         figures = self.report.figures(
-            centres=form.centres, start=form.period.start, end=form.period.end
+            centres=form.centres, start=form.chosen_period.start, end=form.chosen_period.end
         )
         if wanted == "csv":
             return self.csv_response(form, figures)
@@ -103,7 +103,7 @@ class ReportView(WagtailAdminTemplateMixin, TemplateView):
             query.pop("figure", None)
             if "period" not in query:
                 query["period"] = "this_term"
-            context["period"] = form.period
+            context["period"] = form.chosen_period
             context["centre_label"] = form.centre_label
             context["csv_url"] = f"?{query.urlencode()}&format=csv"
             context["figures"] = [
@@ -122,8 +122,9 @@ class ReportView(WagtailAdminTemplateMixin, TemplateView):
             f'attachment; filename="{_filename(self.report, form, "csv")}"'
         )
         writer = csv.writer(response)
-        writer.writerow([self.report.title, form.centre_label, form.period.label])
-        writer.writerow(["From", form.period.start.isoformat(), "To", form.period.end.isoformat()])
+        writer.writerow([self.report.title, form.centre_label, form.chosen_period.label])
+        period = form.chosen_period
+        writer.writerow(["From", period.start.isoformat(), "To", period.end.isoformat()])
         for figure in figures:
             writer.writerow([])
             writer.writerow([figure.title])

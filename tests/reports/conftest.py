@@ -95,7 +95,9 @@ def spring(centre, other_centre):
     book(s4, p5, [c6])
     book(river, p4, [c5], attendance=Attendance.ATTENDED)
     return SimpleNamespace(
-        sessions=[old, s1, s2, s3, s4, river], activities=[play, massage, river_play]
+        sessions=[old, s1, s2, s3, s4, river],
+        activities=[play, massage, river_play],
+        people=[p1, p2, p3, p4, p5],
     )
 
 
