@@ -36,5 +36,11 @@ REPORTS = {
             "Waiting lists per activity and how many waiting households never got a place.",
             selectors.unmet_demand,
         ),
+        Report(
+            "champions",
+            "Champions",
+            "Active parent champions, sessions they hosted and checks lapsing soon.",
+            selectors.champions,
+        ),
     ]
 }

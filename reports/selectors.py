@@ -13,12 +13,14 @@ Shared definitions:
 
 import datetime
 
+from django.conf import settings
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from bookings.models import Attendance, Booking, Session, WalkIn
 from cms.models import ActivityPage, CentrePage
+from parent_champions.models import Champion, add_years
 
 from .figures import Figure, percent
 from .periods import months_between
@@ -332,4 +334,71 @@ def unmet_demand(*, centres: QuerySet[CentrePage], start, end) -> list[Figure]:
             rows=[(label(r), [r["households"], r["never"], r["full_sessions"]]) for r in rows],
             note="Never got a place: no booked place at any of its sessions in the period.",
         ),
+    ]
+
+
+# Champions ------------------------------------------------------------------------------------
+
+
+def champions(*, centres: QuerySet[CentrePage], start, end) -> list[Figure]:
+    """Champions now (a snapshot, whatever the period), and the sessions they hosted in it.
+    A check lapses `CHAMPION_*_VALID_YEARS` after it was taken."""
+    today = timezone.localdate()
+    soon = today + datetime.timedelta(days=30)
+    dbs_years = settings.CHAMPION_DBS_CHECK_VALID_YEARS
+    training_years = settings.CHAMPION_TRAINING_VALID_YEARS
+
+    def lapsing(field, years):
+        # Lapses on taken + years: within the next 30 days means taken in this window.
+        return Q(
+            **{
+                f"{field}__gt": add_years(today, -years),
+                f"{field}__lte": add_years(soon, -years),
+            }
+        )
+
+    def lapsed(field, years):
+        return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__lte": add_years(today, -years)})
+
+    active = Q(status=Champion.Status.ACTIVE)
+    counts = Champion.objects.filter(centre__in=centres).aggregate(
+        active=Count("pk", filter=active),
+        lapsing=Count(
+            "pk",
+            filter=active
+            & (
+                lapsing("dbs_checked_on", dbs_years)
+                | lapsing("training_completed_on", training_years)
+            ),
+        ),
+        lapsed=Count(
+            "pk",
+            filter=active
+            & (
+                lapsed("dbs_checked_on", dbs_years)
+                | lapsed("training_completed_on", training_years)
+            ),
+        ),
+    )
+    hosted = (
+        sessions_run(centres, start, end)
+        .filter(Q(hostings__isnull=False) | Q(activity__hostings__isnull=False))
+        .values("pk")
+        .distinct()
+        .count()
+    )
+    return [
+        Figure(
+            key="champions-totals",
+            title="Parent champions",
+            label_heading="Measure",
+            columns=["Number"],
+            rows=[
+                ("Active champions today", [counts["active"]]),
+                ("Sessions hosted by champions in the period", [hosted]),
+                ("Active champions with a check lapsing in 30 days", [counts["lapsing"]]),
+                ("Active champions with a check lapsed or missing", [counts["lapsed"]]),
+            ],
+            note="Checks are the DBS check and safeguarding training.",
+        )
     ]

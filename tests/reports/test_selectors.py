@@ -1,9 +1,14 @@
 """Report figures against the hand-counted spring-2025 fixture (see conftest.py)."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from cms.models import CentrePage
+from parent_champions.models import Champion, Hosting, add_years
 from reports import selectors
+from tests.factories import UserFactory
 
 from .conftest import SPRING_2025
 
@@ -111,3 +116,40 @@ def test_other_centre_sees_none_of_northfield(spring, other_centre):
 
     assert rows(reach["reach-totals"])["Families reached"] == [1]
     assert unmet["unmet-activity"].rows == []
+
+
+def test_champions(spring, centre, other_centre):
+    today = timezone.localdate()
+    play, massage, river_play = spring.activities
+    old, s1, s2, s3, s4, river = spring.sessions
+    current = Champion.objects.create(
+        user=UserFactory(),
+        centre=centre,
+        dbs_checked_on=today - datetime.timedelta(days=400),
+        training_completed_on=today - datetime.timedelta(days=400),
+    )
+    # Taken three years ago less ten days: lapses in ten days.
+    lapsing = Champion.objects.create(
+        user=UserFactory(),
+        centre=centre,
+        dbs_checked_on=add_years(today, -3) + datetime.timedelta(days=10),
+        training_completed_on=today,
+    )
+    Champion.objects.create(user=UserFactory(), centre=centre)  # no checks recorded
+    Champion.objects.create(user=UserFactory(), centre=centre, status=Champion.Status.SUSPENDED)
+    Champion.objects.create(user=UserFactory(), centre=other_centre)
+    Hosting.objects.create(champion=current, activity=play)  # s1, s2 (old is out of range)
+    Hosting.objects.create(champion=lapsing, session=s1)  # s1 again: counted once
+    Hosting.objects.create(champion=lapsing, session=s4)  # cancelled by the centre
+
+    start, end = SPRING_2025
+    (figure,) = selectors.champions(
+        centres=CentrePage.objects.filter(pk=centre.pk), start=start, end=end
+    )
+
+    assert rows(figure) == {
+        "Active champions today": [3],
+        "Sessions hosted by champions in the period": [2],
+        "Active champions with a check lapsing in 30 days": [1],
+        "Active champions with a check lapsed or missing": [1],
+    }
