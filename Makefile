@@ -29,6 +29,9 @@ test: setup node_modules/.installed
 	scripts/ensure-chromium
 	scripts/test
 
+benchmark: setup
+	$(BIN)/python scripts/benchmark.py
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

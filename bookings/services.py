@@ -43,6 +43,10 @@ NOT_CANCELLABLE = "This booking is not active, so there is nothing to cancel."
 NOT_WAITING = "You are not on the waiting list for this session."
 ALREADY_CANCELLED = "This session is already cancelled."
 REASON_REQUIRED = "Say why the session is cancelled: families will read it."
+CAPACITY_BELOW_BOOKED = (
+    "{taken} place{s} already booked, so the capacity cannot be lower than {taken}."
+)
+CANNOT_EDIT_CANCELLED = "This session has been cancelled, so it can no longer be changed."
 
 
 def _plural(n: int) -> str:
@@ -283,4 +287,38 @@ def cancel_session(*, session_id: int, reason: str, by) -> Session:
         )
         for booking in affected:
             notifications.session_cancelled(booking, session=session)
+        return session
+
+
+# What a manager may change on an existing session (the activity stays: bookings were made for it).
+EDITABLE_SESSION_FIELDS = (
+    "venue",
+    "start",
+    "end",
+    "capacity",
+    "max_places_per_booking",
+    "booking_opens",
+    "booking_closes",
+    "cancellation_cutoff",
+)
+
+
+def update_session(*, session_id: int, changes: dict, by) -> Session:
+    """Saves a manager's changes to a session under its lock. The capacity may not drop below the
+    places already booked; places added go to the waiting list, first come first served."""
+    unknown = set(changes) - set(EDITABLE_SESSION_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    with _locked_session(session_id) as session:
+        if session.is_cancelled:
+            raise BookingError(CANNOT_EDIT_CANCELLED)
+        for name, value in changes.items():
+            setattr(session, name, value)
+        taken = places_taken(session)
+        if session.capacity < taken:
+            raise BookingError(
+                CAPACITY_BELOW_BOOKED.format(taken=taken, s=_plural(taken)), field="capacity"
+            )
+        session.save()
+        _promote_waiting(session)
         return session

@@ -1,8 +1,8 @@
 """Reads for the page tree."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from .models import CentrePage
+from .models import ActivityPage, CentrePage, Venue
 
 
 def centres_managed_by(user) -> QuerySet[CentrePage]:
@@ -12,3 +12,27 @@ def centres_managed_by(user) -> QuerySet[CentrePage]:
     if user.is_superuser:
         return CentrePage.objects.all()
     return CentrePage.objects.filter(manager_group__user=user)
+
+
+def activities_managed_by(user) -> QuerySet[ActivityPage]:
+    """Activities under the centres this person manages, by centre then title."""
+    if user.is_authenticated and user.is_superuser:
+        activities = ActivityPage.objects.all()
+    else:
+        paths = list(centres_managed_by(user).values_list("path", flat=True))
+        if not paths:
+            return ActivityPage.objects.none()
+        under_any = Q()
+        for path in paths:
+            under_any |= Q(path__startswith=path)
+        activities = ActivityPage.objects.filter(under_any)
+    return activities.order_by("path")
+
+
+def venues_managed_by(user) -> QuerySet[Venue]:
+    """Venues of the centres this person manages."""
+    return (
+        Venue.objects.filter(centre__in=centres_managed_by(user))
+        .select_related("centre")
+        .order_by("centre__title", "sort_order", "name")
+    )

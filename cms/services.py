@@ -16,6 +16,15 @@ MANAGER_COLLECTION_PERMISSIONS = [
     ("wagtaildocs", "add_document"),
     ("wagtaildocs", "choose_document"),
 ]
+# The timetable: their sessions (the views limit them to their own centre), the bookings on them,
+# and the borough's school holidays to read. Named by app label so pages need not import bookings.
+MANAGER_MODEL_PERMISSIONS = [
+    ("bookings", "add_session"),
+    ("bookings", "change_session"),
+    ("bookings", "view_session"),
+    ("bookings", "view_booking"),
+    ("bookings", "view_holidayperiod"),
+]
 
 
 def manager_group_name(centre: CentrePage) -> str:
@@ -39,6 +48,11 @@ def ensure_centre_manager_group(*, centre: CentrePage) -> Group:
     )
     for permission in page_permissions:
         GroupPagePermission.objects.get_or_create(group=group, page=centre, permission=permission)
+
+    for app_label, codename in MANAGER_MODEL_PERMISSIONS:
+        group.permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
 
     root_collection = Collection.get_first_root_node()
     for app_label, codename in MANAGER_COLLECTION_PERMISSIONS:

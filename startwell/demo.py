@@ -1,9 +1,11 @@
 """Demo data for the portal: five fictional centres with their venues and services, and one
 account for each role. Every function here is safe to run again: it finds before it creates."""
 
+import functools
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from wagtail.models import Page, Site
 
@@ -139,13 +141,22 @@ ACCESSIBILITY = (
 )
 
 
+@functools.cache
+def _demo_password_hash() -> str:
+    # Hashing is slow on purpose; every demo account shares the one password, so hash it once.
+    return make_password(DEMO_PASSWORD)
+
+
 def _ensure_user(email: str, first_name: str, last_name: str, **flags) -> User:
     user, created = User.objects.get_or_create(
-        email=email, defaults={"first_name": first_name, "last_name": last_name, **flags}
+        email=email,
+        defaults={
+            "first_name": first_name,
+            "last_name": last_name,
+            "password": _demo_password_hash(),
+            **flags,
+        },
     )
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save()
     EmailAddress.objects.get_or_create(
         user=user, email=email, defaults={"verified": True, "primary": True}
     )
@@ -236,4 +247,8 @@ def seed_demo() -> list[tuple[str, str]]:
         logins.append((f"manager, {centre.title}", manager.email))
         champion = _ensure_user(f"champion.{spec.slug}@startwell.example", "Charlie", "Champion")
         logins.append((f"champion, {centre.title}", champion.email))
+
+    from bookings.demo import seed_bookings_demo  # bookings builds on the centres above
+
+    seed_bookings_demo()
     return logins

@@ -79,3 +79,13 @@ class Child(models.Model):
         """Whole months from the start of the birth month: a child born in March is 0 months old
         throughout March and 1 month old in April."""
         return (day.year - self.birth_year) * 12 + (day.month - self.birth_month)
+
+
+class PeriodicTaskRun(models.Model):
+    """When each periodic task was last enqueued, shared by every scheduler process."""
+
+    name = models.CharField(max_length=200, unique=True)
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return self.name

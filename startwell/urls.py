@@ -8,10 +8,12 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import views as cms_views
+from startwell.health import healthz
 
 from . import views
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     # Staff sign in through allauth like everyone else, so the second factor always applies.
     path(
         "admin/login/",

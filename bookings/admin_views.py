@@ -1,0 +1,392 @@
+"""The centre managers' timetable in the Wagtail admin: sessions (listing, add, edit, the register
+with its waiting list, cancelling), series of sessions and school holidays.
+
+A manager only ever sees their own centres' sessions: every view reads through
+`sessions_managed_by`, so another centre's session answers 404."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.views.generic import FormView
+from django_filters import ChoiceFilter
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column, NumberColumn
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.widgets import HeaderButton
+from wagtail.log_actions import log
+
+from . import series, services
+from .admin_forms import CancelSessionForm, HolidayPeriodForm, SeriesForm, SessionForm
+from .admin_selectors import session_register, sessions_managed_by
+from .models import HolidayPeriod, Session
+from .services import BookingError
+
+HAS_BOOKINGS = "Families have booked this session, so it cannot be deleted. Cancel it instead."
+
+
+class ManagedSessionsMixin:
+    """Limits a view to the sessions of the centres the signed-in person manages."""
+
+    def get_managed_sessions(self):
+        return sessions_managed_by(self.request.user)
+
+
+class ManagedSessionListingMixin(ManagedSessionsMixin):
+    """For the index view, which filters, orders and searches from this queryset."""
+
+    def get_base_queryset(self):
+        return self.get_managed_sessions()
+
+
+class ManagedSessionObjectMixin(ManagedSessionsMixin):
+    """For edit and delete views, which find their session through Django's SingleObjectMixin."""
+
+    def get_queryset(self):
+        return self.get_managed_sessions()
+
+
+class ManagedSessionBaseObjectMixin(ManagedSessionsMixin):
+    """For history and usage views, which find their session through Wagtail's
+    BaseObjectMixin (their own `get_base_queryset` lists log entries)."""
+
+    def get_base_object_queryset(self):
+        return self.get_managed_sessions()
+
+
+class SessionFilterSet(WagtailFilterSet):
+    when = ChoiceFilter(
+        label="When",
+        choices=[("upcoming", "Upcoming"), ("past", "Past")],
+        empty_label="Any time",
+        method="filter_when",
+    )
+
+    class Meta:
+        model = Session
+        fields = ["status"]
+
+    def filter_when(self, queryset, name, value):
+        now = timezone.now()
+        if value == "upcoming":
+            return queryset.filter(end__gte=now)
+        if value == "past":
+            return queryset.filter(end__lt=now)
+        return queryset
+
+
+class SessionTitleColumn(Column):
+    """The session, linked to its register."""
+
+    cell_template_name = "wagtailadmin/tables/title_cell.html"
+
+    def __init__(self, *args, inspect_url_name, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.inspect_url_name = inspect_url_name
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        url = reverse(self.inspect_url_name, args=[instance.pk])
+        context["link_attrs"] = {"href": url}
+        context["link_url"] = url
+        return context
+
+
+class SessionIndexView(ManagedSessionListingMixin, generic.IndexView):
+    def get_header_buttons(self):
+        return self.header_buttons
+
+    @cached_property
+    def header_buttons(self):
+        buttons = super().header_buttons
+        if self.user_has_permission("add"):
+            buttons.append(
+                HeaderButton(
+                    "Add a series of sessions",
+                    url=reverse("bookings_session:series"),
+                    icon_name="date",
+                )
+            )
+        return buttons
+
+    @cached_property
+    def columns(self):
+        return [
+            SessionTitleColumn(
+                "__str__",
+                label="Session",
+                inspect_url_name=self.inspect_url_name,
+                sort_key="start",
+            ),
+            Column("centre", label="Centre", accessor="centre.title"),
+            Column("venue", label="Venue", accessor="venue.name"),
+            NumberColumn("places_booked", label="Places booked"),
+            NumberColumn("capacity", label="Capacity", sort_key="capacity"),
+            NumberColumn("households_waiting", label="Waiting"),
+            Column("status", label="Status", accessor="get_status_display"),
+        ]
+
+
+class SessionCreateView(generic.CreateView):
+    def get_success_url(self):
+        return reverse("bookings_session:inspect", args=[self.object.pk])
+
+
+class SessionEditView(ManagedSessionObjectMixin, generic.EditView):
+    def form_valid(self, form):
+        # Saved through the booking rules, under the session's lock: capacity never drops below
+        # the places already booked, and new places go to the waiting list.
+        self.form = form
+        changes = {
+            name: form.cleaned_data[name]
+            for name in services.EDITABLE_SESSION_FIELDS
+            if name in form.cleaned_data
+        }
+        try:
+            self.object = services.update_session(
+                session_id=self.object.pk, changes=changes, by=self.request.user
+            )
+        except BookingError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+        log(self.object, "wagtail.edit", user=self.request.user)
+        return self.save_action()
+
+    def get_success_url(self):
+        return reverse("bookings_session:inspect", args=[self.object.pk])
+
+
+class SessionDeleteView(ManagedSessionObjectMixin, generic.DeleteView):
+    """Only a session nobody has booked may be deleted; otherwise it is cancelled, so that every
+    family hears about it and the bookings stay on record."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.object.bookings.exists():
+            messages.error(request, HAS_BOOKINGS)
+            return redirect("bookings_session:inspect", self.object.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class SessionHistoryView(ManagedSessionBaseObjectMixin, generic.history.HistoryView):
+    pass
+
+
+class SessionUsageView(ManagedSessionBaseObjectMixin, generic.usage.UsageView):
+    pass
+
+
+class SessionInspectView(generic.InspectView):
+    """The session's register: booked households, the waiting list and places left."""
+
+    template_name = "bookings/admin/session_inspect.html"
+    page_title = "Bookings"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(sessions_managed_by(self.request.user), pk=self.pk)
+
+    def get_fields(self):
+        return []
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = super().header_more_buttons
+        if not self.object.is_cancelled and self.user_has_permission("change"):
+            buttons.append(
+                HeaderButton(
+                    "Cancel this session",
+                    url=reverse("bookings_session:cancel", args=[self.object.pk]),
+                    icon_name="cross",
+                )
+            )
+        return buttons
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["session"] = self.object
+        context["register"] = session_register(self.object)
+        context["cancel_url"] = (
+            reverse("bookings_session:cancel", args=[self.object.pk])
+            if not self.object.is_cancelled and self.user_has_permission("change")
+            else None
+        )
+        return context
+
+
+class SessionCancelView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
+    """Cancels the whole session; every booked and waiting family is told why."""
+
+    model = Session
+    permission_required = "change"
+    template_name = "bookings/admin/session_cancel.html"
+    form_class = CancelSessionForm
+    page_title = "Cancel session"
+    header_icon = "cross"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.object = get_object_or_404(sessions_managed_by(request.user), pk=kwargs["pk"])
+
+    def get_page_subtitle(self):
+        return str(self.object)
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("bookings_session:index"), "label": "Sessions"},
+            {
+                "url": reverse("bookings_session:inspect", args=[self.object.pk]),
+                "label": str(self.object),
+            },
+            {"url": "", "label": "Cancel session"},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["session"] = self.object
+        context["register"] = session_register(self.object)
+        return context
+
+    def form_valid(self, form):
+        try:
+            services.cancel_session(
+                session_id=self.object.pk,
+                reason=form.cleaned_data["reason"],
+                by=self.request.user,
+            )
+        except BookingError as error:
+            form.add_error("reason" if error.field == "reason" else None, error.message)
+            return self.form_invalid(form)
+        log(self.object, "bookings.cancel_session", user=self.request.user)
+        messages.success(
+            self.request, f"{self.object} is cancelled. Every booked family is being told."
+        )
+        return redirect("bookings_session:inspect", self.object.pk)
+
+
+class SeriesView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
+    """Adds a weekly series of sessions: the first submit shows the dates that would be created
+    and those skipped (with why); "Create" makes them all in one go."""
+
+    model = Session
+    permission_required = "add"
+    template_name = "bookings/admin/series.html"
+    form_class = SeriesForm
+    page_title = "Add a series of sessions"
+    header_icon = "date"
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("bookings_session:index"), "label": "Sessions"},
+            {"url": "", "label": self.page_title},
+        ]
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        when = {
+            "activity": data["activity"],
+            "weekdays": data["weekdays"],
+            "start_time": data["start_time"],
+            "end_time": data["end_time"],
+            "first_date": data["first_date"],
+            "last_date": data["last_date"],
+            "skip_school_holidays": data["skip_school_holidays"],
+        }
+        try:
+            if "create" not in self.request.POST:
+                plan = series.plan_series(**when)
+                return self.render_to_response(self.get_context_data(form=form, plan=plan))
+            created = series.create_series(
+                **when,
+                venue=data["venue"],
+                capacity=data["capacity"],
+                max_places_per_booking=data["max_places_per_booking"],
+                opens_days_before=data["opens_days_before"],
+                closes_minutes_before=data["closes_minutes_before"],
+                cutoff_hours_before=data["cutoff_hours_before"],
+            )
+        except BookingError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"{len(created)} session{'' if len(created) == 1 else 's'} of "
+            f"{data['activity'].title} added to the timetable.",
+        )
+        return redirect(reverse("bookings_session:index") + "?when=upcoming")
+
+
+class SessionViewSet(ModelViewSet):
+    model = Session
+    icon = "date"
+    menu_label = "Sessions"
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    ordering = ["start", "pk"]
+    list_per_page = 50
+    filterset_class = SessionFilterSet
+    index_view_class = SessionIndexView
+    add_view_class = SessionCreateView
+    edit_view_class = SessionEditView
+    delete_view_class = SessionDeleteView
+    history_view_class = SessionHistoryView
+    usage_view_class = SessionUsageView
+    inspect_view_class = SessionInspectView
+
+    @cached_property
+    def menu_url(self):
+        # Managers come for what is coming up; past sessions are one filter away.
+        return reverse(self.get_url_name("index")) + "?when=upcoming"
+
+    def get_form_class(self, for_update=False):
+        return SessionForm
+
+    @property
+    def series_view(self):
+        return SeriesView.as_view()
+
+    @property
+    def cancel_view(self):
+        return SessionCancelView.as_view()
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("series/", self.series_view, name="series"),
+            path("cancel/<int:pk>/", self.cancel_view, name="cancel"),
+        ]
+
+
+class HolidayPeriodViewSet(ModelViewSet):
+    """School holidays: superusers keep them; managers may look."""
+
+    model = HolidayPeriod
+    icon = "calendar-alt"
+    menu_label = "School holidays"
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    list_display = ["name", "start_date", "end_date"]
+    ordering = ["start_date"]
+
+    def get_form_class(self, for_update=False):
+        return HolidayPeriodForm
+
+
+class TimetableViewSetGroup(ModelViewSetGroup):
+    menu_label = "Timetable"
+    menu_icon = "date"
+    menu_order = 150
+    items = (
+        SessionViewSet("bookings_session", url_prefix="timetable/sessions"),
+        HolidayPeriodViewSet("bookings_holidayperiod", url_prefix="timetable/school-holidays"),
+    )

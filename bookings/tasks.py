@@ -1,0 +1,16 @@
+"""Background tasks for bookings, run by the task worker."""
+
+import datetime
+
+from django_tasks import task
+
+from startwell import periodic
+
+from .reminders import send_reminders
+
+
+@periodic.every(datetime.timedelta(hours=1))
+@task()
+def send_session_reminders() -> int:
+    """Reminds households booked on tomorrow's sessions (each once)."""
+    return send_reminders()
