@@ -37,6 +37,13 @@ REPORTS = {
             selectors.unmet_demand,
         ),
         Report(
+            "co-design",
+            "Co-design",
+            "Ideas proposed, published, supported, decided and scheduled; time from idea to "
+            "decision; attendance at sessions that came from ideas.",
+            selectors.codesign,
+        ),
+        Report(
             "champions",
             "Champions",
             "Active parent champions, sessions they hosted and checks lapsing soon.",

@@ -12,6 +12,7 @@ Shared definitions:
 """
 
 import datetime
+import statistics
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
@@ -19,7 +20,9 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from bookings.models import Attendance, Booking, Session, WalkIn
+from bookings.selectors import with_places
 from cms.models import ActivityPage, CentrePage
+from codesign.models import Idea, IdeaDecision, IdeaStatus, Support
 from parent_champions.models import Champion, add_years
 
 from .figures import Figure, percent
@@ -144,9 +147,12 @@ TAKE_UP_MEASURES = ["sessions", "offered", "booked", "attended", "no_show", "lat
 
 
 def _take_up_rows(centres, start, end, group: list[str]) -> dict[tuple, dict]:
+    return _take_up_rows_for(sessions_run(centres, start, end), group)
+
+
+def _take_up_rows_for(sessions, group: list[str]) -> dict[tuple, dict]:
     """Session, booking and walk-in counts grouped by `group` (fields of the session); three
     queries, whatever the data."""
-    sessions = sessions_run(centres, start, end)
     rows: dict[tuple, dict] = {}
 
     def row_for(values, prefix=""):
@@ -343,6 +349,32 @@ def unmet_demand(*, centres: QuerySet[CentrePage], start, end) -> list[Figure]:
 def champions(*, centres: QuerySet[CentrePage], start, end) -> list[Figure]:
     """Champions now (a snapshot, whatever the period), and the sessions they hosted in it.
     A check lapses `CHAMPION_*_VALID_YEARS` after it was taken."""
+    counts = _champion_counts(centres)
+    hosted = (
+        sessions_run(centres, start, end)
+        .filter(Q(hostings__isnull=False) | Q(activity__hostings__isnull=False))
+        .values("pk")
+        .distinct()
+        .count()
+    )
+    return [
+        Figure(
+            key="champions-totals",
+            title="Parent champions",
+            label_heading="Measure",
+            columns=["Number"],
+            rows=[
+                ("Active champions today", [counts["active"]]),
+                ("Sessions hosted by champions in the period", [hosted]),
+                ("Active champions with a check lapsing in 30 days", [counts["lapsing"]]),
+                ("Active champions with a check lapsed or missing", [counts["lapsed"]]),
+            ],
+            note="Checks are the DBS check and safeguarding training.",
+        )
+    ]
+
+
+def _champion_counts(centres) -> dict:
     today = timezone.localdate()
     soon = today + datetime.timedelta(days=30)
     dbs_years = settings.CHAMPION_DBS_CHECK_VALID_YEARS
@@ -380,25 +412,111 @@ def champions(*, centres: QuerySet[CentrePage], start, end) -> list[Figure]:
             ),
         ),
     )
-    hosted = (
-        sessions_run(centres, start, end)
-        .filter(Q(hostings__isnull=False) | Q(activity__hostings__isnull=False))
-        .values("pk")
-        .distinct()
-        .count()
+    return counts
+
+
+# Co-design ------------------------------------------------------------------------------------
+
+DECIDED = [IdeaStatus.ACCEPTED, IdeaStatus.DECLINED, IdeaStatus.SCHEDULED]
+
+
+def codesign(*, centres: QuerySet[CentrePage], start, end) -> list[Figure]:
+    """What happened to parents' ideas in the period, from the log of every status change: an
+    idea counts as published, decided or scheduled in the period its change was made."""
+    since, until = bounds(start, end)
+    in_period = {"created_at__gte": since, "created_at__lt": until}
+    ideas = Idea.objects.filter(centre__in=centres)
+    proposed = ideas.filter(**in_period).count()
+    changes = IdeaDecision.objects.filter(
+        idea__centre__in=centres, decided_at__gte=since, decided_at__lt=until
+    ).aggregate(
+        published=Count("idea", distinct=True, filter=Q(to_status=IdeaStatus.PUBLISHED)),
+        decided=Count("idea", distinct=True, filter=Q(to_status__in=DECIDED)),
+        declined=Count("idea", distinct=True, filter=Q(to_status=IdeaStatus.DECLINED)),
+        scheduled=Count("idea", distinct=True, filter=Q(to_status=IdeaStatus.SCHEDULED)),
     )
+    support = Support.objects.filter(idea__centre__in=centres, **in_period).aggregate(
+        ideas=Count("idea", distinct=True), supports=Count("pk")
+    )
+    waits = [
+        (decided - created).total_seconds() / 86400
+        for created, decided in ideas.annotate(
+            decided=Min("decisions__decided_at", filter=Q(decisions__to_status__in=DECIDED))
+        )
+        .filter(decided__gte=since, decided__lt=until)
+        .values_list("created_at", "decided")
+    ]
+    median = round(statistics.median(waits), 1) if waits else None
+
+    from_ideas = sessions_run(centres, start, end).filter(
+        activity__in=ideas.filter(activity__isnull=False).values("activity")
+    )
+    attendance = _take_up_rows_for(from_ideas, ["activity_id", "activity__title"])
     return [
         Figure(
-            key="champions-totals",
-            title="Parent champions",
+            key="codesign-ideas",
+            title="Ideas from parents",
             label_heading="Measure",
-            columns=["Number"],
+            columns=["Ideas"],
             rows=[
-                ("Active champions today", [counts["active"]]),
-                ("Sessions hosted by champions in the period", [hosted]),
-                ("Active champions with a check lapsing in 30 days", [counts["lapsing"]]),
-                ("Active champions with a check lapsed or missing", [counts["lapsed"]]),
+                ("Proposed", [proposed]),
+                ("Published", [changes["published"]]),
+                ("Given new support", [support["ideas"]]),
+                ("Decided", [changes["decided"]]),
+                ("Declined", [changes["declined"]]),
+                ("Scheduled", [changes["scheduled"]]),
             ],
-            note="Checks are the DBS check and safeguarding training.",
-        )
+            note=f"Parents gave {support['supports']} new supports in the period. "
+            "Decided: accepted, declined or scheduled.",
+        ),
+        Figure(
+            key="codesign-time",
+            title="Time from idea to decision",
+            label_heading="Measure",
+            columns=["Days"],
+            rows=[("Median days from idea to first decision", [median])],
+            note=f"Over the {len(waits)} ideas first decided in the period.",
+        ),
+        Figure(
+            key="codesign-attendance",
+            title="Attendance at sessions that came from ideas",
+            label_heading="Activity",
+            columns=["Sessions run", "Places attended", "Walk-in places"],
+            rows=[
+                (key[1], [row["sessions"], row["attended"], row["walk_ins"]])
+                for key, row in sorted(attendance.items(), key=lambda item: item[0][1].lower())
+            ],
+        ),
     ]
+
+
+# Admin home panels ----------------------------------------------------------------------------
+
+
+def dashboard(*, centres: QuerySet[CentrePage]) -> dict:
+    """This week's sessions with places left, ideas waiting for a decision, champion checks
+    lapsing: four queries."""
+    now = timezone.now()
+    today = timezone.localdate()
+    sunday = today + datetime.timedelta(days=6 - today.weekday())
+    _, week_end = bounds(today, sunday)
+    sessions = list(
+        with_places(
+            Session.objects.filter(
+                centre__in=centres,
+                status=Session.Status.SCHEDULED,
+                start__gte=now,
+                start__lt=week_end,
+            )
+        )
+        .filter(places_left__gt=0)
+        .select_related("activity", "centre")
+        .order_by("start")
+    )
+    return {
+        "sessions": sessions,
+        "ideas_awaiting": Idea.objects.filter(
+            centre__in=centres, status=IdeaStatus.UNDER_REVIEW
+        ).count(),
+        "champions": _champion_counts(centres),
+    }

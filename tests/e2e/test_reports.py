@@ -65,7 +65,7 @@ def test_manager_opens_reach_report_and_downloads_csv(live_server, page, signed_
     assert ["Children reached", "0"] in rows
 
 
-@pytest.mark.parametrize("slug", ["", "take-up/", "unmet-demand/", "champions/"])
+@pytest.mark.parametrize("slug", ["", "take-up/", "unmet-demand/", "co-design/", "champions/"])
 def test_report_pages_are_accessible(live_server, page, signed_in_manager, slug):
     page.goto(f"{live_server.url}/admin/reports/{slug}")
     assert report_violations(page) == []

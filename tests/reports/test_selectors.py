@@ -6,11 +6,12 @@ import pytest
 from django.utils import timezone
 
 from cms.models import CentrePage
+from codesign.models import Idea, IdeaDecision, IdeaStatus, Support
 from parent_champions.models import Champion, Hosting, add_years
 from reports import selectors
 from tests.factories import UserFactory
 
-from .conftest import SPRING_2025
+from .conftest import SPRING_2025, at
 
 pytestmark = pytest.mark.django_db
 
@@ -153,3 +154,72 @@ def test_champions(spring, centre, other_centre):
         "Active champions with a check lapsing in 30 days": [1],
         "Active champions with a check lapsed or missing": [1],
     }
+
+
+def idea(centre, created, changes, status, activity=None):
+    """An idea created at `created` with each (to_status, when) change logged."""
+    made = Idea.objects.create(
+        centre=centre,
+        title="An idea",
+        description="Something families would enjoy.",
+        audience="toddlers",
+        status=status,
+        activity=activity,
+    )
+    Idea.objects.filter(pk=made.pk).update(created_at=created)
+    previous = IdeaStatus.SUBMITTED
+    for to_status, when in changes:
+        change = IdeaDecision.objects.create(idea=made, from_status=previous, to_status=to_status)
+        IdeaDecision.objects.filter(pk=change.pk).update(decided_at=when)
+        previous = to_status
+    return made
+
+
+def support(on, when):
+    made = Support.objects.create(idea=on, parent=UserFactory())
+    Support.objects.filter(pk=made.pk).update(created_at=when)
+
+
+def test_codesign(spring, centre, other_centre):
+    play, massage, river_play = spring.activities
+    published, review = IdeaStatus.PUBLISHED, IdeaStatus.UNDER_REVIEW
+    a = idea(
+        centre,
+        at(2024, 12, 10),
+        [(published, at(2024, 12, 11)), (review, at(2025, 1, 5)), ("scheduled", at(2025, 1, 20))],
+        IdeaStatus.SCHEDULED,
+        activity=massage,
+    )
+    idea(
+        centre,
+        at(2025, 1, 10),
+        [(published, at(2025, 1, 11)), ("declined", at(2025, 2, 9))],
+        IdeaStatus.DECLINED,
+    )
+    c = idea(centre, at(2025, 2, 1), [(published, at(2025, 2, 2))], published)
+    idea(centre, at(2025, 3, 1), [], IdeaStatus.SUBMITTED)
+    idea(other_centre, at(2025, 1, 5), [(published, at(2025, 1, 6))], published)
+    support(a, at(2024, 12, 20))
+    support(a, at(2025, 1, 3))
+    support(c, at(2025, 2, 10))
+    support(c, at(2025, 2, 11))
+
+    start, end = SPRING_2025
+    figures = figures_by_key(
+        selectors.codesign(centres=CentrePage.objects.filter(pk=centre.pk), start=start, end=end)
+    )
+
+    # Proposed in the period: the last three; the first was published in December.
+    assert rows(figures["codesign-ideas"]) == {
+        "Proposed": [3],
+        "Published": [2],
+        "Given new support": [2],
+        "Decided": [2],
+        "Declined": [1],
+        "Scheduled": [1],
+    }
+    assert "gave 3 new supports" in figures["codesign-ideas"].note
+    # 41 days (10 December to 20 January) and 30 days (10 January to 9 February).
+    assert rows(figures["codesign-time"]) == {"Median days from idea to first decision": [35.5]}
+    # Baby massage came from an idea: s3 ran (s4 was cancelled), p3's place was attended.
+    assert rows(figures["codesign-attendance"]) == {"Baby massage": [1, 1, 0]}
