@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 
 from cms.selectors import centres_managed_by
 
-from .models import Booking, Session
+from .models import Booking, Session, WalkIn
 
 
 def sessions_managed_by(user) -> QuerySet[Session]:
@@ -33,6 +33,7 @@ class SessionRegister:
     waiting: list[Booking]
     places_booked: int
     places_left: int
+    walk_in_places: int = 0
 
 
 def session_register(session: Session) -> SessionRegister:
@@ -49,9 +50,12 @@ def session_register(session: Session) -> SessionRegister:
         key=lambda b: (b.waiting_since, b.pk),
     )
     booked = sum(b.places for b in confirmed)
+    # Families who walked in on the day take places too.
+    walked_in = WalkIn.objects.filter(session=session).aggregate(total=Sum("places"))["total"] or 0
     return SessionRegister(
         confirmed=confirmed,
         waiting=waiting,
         places_booked=booked,
-        places_left=max(session.capacity - booked, 0),
+        places_left=max(session.capacity - booked - walked_in, 0),
+        walk_in_places=walked_in,
     )

@@ -114,6 +114,15 @@ class BookingForm(forms.Form):
         required=False,
     )
     adults = forms.IntegerField(label="How many adults are coming?", min_value=1, required=False)
+    access_notes = forms.CharField(
+        label="Anything the host should know? (optional)",
+        max_length=500,
+        required=False,
+        help_text=(
+            "For example: we use a wheelchair, or loud noise upsets my child. Only the people "
+            "running the session see this."
+        ),
+    )
 
     def __init__(self, *args, session, parent, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,6 +144,7 @@ class BookingForm(forms.Form):
             )
 
     def booking_arguments(self) -> dict:
+        notes = {"access_notes": self.cleaned_data.get("access_notes", "")}
         if "adults" in self.fields:
-            return {"adults": self.cleaned_data.get("adults") or 0}
-        return {"children": list(self.cleaned_data.get("children") or [])}
+            return {"adults": self.cleaned_data.get("adults") or 0, **notes}
+        return {"children": list(self.cleaned_data.get("children") or []), **notes}

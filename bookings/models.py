@@ -109,6 +109,15 @@ def new_reference() -> str:
     return "".join(secrets.choice(alphabet) for _ in range(8))
 
 
+class Attendance(models.TextChoices):
+    """Who came, for the centre's reports. A booking is attended or a no-show; a family without
+    a booking who came on the day is a walk-in."""
+
+    ATTENDED = "attended", "Attended"
+    NO_SHOW = "no_show", "Did not come"
+    WALK_IN = "walk_in", "Walk-in"
+
+
 class Booking(models.Model):
     """A household's places on a session, or its place in the waiting list."""
 
@@ -145,6 +154,29 @@ class Booking(models.Model):
         related_name="+",
     )
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    access_notes = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Anything the host should know to welcome the family (access needs)",
+    )
+    # Kept for the centre's reports; walk-ins are `WalkIn` rows, present by definition.
+    attendance = models.CharField(max_length=20, choices=Attendance.choices, blank=True)
+    attendance_recorded_at = models.DateTimeField(null=True, blank=True)
+    attendance_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    paid_at_centre_at = models.DateTimeField(null=True, blank=True)
+    paid_at_centre_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -156,6 +188,10 @@ class Booking(models.Model):
                 name="one_active_booking_per_parent_per_session",
             ),
             models.CheckConstraint(condition=Q(places__gte=1), name="booking_places_positive"),
+            models.CheckConstraint(
+                condition=Q(attendance__in=["", "attended", "no_show"]),
+                name="booking_attendance_known",
+            ),
         ]
 
     def __str__(self):
@@ -164,3 +200,38 @@ class Booking(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
+
+
+class WalkIn(models.Model):
+    """A family without a booking who came on the day, recorded with the least needed: a first
+    name or label and how many came. Their places count against the session's capacity."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="walk_ins")
+    label = models.CharField(
+        "first name or label", max_length=60, help_text="For example: Amira, or Family in red"
+    )
+    children = models.PositiveSmallIntegerField(default=0)
+    adults = models.PositiveSmallIntegerField(default=0)
+    places = models.PositiveSmallIntegerField()
+    # Set only when whoever ran the register confirmed taking the session past its capacity.
+    over_capacity = models.BooleanField(default=False)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(places__gte=1), name="walk_in_places_positive"),
+            models.CheckConstraint(condition=~Q(label=""), name="walk_in_label_required"),
+        ]
+
+    def __str__(self):
+        return f"{self.label} (walk-in)"
+
+    attendance = Attendance.WALK_IN

@@ -21,12 +21,12 @@ from django.utils import timezone
 from cms.models import CentrePage
 from startwell.models import Child
 
-from .models import Booking, Session
+from .models import Booking, Session, WalkIn
 
 
 def with_places(sessions: QuerySet[Session]) -> QuerySet[Session]:
-    """Adds `places_taken` and `places_left` (never below zero) to each session, in the same
-    query."""
+    """Adds `places_taken` (bookings holding places and walk-ins, as `services.places_taken`
+    counts them) and `places_left` to each session, in the same query."""
     taken = (
         Booking.objects.filter(session=OuterRef("pk"), status__in=Booking.HOLDING_STATUSES)
         .order_by()
@@ -34,8 +34,16 @@ def with_places(sessions: QuerySet[Session]) -> QuerySet[Session]:
         .annotate(total=Sum("places"))
         .values("total")
     )
+    walked_in = (
+        WalkIn.objects.filter(session=OuterRef("pk"))
+        .order_by()
+        .values("session")
+        .annotate(total=Sum("places"))
+        .values("total")
+    )
     return sessions.annotate(
         places_taken=Coalesce(Subquery(taken, output_field=IntegerField()), Value(0))
+        + Coalesce(Subquery(walked_in, output_field=IntegerField()), Value(0))
     ).annotate(places_left=F("capacity") - F("places_taken"))
 
 

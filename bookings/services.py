@@ -14,7 +14,7 @@ from django.utils import timezone
 from startwell.models import Child
 
 from . import notifications
-from .models import Booking, Session
+from .models import Attendance, Booking, Session, WalkIn
 
 
 class BookingError(Exception):
@@ -70,11 +70,13 @@ def _locked_session(session_id: int) -> Iterator[Session]:
 
 
 def places_taken(session: Session) -> int:
-    """Places that count against capacity, read fresh from the rows."""
+    """Places that count against capacity, read fresh from the rows: bookings holding places and
+    the families who walked in on the day."""
     total = Booking.objects.filter(session=session, status__in=Booking.HOLDING_STATUSES).aggregate(
         total=Sum("places")
     )["total"]
-    return total or 0
+    walk_ins = WalkIn.objects.filter(session=session).aggregate(total=Sum("places"))["total"]
+    return (total or 0) + (walk_ins or 0)
 
 
 def _age_problem(session: Session, child: Child) -> str | None:
@@ -157,6 +159,7 @@ def book_session(
     children: Iterable[Child] = (),
     adults: int = 0,
     join_waiting_list: bool = False,
+    access_notes: str = "",
 ) -> Booking:
     """Books places for the parent's children (or a number of adults) on a session.
 
@@ -166,6 +169,7 @@ def book_session(
     if not has_verified_email(parent):
         raise BookingError(NOT_VERIFIED)
     children = list(children)
+    access_notes = (access_notes or "").strip()[:500]
     try:
         with _locked_session(session_id) as session:
             now = timezone.now()
@@ -184,6 +188,7 @@ def book_session(
                     status=Booking.Status.CONFIRMED,
                     places=places,
                     adults=adults if session.activity.adults_only else 0,
+                    access_notes=access_notes,
                     confirmed_at=now,
                 )
                 notify = notifications.booking_confirmed
@@ -194,6 +199,7 @@ def book_session(
                     status=Booking.Status.WAITING,
                     places=places,
                     adults=adults if session.activity.adults_only else 0,
+                    access_notes=access_notes,
                     waiting_since=now,
                 )
                 notify = notifications.waiting_list_joined
@@ -290,7 +296,7 @@ def cancel_session(*, session_id: int, reason: str, by) -> Session:
         return session
 
 
-# What a manager may change on an existing session (the activity stays: bookings were made for it).
+# What may change on an existing session (the activity stays: bookings were made for it).
 EDITABLE_SESSION_FIELDS = (
     "venue",
     "start",
@@ -304,8 +310,9 @@ EDITABLE_SESSION_FIELDS = (
 
 
 def update_session(*, session_id: int, changes: dict, by) -> Session:
-    """Saves a manager's changes to a session under its lock. The capacity may not drop below the
-    places already booked; places added go to the waiting list, first come first served."""
+    """Saves changes to a session under its lock (a manager's in the admin, a hosting champion's
+    on the register pages). The capacity may not drop below the places already taken; places
+    added go to the waiting list, first come first served."""
     unknown = set(changes) - set(EDITABLE_SESSION_FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
@@ -322,3 +329,141 @@ def update_session(*, session_id: int, changes: dict, by) -> Session:
         session.save()
         _promote_waiting(session)
         return session
+
+
+# --- On the day: the register ------------------------------------------------------------------
+# Whoever runs the register (a champion or a manager; the caller checks who may) records who came,
+# walk-ins, payments taken at the centre, and offers waiting households a place.
+
+NOT_SESSION_DAY = "Attendance can be marked from the day of the session ({day})."
+NOT_STARTED_FOR_NO_SHOW = "A family can be marked as not coming only once the session has started."
+NOT_BOOKED = "Only families with a confirmed booking can be marked on the register."
+WALK_IN_NOT_TODAY = "Walk-ins can be added on the day of the session only."
+WALK_IN_NO_LABEL = "Give a first name or a label, so the family can be told apart on the register."
+WALK_IN_NO_CHILDREN = "Say how many children came (at least one)."
+WALK_IN_NO_ADULTS = "Say how many adults came (at least one)."
+WALK_IN_OVER_CAPACITY = (
+    "This walk-in needs {places} place{s} but {left} {are} left. To record them anyway, tick "
+    "'Take the session over capacity'."
+)
+ALREADY_PAID = "This booking is already marked as paid at the centre."
+NOT_WAITING_FOR_OFFER = "This family is not on the waiting list any more."
+NO_ROOM_FOR_OFFER = "There {are} {left} place{s} left and this family needs {places}."
+
+
+def _session_day(session: Session):
+    return timezone.localtime(session.start).date()
+
+
+def _check_register_open(session: Session) -> None:
+    if session.is_cancelled:
+        raise BookingError(SESSION_CANCELLED)
+
+
+def mark_attendance(*, booking_id: int, attendance: str, by) -> Booking:
+    """Marks a confirmed booking as attended (from the session day) or as a no-show (once the
+    session has started). Marking again replaces the earlier mark."""
+    if attendance not in (Attendance.ATTENDED, Attendance.NO_SHOW):
+        raise ValueError(f"Not a booking attendance: {attendance}")
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().select_related("session").get(pk=booking_id)
+        session = booking.session
+        _check_register_open(session)
+        if booking.status != Booking.Status.CONFIRMED:
+            raise BookingError(NOT_BOOKED)
+        now = timezone.now()
+        day = _session_day(session)
+        if timezone.localdate(now) < day:
+            raise BookingError(NOT_SESSION_DAY.format(day=f"{day:%A %-d %B}"))
+        if attendance == Attendance.NO_SHOW and now < session.start:
+            raise BookingError(NOT_STARTED_FOR_NO_SHOW)
+        booking.attendance = attendance
+        booking.attendance_recorded_at = now
+        booking.attendance_recorded_by = by
+        booking.save(
+            update_fields=["attendance", "attendance_recorded_at", "attendance_recorded_by"]
+        )
+        return booking
+
+
+def record_walk_in(
+    *, session_id: int, label: str, children: int, adults: int, by, over_capacity: bool = False
+) -> WalkIn:
+    """Records a family who came without a booking. Their places count against capacity; going
+    past it needs `over_capacity=True`, which is kept on the row."""
+    label = (label or "").strip()
+    if not label:
+        raise BookingError(WALK_IN_NO_LABEL, field="label")
+    with _locked_session(session_id) as session:
+        _check_register_open(session)
+        if timezone.localdate() != _session_day(session):
+            raise BookingError(WALK_IN_NOT_TODAY)
+        if session.activity.adults_only:
+            if adults < 1:
+                raise BookingError(WALK_IN_NO_ADULTS, field="adults")
+            places = adults
+        else:
+            if children < 1:
+                raise BookingError(WALK_IN_NO_CHILDREN, field="children")
+            places = children
+        left = max(session.capacity - places_taken(session), 0)
+        past_capacity = places > left
+        if past_capacity and not over_capacity:
+            raise BookingError(
+                WALK_IN_OVER_CAPACITY.format(
+                    places=places, s=_plural(places), left=left, are="is" if left == 1 else "are"
+                ),
+                field="over_capacity",
+            )
+        return WalkIn.objects.create(
+            session=session,
+            label=label,
+            children=children,
+            adults=adults,
+            places=places,
+            over_capacity=past_capacity,
+            recorded_by=by,
+        )
+
+
+def record_payment_at_centre(*, booking_id: int, by) -> Booking:
+    """Notes that the family paid at the centre for a confirmed booking."""
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().select_related("session").get(pk=booking_id)
+        _check_register_open(booking.session)
+        if booking.status != Booking.Status.CONFIRMED:
+            raise BookingError(NOT_BOOKED)
+        if booking.paid_at_centre_at:
+            raise BookingError(ALREADY_PAID)
+        booking.paid_at_centre_at = timezone.now()
+        booking.paid_at_centre_by = by
+        booking.save(update_fields=["paid_at_centre_at", "paid_at_centre_by"])
+        return booking
+
+
+def offer_place(*, booking_id: int, by) -> Booking:
+    """Gives a waiting household a place now, out of turn if the person running the register
+    chooses to (a family that fits when the first in line does not, say). The family is told."""
+    session_id = Booking.objects.values_list("session_id", flat=True).get(pk=booking_id)
+    with _locked_session(session_id) as session:
+        booking = Booking.objects.get(pk=booking_id)
+        _check_register_open(session)
+        if booking.status != Booking.Status.WAITING:
+            raise BookingError(NOT_WAITING_FOR_OFFER)
+        if session.start <= timezone.now():
+            raise BookingError(STARTED)
+        left = max(session.capacity - places_taken(session), 0)
+        if booking.places > left:
+            raise BookingError(
+                NO_ROOM_FOR_OFFER.format(
+                    are="is" if left == 1 else "are",
+                    left=left,
+                    s=_plural(left),
+                    places=booking.places,
+                )
+            )
+        booking.status = Booking.Status.CONFIRMED
+        booking.confirmed_at = timezone.now()
+        booking.save(update_fields=["status", "confirmed_at"])
+        notifications.promoted_from_waiting_list(booking)
+        return booking

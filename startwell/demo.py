@@ -11,6 +11,8 @@ from wagtail.models import Page, Site
 
 from cms.models import CentreIndexPage, CentrePage, Footprint, HomePage, Venue
 from cms.services import ensure_centre_manager_group
+from codesign.demo import seed_codesign_demo
+from parent_champions.demo import seed_champions_demo
 from startwell.models import User
 
 DEMO_PASSWORD = "startwell-demo"  # noqa: S105 - printed for people trying the demo
@@ -251,4 +253,6 @@ def seed_demo() -> list[tuple[str, str]]:
     from bookings.demo import seed_bookings_demo  # bookings builds on the centres above
 
     seed_bookings_demo()
+    seed_codesign_demo()  # after bookings: scheduled demo ideas need activities
+    seed_champions_demo()
     return logins

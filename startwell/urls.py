@@ -24,6 +24,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("search/", cms_views.search, name="search"),
+    path("ideas/", include("codesign.urls")),
+    path("champions/", include("parent_champions.urls")),
     path("children/", views.child_list, name="child_list"),
     path("children/add/", views.child_add, name="child_add"),
     path("children/<int:child_id>/edit/", views.child_edit, name="child_edit"),

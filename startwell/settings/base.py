@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "parent_champions.context_processors.champions_nav",
             ],
         },
     },
@@ -242,3 +243,13 @@ LOGGING = {
 # Booking attempts per person (allauth's rate limiter, counted in the shared cache): plenty for
 # a family, too few to hammer the booking form.
 BOOKINGS_RATE_LIMIT = os.environ.get("BOOKINGS_RATE_LIMIT", "10/m/user,40/h/user")
+
+# --- Parent champions -----------------------------------------------------------------------
+# How long a champion's checks count as current. The borough asks for a DBS check renewed every
+# three years and safeguarding training refreshed every three years; the portal warns this many
+# days before either lapses, and a champion whose checks have lapsed cannot host for children.
+CHAMPION_DBS_CHECK_VALID_YEARS = int(os.environ.get("CHAMPION_DBS_CHECK_VALID_YEARS", "3"))
+CHAMPION_TRAINING_VALID_YEARS = int(os.environ.get("CHAMPION_TRAINING_VALID_YEARS", "3"))
+CHAMPION_CHECK_WARNING_DAYS = 30
+# Longest message a champion may send to the families booked on a session.
+CHAMPION_MESSAGE_MAX_LENGTH = 2000

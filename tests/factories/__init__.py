@@ -8,6 +8,7 @@ from .bookings import (
     HolidayPeriodFactory,
     SessionFactory,
 )
+from .champions import ChampionApplicationFactory, ChampionFactory, HostingFactory
 from .pages import (
     CentreIndexPageFactory,
     CentrePageFactory,
@@ -20,7 +21,10 @@ from .pages import (
 __all__ = [
     "ActivityPageFactory",
     "BookingFactory",
+    "ChampionApplicationFactory",
+    "ChampionFactory",
     "ChildFactory",
+    "HostingFactory",
     "HolidayPeriodFactory",
     "SessionFactory",
     "CentreIndexPageFactory",

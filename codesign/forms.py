@@ -1,0 +1,165 @@
+"""Forms for co-design. They parse and explain; the rules themselves are in services.py."""
+
+from django import forms
+
+from cms.models import ActivityPage
+
+from .models import (
+    COMMENT_MAX_LENGTH,
+    DESCRIPTION_MAX_LENGTH,
+    PUBLIC_STATUSES,
+    TITLE_MAX_LENGTH,
+    Audience,
+    IdeaStatus,
+)
+from .selectors import DEFAULT_SORT, SORTS, ideas_centres
+
+
+def _too_long(limit: int) -> dict:
+    return {"max_length": f"Keep this to {limit} characters or fewer (you have %(show_value)d)."}
+
+
+class IdeaForm(forms.Form):
+    centre = forms.ModelChoiceField(
+        queryset=ideas_centres(),
+        empty_label="Choose a centre",
+        error_messages={
+            "required": "Choose the centre your idea is for.",
+            "invalid_choice": "Choose one of our centres.",
+        },
+    )
+    title = forms.CharField(
+        max_length=TITLE_MAX_LENGTH,
+        help_text=f"Up to {TITLE_MAX_LENGTH} characters. For example: Dads' breakfast club",
+        error_messages={"required": "Give your idea a short title.", **_too_long(TITLE_MAX_LENGTH)},
+    )
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=DESCRIPTION_MAX_LENGTH,
+        help_text="What would happen, and why would it help families?",
+        error_messages={
+            "required": "Tell us a little about your idea.",
+            **_too_long(DESCRIPTION_MAX_LENGTH),
+        },
+    )
+    audience = forms.ChoiceField(
+        label="Who is it for?",
+        choices=[("", "Choose who it is for"), *Audience.choices],
+        error_messages={"required": "Choose who the idea is for."},
+    )
+    suggested_times = forms.CharField(
+        label="Suggested days and times (optional)",
+        max_length=200,
+        required=False,
+        help_text="For example: Tuesday mornings, or after school on Fridays",
+        error_messages=_too_long(200),
+    )
+    can_help = forms.BooleanField(label="I could help run this", required=False)
+    help_offer = forms.CharField(
+        label="How could you help? (optional)",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Only the centre's team sees this. For example: I play guitar, I speak Polish",
+        error_messages=_too_long(500),
+    )
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Add a comment",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=COMMENT_MAX_LENGTH,
+        error_messages={"required": "Write a comment first.", **_too_long(COMMENT_MAX_LENGTH)},
+    )
+
+
+class ModerateForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        widget=forms.RadioSelect,
+        choices=[
+            ("publish", "Publish it so parents can support it"),
+            ("reject", "Turn it down"),
+        ],
+        error_messages={"required": "Choose whether to publish it or turn it down."},
+    )
+    reason = forms.CharField(
+        label="Reason for turning it down",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=DESCRIPTION_MAX_LENGTH,
+        help_text="The parent who proposed it will see this. Be kind and say what they could do.",
+        error_messages=_too_long(DESCRIPTION_MAX_LENGTH),
+    )
+
+
+class DecideForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a decision."},
+    )
+    response = forms.CharField(
+        label="What will happen, or why not",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=DESCRIPTION_MAX_LENGTH,
+        help_text="Everyone will see this next to the idea.",
+        error_messages=_too_long(DESCRIPTION_MAX_LENGTH),
+    )
+
+    activity = forms.ModelChoiceField(
+        label="Activity (when scheduling)",
+        queryset=ActivityPage.objects.none(),
+        required=False,
+        empty_label="Choose an activity",
+        help_text="The activity that came from this idea; its sessions will show next to it.",
+        error_messages={"invalid_choice": "Choose one of this centre's activities."},
+    )
+
+    def __init__(self, *args, choices, centre, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = choices
+        self.fields["activity"].queryset = ActivityPage.objects.descendant_of(centre).order_by(
+            "title"
+        )
+
+
+class IdeaSettingsForm(forms.Form):
+    support_threshold = forms.IntegerField(
+        label="Supporters needed for review",
+        min_value=1,
+        max_value=1000,
+        help_text="When an open idea has this many supporters, it goes to review and you are told.",
+        error_messages={
+            "required": "Enter a number of supporters.",
+            "invalid": "Enter a whole number, like 10.",
+            "min_value": "The threshold must be at least 1.",
+            "max_value": "Keep the threshold to 1000 or fewer.",
+        },
+    )
+
+
+class IdeaFilterForm(forms.Form):
+    """The listing's filters. Unknown values are ignored rather than refused."""
+
+    centre = forms.ModelChoiceField(
+        queryset=ideas_centres(), required=False, empty_label="All centres"
+    )
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any status")]
+        + [(status.value, status.label) for status in IdeaStatus if status in PUBLIC_STATUSES],
+    )
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=[(key, label) for key, (label, _) in SORTS.items()],
+        initial=DEFAULT_SORT,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select"

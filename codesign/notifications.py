@@ -1,0 +1,141 @@
+"""E-mails about ideas. Called from services inside their transaction: the mail backend queues each
+message only once that transaction commits, so nothing is sent for a change that rolled back.
+
+One message per person, so nobody sees who else supports an idea."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage, get_connection
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from .models import Comment, Idea, IdeaStatus
+
+# Changes the proposer hears about; supporters hear about those after publication.
+PROPOSER_HEARS = {
+    IdeaStatus.PUBLISHED,
+    IdeaStatus.REJECTED,
+    IdeaStatus.UNDER_REVIEW,
+    IdeaStatus.ACCEPTED,
+    IdeaStatus.DECLINED,
+    IdeaStatus.SCHEDULED,
+}
+SUPPORTERS_HEAR = {
+    IdeaStatus.UNDER_REVIEW,
+    IdeaStatus.ACCEPTED,
+    IdeaStatus.DECLINED,
+    IdeaStatus.SCHEDULED,
+    IdeaStatus.WITHDRAWN,
+}
+
+
+def _absolute(path: str) -> str:
+    if path.startswith(("http://", "https://")):
+        return path
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def _idea_url(idea: Idea) -> str:
+    return _absolute(reverse("codesign:detail", args=[idea.pk]))
+
+
+def _send(recipients: list[str], subject: str, template: str, context: dict) -> None:
+    if not recipients:
+        return
+    body = render_to_string(template, context)
+    messages = [
+        EmailMessage(subject=subject, body=body, to=[address])
+        for address in sorted(set(recipients))
+    ]
+    get_connection().send_messages(messages)
+
+
+def _team_emails(idea: Idea) -> list[str]:
+    """The centre's managers (the people who moderate and decide today)."""
+    if idea.centre.manager_group_id is None:
+        return []
+    return list(
+        get_user_model()
+        .objects.filter(groups=idea.centre.manager_group_id, is_active=True)
+        .values_list("email", flat=True)
+    )
+
+
+def idea_submitted(*, idea: Idea) -> None:
+    _send(
+        _team_emails(idea),
+        f"New idea to check: {idea.title}",
+        "codesign/email/idea_submitted.txt",
+        {"idea": idea, "url": _idea_url(idea), "queue_url": _absolute(reverse("codesign:manage"))},
+    )
+
+
+def threshold_reached(*, idea: Idea, supporters: int) -> None:
+    _send(
+        _team_emails(idea),
+        f"An idea needs your decision: {idea.title}",
+        "codesign/email/threshold_reached.txt",
+        {"idea": idea, "supporters": supporters, "url": _idea_url(idea)},
+    )
+
+
+def _followers(idea: Idea, *, proposer: bool = True, supporters: bool = True) -> list[str]:
+    """The proposer and supporters who still want e-mails about this idea."""
+    recipients = []
+    if proposer and idea.notify_proposer and idea.proposer_id and idea.proposer.is_active:
+        recipients.append(idea.proposer.email)
+    if supporters:
+        recipients += list(
+            idea.supports.filter(notify=True, parent__is_active=True)
+            .exclude(parent_id=idea.proposer_id)
+            .values_list("parent__email", flat=True)
+        )
+    return recipients
+
+
+def status_changed(*, idea: Idea, from_status: str) -> None:
+    recipients = _followers(
+        idea,
+        proposer=idea.status in PROPOSER_HEARS,
+        supporters=idea.status in SUPPORTERS_HEAR,
+    )
+    _send(
+        recipients,
+        f"{idea.title}: {IdeaStatus(idea.status).label.lower()}",
+        "codesign/email/status_changed.txt",
+        {
+            "idea": idea,
+            "status": IdeaStatus(idea.status).label,
+            "url": _idea_url(idea),
+            "sessions": list(_sessions_of(idea)),
+        },
+    )
+
+
+def _sessions_of(idea: Idea):
+    """Upcoming sessions of the activity the idea led to (none before it is scheduled)."""
+    from .selectors import upcoming_sessions_of
+
+    return upcoming_sessions_of(idea)[:10]
+
+
+def comment_reported(*, comment: Comment) -> None:
+    _send(
+        _team_emails(comment.idea),
+        f"A comment was reported on: {comment.idea.title}",
+        "codesign/email/comment_reported.txt",
+        {"idea": comment.idea, "queue_url": _absolute(reverse("codesign:manage"))},
+    )
+
+
+def booking_opened(*, idea: Idea, sessions: list) -> None:
+    _send(
+        _followers(idea),
+        f"Booking is open: {idea.activity.title}",
+        "codesign/email/booking_opened.txt",
+        {
+            "idea": idea,
+            "sessions": sessions,
+            "url": _absolute(idea.activity.url or reverse("codesign:detail", args=[idea.pk])),
+        },
+    )

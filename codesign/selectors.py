@@ -1,0 +1,249 @@
+"""Reads for co-design: who may moderate and decide, the idea listings and "You said, we did".
+
+Support and comment counts are always counted from their rows."""
+
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from bookings.models import Booking, Session
+from cms.models import CentrePage
+from cms.selectors import centres_managed_by
+from parent_champions.selectors import centres_championed_by
+
+from .models import (
+    DEFAULT_SUPPORT_THRESHOLD,
+    PUBLIC_STATUSES,
+    CentreIdeaSettings,
+    Comment,
+    Idea,
+    IdeaStatus,
+    Support,
+)
+
+SORTS = {
+    "support": ("Most supported", ["-support_count", "-created_at"]),
+    "newest": ("Newest", ["-created_at"]),
+    "active": ("Recently active", ["-last_active_at", "-created_at"]),
+}
+DEFAULT_SORT = "support"
+
+
+# --- Who may do what --------------------------------------------------------------------------
+# Moderation (publishing ideas, hiding comments) and decisions (accept, decline, schedule) are
+# asked of these two functions only. A centre's managers and its active parent champions
+# moderate; only its managers decide (DESIGN.md §5). Superusers do both everywhere.
+
+
+def centres_moderated_by(user) -> QuerySet[CentrePage]:
+    if not user.is_authenticated:
+        return CentrePage.objects.none()
+    if user.is_superuser:
+        return CentrePage.objects.all()
+    return CentrePage.objects.filter(
+        Q(pk__in=centres_managed_by(user).values("pk"))
+        | Q(pk__in=centres_championed_by(user).values("pk"))
+    )
+
+
+def centres_decided_by(user) -> QuerySet[CentrePage]:
+    return centres_managed_by(user)
+
+
+def can_moderate(user, centre: CentrePage) -> bool:
+    return centres_moderated_by(user).filter(pk=centre.pk).exists()
+
+
+def can_decide(user, centre: CentrePage) -> bool:
+    return centres_decided_by(user).filter(pk=centre.pk).exists()
+
+
+# --- Ideas --------------------------------------------------------------------------------------
+
+
+def _count_of(model, **filters) -> Coalesce:
+    """A correlated count of `model` rows pointing at the outer idea (no join multiplication)."""
+    rows = (
+        model.objects.filter(idea=OuterRef("pk"), **filters)
+        .order_by()
+        .values("idea")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+
+def with_counts(ideas: QuerySet[Idea]) -> QuerySet[Idea]:
+    return ideas.annotate(
+        support_count=_count_of(Support), comment_count=_count_of(Comment, hidden=False)
+    )
+
+
+def public_ideas(
+    *, centre: CentrePage | None = None, status: str = "", sort: str = DEFAULT_SORT
+) -> QuerySet[Idea]:
+    ideas = Idea.objects.filter(status__in=PUBLIC_STATUSES)
+    if centre is not None:
+        ideas = ideas.filter(centre=centre)
+    if status:
+        ideas = ideas.filter(status=status)
+    ordering = SORTS.get(sort, SORTS[DEFAULT_SORT])[1]
+    return with_counts(ideas).select_related("centre").order_by(*ordering, "-pk")
+
+
+def ideas_centres() -> QuerySet[CentrePage]:
+    """Centres a parent can propose for or filter by."""
+    return CentrePage.objects.live().order_by("title")
+
+
+def can_view_idea(user, idea: Idea) -> bool:
+    if idea.is_public:
+        return True
+    if not user.is_authenticated:
+        return False
+    return idea.proposer_id == user.pk or can_moderate(user, idea.centre)
+
+
+def idea_detail(*, pk: int) -> Idea:
+    """The idea with its counts; raises Idea.DoesNotExist."""
+    return with_counts(Idea.objects.select_related("centre", "proposer", "activity")).get(pk=pk)
+
+
+def comments_for(*, idea: Idea, include_hidden: bool = False) -> QuerySet[Comment]:
+    comments = idea.comments.select_related("author").annotate(
+        open_reports=Count("reports", filter=Q(reports__resolved_at__isnull=True))
+    )
+    return comments if include_hidden else comments.filter(hidden=False)
+
+
+def support_of(*, idea: Idea, user) -> Support | None:
+    if not user.is_authenticated:
+        return None
+    return Support.objects.filter(idea=idea, parent=user).first()
+
+
+def support_threshold(centre: CentrePage) -> int:
+    threshold = (
+        CentreIdeaSettings.objects.filter(centre=centre)
+        .values_list("support_threshold", flat=True)
+        .first()
+    )
+    return threshold or DEFAULT_SUPPORT_THRESHOLD
+
+
+def ideas_proposed_by(user) -> QuerySet[Idea]:
+    return with_counts(Idea.objects.filter(proposer=user)).select_related("centre")
+
+
+# --- The centre's queues ------------------------------------------------------------------------
+
+
+def ideas_to_moderate(centres: QuerySet[CentrePage]) -> QuerySet[Idea]:
+    return (
+        Idea.objects.filter(centre__in=centres, status=IdeaStatus.SUBMITTED)
+        .select_related("centre")
+        .order_by("created_at")
+    )
+
+
+def ideas_to_decide(centres: QuerySet[CentrePage]) -> QuerySet[Idea]:
+    """Ideas waiting for the centre: under review first, then accepted ones not yet scheduled."""
+    return (
+        with_counts(
+            Idea.objects.filter(
+                centre__in=centres, status__in=[IdeaStatus.UNDER_REVIEW, IdeaStatus.ACCEPTED]
+            )
+        )
+        .select_related("centre")
+        .order_by("-status", "-support_count", "created_at")
+    )
+
+
+def open_ideas(centres: QuerySet[CentrePage]) -> QuerySet[Idea]:
+    return (
+        with_counts(Idea.objects.filter(centre__in=centres, status=IdeaStatus.PUBLISHED))
+        .select_related("centre")
+        .order_by("-support_count", "created_at")
+    )
+
+
+def reported_comments(centres: QuerySet[CentrePage]) -> QuerySet[Comment]:
+    """Comments with reports not yet looked at, and hidden comments that may be restored."""
+    return (
+        Comment.objects.filter(idea__centre__in=centres)
+        .annotate(open_reports=Count("reports", filter=Q(reports__resolved_at__isnull=True)))
+        .filter(Q(open_reports__gt=0) | Q(hidden=True))
+        .select_related("idea", "author")
+        .order_by("-open_reports", "created_at")
+    )
+
+
+# --- You said, we did ---------------------------------------------------------------------------
+
+
+UPCOMING_SESSIONS_SHOWN = 3
+
+
+def _upcoming_sessions(now):
+    return Session.objects.filter(status=Session.Status.SCHEDULED, start__gte=now).order_by(
+        "start", "pk"
+    )
+
+
+def outcomes(*, centre: CentrePage | None = None) -> QuerySet[Idea]:
+    """Ideas the centres took up (accepted and scheduled), most recent first, each with the
+    next sessions of its activity, how many sessions have run and how many families came.
+
+    Until attendance is recorded, a family "came" when it held a confirmed booking for a
+    session of the activity that has already started and was not cancelled."""
+    now = timezone.now()
+    past = Session.objects.filter(
+        activity=OuterRef("activity"), status=Session.Status.SCHEDULED, start__lt=now
+    )
+    families = (
+        Booking.objects.filter(
+            session__activity=OuterRef("activity"),
+            session__status=Session.Status.SCHEDULED,
+            session__start__lt=now,
+            status=Booking.Status.CONFIRMED,
+        )
+        .order_by()
+        .values("session__activity")
+        .annotate(n=Count("parent", distinct=True))
+        .values("n")
+    )
+    sessions_held = past.order_by().values("activity").annotate(n=Count("pk")).values("n")
+    ideas = Idea.objects.filter(status__in=[IdeaStatus.SCHEDULED, IdeaStatus.ACCEPTED])
+    if centre is not None:
+        ideas = ideas.filter(centre=centre)
+    return (
+        with_counts(ideas)
+        .annotate(
+            families_attended=Coalesce(Subquery(families, output_field=IntegerField()), 0),
+            sessions_held=Coalesce(Subquery(sessions_held, output_field=IntegerField()), 0),
+        )
+        .select_related("centre", "activity")
+        .prefetch_related(
+            Prefetch(
+                "activity__sessions",
+                queryset=_upcoming_sessions(now).select_related("venue")[:UPCOMING_SESSIONS_SHOWN],
+                to_attr="upcoming_sessions",
+            )
+        )
+        .order_by("-last_active_at", "-pk")
+    )
+
+
+def upcoming_sessions_of(idea: Idea) -> QuerySet[Session]:
+    if idea.activity_id is None:
+        return Session.objects.none()
+    return _upcoming_sessions(timezone.now()).filter(activity_id=idea.activity_id)

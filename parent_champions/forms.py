@@ -1,0 +1,142 @@
+"""Forms for champions and managers. They check the shape of the input; the rules are in
+services, and their refusals come back onto the field they concern."""
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+
+from bookings.models import Session
+from cms.models import CentrePage, Venue
+
+from .models import ChampionApplication
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ApplicationForm(forms.ModelForm):
+    centre = forms.ModelChoiceField(
+        queryset=CentrePage.objects.live().order_by("title"),
+        label="Which centre?",
+        empty_label="Choose a centre",
+    )
+
+    class Meta:
+        model = ChampionApplication
+        fields = ["centre", "why", "strengths", "availability"]
+        widgets = {
+            "why": forms.Textarea(attrs={"rows": 4}),
+            "strengths": forms.Textarea(attrs={"rows": 4}),
+            "availability": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "why": "A few sentences are enough.",
+            "strengths": "For example: singing with children, speaking Polish, setting up rooms.",
+            "availability": "For example: Tuesday and Thursday mornings, term time only.",
+        }
+
+
+DECLINE_REASON_REQUIRED = "Say why the application is declined: the parent will read it."
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for declining",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text="The parent will read this.",
+        error_messages={"required": DECLINE_REASON_REQUIRED},
+    )
+
+
+class ChecksForm(forms.Form):
+    dbs_checked_on = forms.DateField(label="DBS check date", required=False, widget=DATE)
+    training_completed_on = forms.DateField(
+        label="Safeguarding training date", required=False, widget=DATE
+    )
+
+
+def _session_label(session) -> str:
+    return f"{session.activity.title}, {timezone.localtime(session.start):%a %-d %b %H:%M}"
+
+
+class HostForm(forms.Form):
+    """One select for what to host: an activity (all its sessions) or a single session."""
+
+    what = forms.ChoiceField(label="Host")
+
+    def __init__(self, *args, activities=(), sessions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["what"].choices = [
+            ("", "Choose an activity or session"),
+            (
+                "Every session of an activity",
+                [(f"activity-{a.pk}", a.title) for a in activities],
+            ),
+            (
+                "One session",
+                [(f"session-{s.pk}", _session_label(s)) for s in sessions],
+            ),
+        ]
+
+    def target(self) -> dict:
+        kind, pk = self.cleaned_data["what"].split("-", 1)
+        return {f"{kind}_id": int(pk)}
+
+
+class WalkInForm(forms.Form):
+    label = forms.CharField(
+        label="First name or label",
+        max_length=60,
+        error_messages={"required": "Give a first name or a label for the family."},
+        help_text="Only what you need to tell families apart, for example: Amira.",
+    )
+    children = forms.IntegerField(label="Children", min_value=0, max_value=20, initial=1)
+    adults = forms.IntegerField(label="Adults", min_value=0, max_value=20, initial=1)
+    over_capacity = forms.BooleanField(
+        label="Take the session over capacity",
+        required=False,
+        help_text="Only if the room and staff can safely take them. This is recorded.",
+    )
+
+
+class MessageForm(forms.Form):
+    subject = forms.CharField(max_length=120)
+    body = forms.CharField(
+        label="Message",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=settings.CHAMPION_MESSAGE_MAX_LENGTH,
+        help_text=(
+            f"Up to {settings.CHAMPION_MESSAGE_MAX_LENGTH:,} characters. Each family gets their "
+            "own e-mail; you will not see their addresses."
+        ),
+    )
+
+
+class SessionForm(forms.ModelForm):
+    class Meta:
+        model = Session
+        fields = [
+            "venue",
+            "start",
+            "end",
+            "capacity",
+            "max_places_per_booking",
+            "booking_opens",
+            "booking_closes",
+            "cancellation_cutoff",
+        ]
+        widgets = {
+            "start": DATETIME,
+            "end": DATETIME,
+            "booking_opens": DATETIME,
+            "booking_closes": DATETIME,
+            "cancellation_cutoff": DATETIME,
+        }
+
+    def __init__(self, *args, centre, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["venue"].queryset = Venue.objects.filter(centre=centre)
+        self.fields["venue"].empty_label = "To be confirmed"
+        for name in ("start", "end", "booking_opens", "booking_closes", "cancellation_cutoff"):
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M"]
