@@ -8,6 +8,7 @@
 3. Runs a booking race through the real booking URL (`POST /sessions/<id>/book/` with the form
    field `children` and the CSRF token): 50 threads make 500 attempts for 20 places; prints
    attempts per second and how many places ended up confirmed (it must be 20).
+4. Times the take-up report (all five centres, a year of demo data) before serving.
 """
 
 import argparse
@@ -178,6 +179,39 @@ def attempt_booking(port: int, session_id: int, person: dict) -> int:
         connection.close()
 
 
+def report_render_seconds(env: dict) -> str:
+    """Times one take-up report (every figure, charts and tables rendered) for the last year of
+    demo data across all five centres, as a superuser's borough total; the best of three."""
+    script = (
+        "import datetime, time\n"
+        "from django.template.loader import render_to_string\n"
+        "from django.utils import timezone\n"
+        "from cms.models import CentrePage\n"
+        "from reports.charts import chart_for\n"
+        "from reports.registry import REPORTS\n"
+        "end = timezone.localdate() + datetime.timedelta(days=183)\n"
+        "start = end - datetime.timedelta(days=365)\n"
+        "times = []\n"
+        "for _ in range(3):\n"
+        "    began = time.perf_counter()\n"
+        "    figures = REPORTS['take-up'].figures(centres=CentrePage.objects.all(), "
+        "start=start, end=end)\n"
+        "    for figure in figures:\n"
+        "        render_to_string('reports/chart.svg', {'chart': chart_for(figure)})\n"
+        "    times.append(time.perf_counter() - began)\n"
+        "print(f'{min(times):.3f}', sum(len(f.rows) for f in figures))\n"
+    )
+    output = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return output.strip().splitlines()[-1]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=400, help="requests per URL")
@@ -201,6 +235,8 @@ def main() -> None:
         started = time.perf_counter()
         manage(env, "seed_demo")
         print(f"seed_demo took {time.perf_counter() - started:.1f} s", flush=True)
+        seconds, rows = report_render_seconds(env).split()
+        print(f"take-up report, five centres, one year: {seconds} s ({rows} table rows)")
         race = prepare_race(env, households=options.threads, places=options.places)
 
         port = free_port()

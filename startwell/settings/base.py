@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "bookings",
     "codesign",
     "parent_champions",
+    "reports",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
