@@ -1,20 +1,19 @@
 """Fixtures shared by every test: the shared cache, the page tree a visitor sees
-(home → centres → centre)."""
+(home → centres → centre), people, and the local stand-in for Stripe."""
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
-from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Collection, Locale, Page, Site
+from django.test import TestCase, TransactionTestCase
+from pytest_django.fixtures import validate_django_db
+from pytest_django.plugin import blocking_manager_key
 
 from tests.accounts import activate_totp
-from tests.factories import (
-    CentreIndexPageFactory,
-    CentrePageFactory,
-    HomePageFactory,
-    UserFactory,
-)
+from tests.factories import UserFactory
+from tests.support import page_tree
+
+# Set once a test that empties the database has run: the next test builds the page tree again.
+_database_emptied = False
 
 
 @pytest.fixture(scope="session")
@@ -23,6 +22,35 @@ def django_db_setup(django_db_setup, django_db_blocker):
     # database, as it does in every deployment.
     with django_db_blocker.unblock():
         call_command("createcachetable", verbosity=0)
+        # The page tree is committed once here; each test's changes to it are rolled back.
+        page_tree.ensure_page_tree()
+
+
+def empties_database(item: pytest.Item) -> bool:
+    """Whether pytest-django runs the test as a TransactionTestCase, which commits for real and
+    empties every table afterwards (the same rule pytest-django applies)."""
+    test_class = getattr(item, "cls", None)
+    if test_class is not None and issubclass(test_class, TransactionTestCase):
+        return not issubclass(test_class, TestCase)
+    marker = item.get_closest_marker("django_db")
+    if marker is not None:
+        transaction, reset_sequences, *_ = validate_django_db(marker)
+        if transaction or reset_sequences:
+            return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    # Before any fixture opens the test's transaction, so that the tree is committed.
+    global _database_emptied
+    if _database_emptied and page_tree.is_known():
+        with item.config.stash[blocking_manager_key].unblock():
+            page_tree.ensure_page_tree()
+        _database_emptied = False
+    if empties_database(item):
+        _database_emptied = True
+    return (yield)
 
 
 @pytest.fixture(autouse=True)
@@ -36,46 +64,33 @@ def clear_cache(request):
     yield
 
 
-def tree_root() -> Page:
-    """Wagtail's root page, root collection and default locale. Transactional tests empty the
-    database afterwards; Django puts back content types and permissions, this puts back the
-    rows Wagtail's migrations create."""
-    if not Locale.objects.exists():
-        Locale.objects.create(
-            language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
-        )
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
-    root = Page.get_first_root_node()
-    if root is None:
-        root = Page.add_root(instance=Page(title="Root", slug="root"))
-    return root
-
-
 @pytest.fixture
 def home(db):
-    root = tree_root()
-    home = HomePageFactory(parent=root)
-    Site.objects.update_or_create(
-        is_default_site=True,
-        defaults={"hostname": "localhost", "port": 80, "root_page": home},
-    )
-    return home
+    return page_tree.home()
 
 
 @pytest.fixture
-def centres_index(home):
-    return CentreIndexPageFactory(parent=home)
+def centres_index(db):
+    return page_tree.centres_index()
 
 
 @pytest.fixture
-def centre(centres_index):
-    return CentrePageFactory(parent=centres_index, title="Northfield Centre", slug="northfield")
+def centre(db):
+    """Northfield Centre, whose managers' group is `centre.manager_group`."""
+    return page_tree.centre("centre")
 
 
 @pytest.fixture
-def other_centre(centres_index):
-    return CentrePageFactory(parent=centres_index, title="Riverside Centre", slug="riverside")
+def other_centre(db):
+    """Riverside Centre, another centre with its own managers."""
+    return page_tree.centre("other_centre")
+
+
+@pytest.fixture
+def without_page_tree(db):
+    """For tests of code that builds the site itself (the demo): no home, centres or their
+    managers' groups, as on a fresh install (within this test only)."""
+    page_tree.remove_page_tree()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from allauth.mfa.models import Authenticator
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -15,6 +14,7 @@ from django.utils import timezone
 from bookings.models import Booking, HolidayPeriod, Session
 from cms.models import ActivityPage
 from cms.services import ensure_centre_manager_group
+from tests.accounts import staff
 from tests.factories import (
     ActivityPageFactory,
     BookingFactory,
@@ -24,16 +24,11 @@ from tests.factories import (
     UserFactory,
     VenueFactory,
 )
+from tests.support.bookings import session_form_data
 
 pytestmark = pytest.mark.django_db
 
 LONDON = ZoneInfo("Europe/London")
-
-
-def staff(user):
-    """Staff reach the admin only with a second factor."""
-    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    return user
 
 
 @pytest.fixture
@@ -72,23 +67,6 @@ def other_activity(other_centre):
 @pytest.fixture
 def other_venue(other_centre):
     return VenueFactory(centre=other_centre, name="Church hall")
-
-
-def session_form_data(activity, venue, **overrides):
-    start = timezone.localtime() + datetime.timedelta(days=10)
-    data = {
-        "activity": activity.pk,
-        "venue": venue.pk if venue else "",
-        "start": start.strftime("%Y-%m-%d 10:00"),
-        "end": start.strftime("%Y-%m-%d 11:30"),
-        "capacity": 12,
-        "max_places_per_booking": 3,
-        "booking_opens": "",
-        "booking_closes": "",
-        "cancellation_cutoff": "",
-    }
-    data.update(overrides)
-    return data
 
 
 # --- Permissions ----------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from cms.models import ActivityPage, CentrePage
 from startwell.demo import seed_demo
 from startwell.models import Child
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.usefixtures("without_page_tree")
 
 
 def snapshot() -> dict:

@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bookings.models import Booking, Payment
+from tests.accounts import staff
 from tests.factories import BookingFactory, UserFactory, VenueFactory
-
-from .payment_helpers import paid_session
-from .test_admin import session_form_data, staff
+from tests.support.bookings import session_form_data
+from tests.support.payments import paid_session
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,7 @@ from django.urls import reverse
 
 from bookings import payments, services
 from bookings.models import Booking, Payment
-
-from .payment_helpers import (
+from tests.support.payments import (
     checkout_id_of,
     household,
     paid_session,

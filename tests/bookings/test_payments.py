@@ -13,8 +13,7 @@ from bookings import payments, services
 from bookings.models import Booking, Payment, StripeEvent
 from bookings.services import BookingError
 from tests.factories import UserFactory
-
-from .payment_helpers import (
+from tests.support.payments import (
     WEBHOOK,
     checkout_id_of,
     household,

@@ -16,9 +16,9 @@ from django.test import Client
 
 from bookings import services
 from bookings.models import Booking, Payment
-from tests.bookings.payment_helpers import WEBHOOK, paid_session
 from tests.factories import BookingFactory, UserFactory
 from tests.stripe_server import FakeStripe
+from tests.support.payments import WEBHOOK, paid_session
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
 

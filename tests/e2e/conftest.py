@@ -4,8 +4,10 @@ phone-sized screen, with axe-core checking each page for accessibility."""
 import os
 
 import pytest
+from django.conf import settings
+from django.test import Client
 
-from tests.conftest import tree_root
+from tests.accounts import force_sign_in
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -44,8 +46,31 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture(autouse=True)
-def initial_rows(transactional_db):
-    """Browser tests commit for real, and the database is emptied after each one. Django puts
-    back content types and permissions; this puts back the rows Wagtail's migrations create
-    so every browser test starts alike."""
-    tree_root()
+def commits_for_real(transactional_db):
+    """The live server answers the browser from another thread, so a browser test's data is
+    committed, and the database is emptied after each one (tests/conftest.py then builds the
+    page tree again for the next test)."""
+
+
+@pytest.fixture
+def sign_in(live_server):
+    """`sign_in(page, user)` signs `user` in for the browser `page` (and its other tabs) by
+    giving it a signed-in session cookie, with the second factor done for someone who has one.
+    Whoever was signed in there before is signed out. The sign-in forms themselves are walked
+    through in test_accounts.py."""
+
+    def sign_in(page, user):
+        client = Client()
+        session = force_sign_in(client, user)
+        page.context.clear_cookies()
+        page.context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": session.session_key,
+                    "url": live_server.url,
+                }
+            ]
+        )
+
+    return sign_in

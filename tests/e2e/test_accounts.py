@@ -1,5 +1,7 @@
 """A new parent on a phone signs up, verifies their e-mail, signs out and signs back in with a
-one-time code sent by e-mail; every page on the way passes axe-core."""
+one-time code sent by e-mail; a centre manager signs in with their password and authenticator
+app. Every page on the way passes axe-core. (Other browser tests sign in by cookie: the
+`sign_in` fixture.)"""
 
 import re
 
@@ -8,7 +10,10 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from startwell.models import User
-from tests.e2e.accessibility import assert_accessible
+from tests.accounts import activate_totp, totp_code
+from tests.factories import UserFactory
+from tests.factories.accounts import PASSWORD as EXISTING_PASSWORD
+from tests.support.accessibility import assert_accessible
 
 PASSWORD = "a-long-test-password"
 
@@ -60,6 +65,28 @@ def test_new_parent_signs_up_verifies_and_signs_in_with_a_code(live_server, page
 
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     expect(page).to_have_url(live_server.url + "/")
+
+
+def test_manager_signs_in_with_password_and_authenticator_code(live_server, page, centre):
+    manager = UserFactory(email="head@example.org")
+    manager.groups.add(centre.manager_group)
+    secret = activate_totp(manager)
+
+    page.goto(live_server.url + "/accounts/login/")
+    assert_accessible(page)
+    page.get_by_label("Email").fill(manager.email)
+    page.get_by_label("Password").fill(EXISTING_PASSWORD)
+    page.locator("main form").get_by_role("button", name="Sign in").click()
+
+    expect(page.get_by_label("Code")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Code").fill(totp_code(secret))
+    page.locator("main form").get_by_role("button").first.click()
+    page.wait_for_url(lambda url: "/accounts/" not in url)
+
+    page.goto(live_server.url + "/admin/")
+    expect(page).to_have_url(live_server.url + "/admin/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
 def test_sign_in_errors_are_announced_next_to_fields(live_server, page, db):

@@ -9,7 +9,6 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from bookings.models import Booking
-from tests.e2e.accessibility import assert_accessible
 from tests.factories import (
     ActivityPageFactory,
     ChildFactory,
@@ -17,7 +16,7 @@ from tests.factories import (
     UserFactory,
     VenueFactory,
 )
-from tests.factories.accounts import PASSWORD
+from tests.support.accessibility import assert_accessible
 
 
 @pytest.fixture
@@ -33,14 +32,6 @@ def session(centre):
     return SessionFactory(activity=activity, venue=venue, capacity=2, max_places_per_booking=2)
 
 
-def sign_in(page, base_url, email):
-    page.goto(base_url + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
 def add_child(page, name, month, year):
     expect(page.get_by_role("heading", level=1)).to_have_text("Add a child")
     page.get_by_label("First name").fill(name)
@@ -50,15 +41,17 @@ def add_child(page, name, month, year):
 
 
 def test_parent_books_for_two_children_then_cancels_and_the_waiting_family_gets_in(
-    live_server, page, browser, session
+    live_server, page, browser, session, sign_in
 ):
     base = live_server.url
-    UserFactory(email="amira@example.org", first_name="Amira")
+    amira = UserFactory(email="amira@example.org", first_name="Amira")
     waiting_parent = UserFactory(email="ben@example.org", first_name="Ben")
     ChildFactory(parent=waiting_parent, first_name="Cleo")
 
     # Amira finds the session on the timetable.
-    sign_in(page, base, "amira@example.org")
+    sign_in(page, amira)
+    page.goto(base + "/")
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     page.get_by_role("link", name="Sessions", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sessions")
     expect(page.get_by_text("2 places left")).to_be_visible()
@@ -117,7 +110,7 @@ def test_parent_books_for_two_children_then_cancels_and_the_waiting_family_gets_
     # The session is now full: Ben joins the waiting list in his own browser.
     other = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
     ben = other.new_page()
-    sign_in(ben, base, "ben@example.org")
+    sign_in(ben, waiting_parent)
     ben.goto(f"{base}/sessions/{session.pk}/book/")
     expect(ben.get_by_text("Full – join the waiting list")).to_be_visible()
     ben.get_by_label(re.compile(r"^Cleo \(")).check()

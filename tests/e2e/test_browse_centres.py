@@ -5,8 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.accessibility import assert_accessible
 from tests.factories import VenueFactory
+from tests.support.accessibility import assert_accessible
 
 
 @pytest.fixture

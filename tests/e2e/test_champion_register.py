@@ -6,16 +6,12 @@ import datetime
 import re
 
 import pytest
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import expect
 
 from bookings.models import Attendance, Booking, WalkIn
 from cms.services import ensure_centre_manager_group
 from parent_champions.models import Champion
 from tests.accounts import activate_totp
-from tests.e2e.accessibility import assert_accessible
 from tests.factories import (
     ActivityPageFactory,
     BookingFactory,
@@ -26,19 +22,8 @@ from tests.factories import (
     SessionFactory,
     UserFactory,
 )
-from tests.parent_champions.conftest import started_earlier_today
-
-
-def sign_in(page, live_server, user):
-    """Gives the browser a signed-in session cookie, as the sign-in form would."""
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.save()
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": store.session_key, "url": live_server.url}]
-    )
+from tests.support.accessibility import assert_accessible
+from tests.support.times import started_earlier_today
 
 
 @pytest.fixture
@@ -66,8 +51,10 @@ def champion(centre, todays_session):
     return champion
 
 
-def test_champion_runs_todays_register_on_a_phone(live_server, page, champion, todays_session):
-    sign_in(page, live_server, champion.user)
+def test_champion_runs_todays_register_on_a_phone(
+    live_server, page, sign_in, champion, todays_session
+):
+    sign_in(page, champion.user)
     page.goto(live_server.url + "/champions/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Champions")
     assert_accessible(page)
@@ -113,9 +100,11 @@ def test_champion_runs_todays_register_on_a_phone(live_server, page, champion, t
     assert_accessible(page)
 
 
-def test_application_page_is_accessible_and_works_without_errors(live_server, page, centre):
+def test_application_page_is_accessible_and_works_without_errors(
+    live_server, page, sign_in, centre
+):
     parent = UserFactory(first_name="Pat")
-    sign_in(page, live_server, parent)
+    sign_in(page, parent)
     page.goto(live_server.url + "/champions/apply/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Apply to be a parent champion")
     assert_accessible(page)
@@ -131,12 +120,12 @@ def test_application_page_is_accessible_and_works_without_errors(live_server, pa
     assert_accessible(page)
 
 
-def test_manager_approves_an_application_and_records_checks(live_server, page, centre):
+def test_manager_approves_an_application_and_records_checks(live_server, page, sign_in, centre):
     manager = UserFactory(first_name="Morgan")
     manager.groups.add(ensure_centre_manager_group(centre=centre))
     activate_totp(manager)
     ChampionApplicationFactory(centre=centre, parent=UserFactory(first_name="Pat", last_name="Lee"))
-    sign_in(page, live_server, manager)
+    sign_in(page, manager)
     page.goto(live_server.url + "/champions/manage/")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Champions at {centre.title}")
     assert_accessible(page)

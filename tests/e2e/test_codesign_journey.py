@@ -6,30 +6,12 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.accounts import activate_totp
-from tests.e2e.accessibility import assert_accessible
 from tests.factories import ActivityPageFactory, SessionFactory, UserFactory
-
-
-def sign_in(page, live_server, user):
-    """Signs `user` in for this browser (the sign-in form itself is allauth's, tested there)."""
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+from tests.support.accessibility import assert_accessible
 
 
 @pytest.fixture
@@ -55,13 +37,13 @@ def breakfast_club(centre):
 
 
 def test_an_idea_goes_from_proposal_to_you_said_we_did(
-    live_server, page, centre, people, breakfast_club
+    live_server, page, sign_in, centre, people, breakfast_club
 ):
     activity, session_start = breakfast_club
     ideas_url = live_server.url + "/ideas/"
 
     # Asha proposes an idea.
-    sign_in(page, live_server, people["asha"])
+    sign_in(page, people["asha"])
     page.goto(ideas_url)
     page.get_by_role("link", name="Propose an idea").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Propose an idea")
@@ -79,7 +61,7 @@ def test_an_idea_goes_from_proposal_to_you_said_we_did(
     assert_accessible(page)
 
     # The centre's team publishes it.
-    sign_in(page, live_server, people["manager"])
+    sign_in(page, people["manager"])
     page.goto(ideas_url + "manage/")
     assert_accessible(page)
     page.get_by_role("link", name="Dads' breakfast club").click()
@@ -88,7 +70,7 @@ def test_an_idea_goes_from_proposal_to_you_said_we_did(
     expect(page.get_by_text("The idea is published.")).to_be_visible()
 
     # Ben finds it, supports it and comments.
-    sign_in(page, live_server, people["ben"])
+    sign_in(page, people["ben"])
     page.goto(ideas_url)
     assert_accessible(page)
     page.get_by_role("link", name="Dads' breakfast club").click()
@@ -101,7 +83,7 @@ def test_an_idea_goes_from_proposal_to_you_said_we_did(
     assert_accessible(page)
 
     # The manager takes it into review and schedules it onto the activity.
-    sign_in(page, live_server, people["manager"])
+    sign_in(page, people["manager"])
     page.goto(page.url)
     page.get_by_role("button", name="Take into review now").click()
     page.get_by_role("link", name="Decide on this idea").click()

@@ -8,8 +8,6 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from bookings.models import Booking, Payment, StripeEvent
-from tests.e2e.accessibility import assert_accessible
-from tests.e2e.test_booking_journey import sign_in
 from tests.factories import (
     ActivityPageFactory,
     ChildFactory,
@@ -17,6 +15,7 @@ from tests.factories import (
     UserFactory,
     VenueFactory,
 )
+from tests.support.accessibility import assert_accessible
 
 
 @pytest.fixture
@@ -42,7 +41,7 @@ def online_payment(live_server, stripe_server, settings):
 
 
 def test_a_parent_pays_online_and_another_claims_a_funded_place(
-    live_server, page, browser, paid_session, online_payment
+    live_server, page, browser, paid_session, online_payment, sign_in
 ):
     base = live_server.url
     amira = UserFactory(email="amira@example.org", first_name="Amira")
@@ -51,7 +50,7 @@ def test_a_parent_pays_online_and_another_claims_a_funded_place(
     ChildFactory(parent=ben, first_name="Cleo")
 
     # Amira books and is sent to the payment page.
-    sign_in(page, base, "amira@example.org")
+    sign_in(page, amira)
     page.goto(f"{base}/sessions/{paid_session.pk}/book/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Book: Messy play")
     expect(page.get_by_text("£4.50 a place").first).to_be_visible()
@@ -88,7 +87,7 @@ def test_a_parent_pays_online_and_another_claims_a_funded_place(
     # Ben claims the funded place: no payment page, no charge.
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
     ben_page = context.new_page()
-    sign_in(ben_page, base, "ben@example.org")
+    sign_in(ben_page, ben)
     ben_page.goto(f"{base}/sessions/{paid_session.pk}/book/")
     ben_page.get_by_label(re.compile(r"^Cleo")).check()
     ben_page.get_by_label("I'd like a funded place, at no charge").check()

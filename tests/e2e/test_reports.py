@@ -9,11 +9,9 @@ import pytest
 from playwright.sync_api import expect
 
 from bookings.models import Attendance
-from tests.accounts import activate_totp, totp_code
+from tests.accounts import activate_totp
 from tests.factories import ActivityPageFactory, BookingFactory, SessionFactory, UserFactory
-from tests.factories.accounts import PASSWORD
-
-from .accessibility import AXE_SCRIPT
+from tests.support.accessibility import AXE_SCRIPT
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,23 +25,17 @@ def report_violations(page) -> list[dict]:
 
 
 @pytest.fixture
-def signed_in_manager(live_server, page, centre):
+def signed_in_manager(page, sign_in, centre):
     manager = UserFactory(email="head@example.org")
     manager.groups.add(centre.manager_group)
-    secret = activate_totp(manager)
+    activate_totp(manager)
     activity = ActivityPageFactory(parent=centre, title="Stay and play")
     session = SessionFactory(
         activity=activity,
         start=datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=1),
     )
     BookingFactory(session=session, attendance=Attendance.ATTENDED)
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email").fill(manager.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main form").get_by_role("button", name="Sign in").click()
-    page.get_by_label("Code").fill(totp_code(secret))
-    page.locator("main form").get_by_role("button").first.click()
-    page.wait_for_url(lambda url: "/accounts/" not in url)
+    sign_in(page, manager)
     return manager
 
 

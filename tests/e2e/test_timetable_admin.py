@@ -2,12 +2,10 @@
 cancels a session, with axe-core checking each page the portal adds to the admin."""
 
 import pytest
-from allauth.mfa.models import Authenticator
-from django.test import Client
 from playwright.sync_api import expect
 
 from bookings.models import Session
-from tests.e2e.accessibility import assert_accessible
+from tests.accounts import activate_totp
 from tests.factories import (
     ActivityPageFactory,
     BookingFactory,
@@ -16,18 +14,15 @@ from tests.factories import (
     UserFactory,
     VenueFactory,
 )
+from tests.support.accessibility import assert_accessible
 
 
 @pytest.fixture
-def manager_page(live_server, page, centre):
+def manager_page(page, sign_in, centre):
     manager = UserFactory()
-    Authenticator.objects.create(user=manager, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    activate_totp(manager)
     manager.groups.add(centre.manager_group)
-    client = Client()
-    client.force_login(manager)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
+    sign_in(page, manager)
     return page
 
 

@@ -4,40 +4,17 @@
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from cms.services import ensure_centre_manager_group
 from tests.accounts import activate_totp
 from tests.factories import (
     ActivityPageFactory,
-    BookingFactory,
     ChampionFactory,
-    ChildFactory,
     HostingFactory,
     SessionFactory,
     UserFactory,
 )
-
-
-def started_earlier_today() -> datetime.datetime:
-    """A start time earlier today (half-way between midnight and now), so no-shows are allowed."""
-    now = timezone.localtime()
-    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    return midnight + (now - midnight) / 2
-
-
-def starting_later_today() -> datetime.datetime:
-    now = timezone.localtime()
-    next_midnight = now.replace(hour=0, minute=0, second=0, microsecond=0) + datetime.timedelta(
-        days=1
-    )
-    return now + (next_midnight - now) / 2
-
-
-def in_days(days: int, hour: int = 10) -> datetime.datetime:
-    return (timezone.localtime() + datetime.timedelta(days=days)).replace(
-        hour=hour, minute=0, second=0, microsecond=0
-    )
+from tests.support.times import in_days, started_earlier_today
 
 
 @pytest.fixture(autouse=True)
@@ -120,12 +97,3 @@ def superuser(db):
 @pytest.fixture
 def parent(db):
     return UserFactory(first_name="Pat", last_name="Parent")
-
-
-def book(session, *, first_name="Jo", last_name="Bloggs", children=1, **kwargs):
-    """A confirmed booking for a household with `children` two-year-olds."""
-    parent = UserFactory(first_name=first_name, last_name=last_name)
-    kids = [ChildFactory(parent=parent, first_name=f"{first_name}kid{i}") for i in range(children)]
-    booking = BookingFactory(session=session, parent=parent, places=children, **kwargs)
-    booking.children.set(kids)
-    return booking

@@ -6,13 +6,11 @@ import pytest
 from cms.models import ActivityPage
 from parent_champions.models import Champion, ChampionApplication, Hosting
 from startwell.demo import CENTRES, seed_demo
-from tests.conftest import tree_root
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.usefixtures("without_page_tree")
 
 
 def test_each_demo_champion_is_approved_with_current_checks_and_seeding_is_idempotent():
-    tree_root()
     seed_demo()
     seed_demo()
     champions = Champion.objects.select_related("user", "centre")

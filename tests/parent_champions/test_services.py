@@ -20,8 +20,8 @@ from tests.factories import (
     SessionFactory,
     UserFactory,
 )
-
-from .conftest import book, in_days, starting_later_today
+from tests.support.bookings import book
+from tests.support.times import in_days, starting_later_today
 
 pytestmark = pytest.mark.django_db
 

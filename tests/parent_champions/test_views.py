@@ -22,8 +22,8 @@ from tests.factories import (
     SessionFactory,
     UserFactory,
 )
-
-from .conftest import book, in_days, started_earlier_today
+from tests.support.bookings import book
+from tests.support.times import in_days, started_earlier_today
 
 pytestmark = pytest.mark.django_db
 

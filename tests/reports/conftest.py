@@ -5,7 +5,6 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
-from django.utils import timezone
 
 from bookings.models import Attendance, Booking, Session, WalkIn
 from tests.accounts import activate_totp
@@ -17,12 +16,7 @@ from tests.factories import (
     SessionFactory,
     UserFactory,
 )
-
-SPRING_2025 = (datetime.date(2025, 1, 1), datetime.date(2025, 3, 31))
-
-
-def at(year, month, day, hour=10):
-    return timezone.make_aware(datetime.datetime(year, month, day, hour))
+from tests.support.times import at
 
 
 def book(session, parent, children, **fields):

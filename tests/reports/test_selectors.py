@@ -10,10 +10,12 @@ from codesign.models import Idea, IdeaDecision, IdeaStatus, Support
 from parent_champions.models import Champion, Hosting, add_years
 from reports import selectors
 from tests.factories import UserFactory
-
-from .conftest import SPRING_2025, at
+from tests.support.times import at
 
 pytestmark = pytest.mark.django_db
+
+# The term the `spring` fixture (conftest.py) fills.
+SPRING_2025 = (datetime.date(2025, 1, 1), datetime.date(2025, 3, 31))
 
 
 def rows(figure):

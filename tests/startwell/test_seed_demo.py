@@ -31,7 +31,7 @@ def seed() -> str:
     return out.getvalue()
 
 
-def test_seed_demo_twice_changes_nothing(db):
+def test_seed_demo_twice_changes_nothing(without_page_tree):
     first_output = seed()
     after_first = counts()
 
@@ -45,7 +45,7 @@ def test_seed_demo_twice_changes_nothing(db):
     assert DEMO_PASSWORD in first_output
 
 
-def test_each_demo_manager_is_in_exactly_their_centres_group(db):
+def test_each_demo_manager_is_in_exactly_their_centres_group(without_page_tree):
     seed()
     seed()
 
@@ -58,7 +58,7 @@ def test_each_demo_manager_is_in_exactly_their_centres_group(db):
         assert not manager.is_superuser
 
 
-def test_demo_accounts_can_sign_in(db):
+def test_demo_accounts_can_sign_in(without_page_tree):
     seed()
 
     for email in ["parent@startwell.example", "admin@startwell.example"]:

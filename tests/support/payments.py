@@ -1,4 +1,4 @@
-"""Shared by the payment tests: paid activities, and webhooks posted the way Stripe posts them."""
+"""For the payment tests: paid activities, and webhooks posted the way Stripe posts them."""
 
 from django.urls import reverse
 
