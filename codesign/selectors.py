@@ -16,6 +16,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from bookings.households import HOUSEHOLD
 from bookings.models import Attendance, Booking, Session, WalkIn
 from cms.models import CentrePage
 from cms.selectors import centres_managed_by
@@ -261,7 +262,7 @@ def outcomes(*, centre: CentrePage | None = None) -> QuerySet[Idea]:
         )
         .order_by()
         .values("session__activity")
-        .annotate(n=Count("parent", distinct=True))
+        .annotate(n=Count(HOUSEHOLD, distinct=True))
         .values("n")
     )
     walk_ins = (
