@@ -12,8 +12,7 @@ import stripe
 from bookings import payments, services
 from bookings.models import Booking, Payment, StripeEvent
 from tests.stripe_server import WEBHOOK_SECRET
-
-from .payment_helpers import WEBHOOK, checkout_id_of, household, paid_session
+from tests.support.payments import WEBHOOK, checkout_id_of, household, paid_session
 
 pytestmark = pytest.mark.django_db
 
