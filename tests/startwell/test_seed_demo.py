@@ -99,7 +99,9 @@ def test_seed_demo_refuses_under_production_settings(db, settings):
     assert not User.objects.filter(email="admin@startwell.example").exists()
 
 
-def test_seed_demo_runs_under_production_settings_when_told_it_is_production(db, settings):
+def test_seed_demo_runs_under_production_settings_when_told_it_is_production(
+    without_page_tree, settings
+):
     settings.PRODUCTION = True
 
     call_command("seed_demo", "--i-know-this-is-production", stdout=StringIO())
