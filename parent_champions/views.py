@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 from bookings.models import Booking
 from cms.models import ActivityPage, CentrePage
 from cms.selectors import centres_managed_by
-from startwell.middleware import needs_second_factor
 
 from . import selectors, services
 from .forms import (
@@ -264,20 +263,14 @@ def session_edit(request, session_id: int):
 
 
 def manager_view(view):
-    """Signed in, managing at least one centre (else 404), and, as staff, with a second factor:
-    someone who has not set up their authenticator app yet is sent to do so first."""
+    """Signed in and managing at least one centre (else 404). The second factor staff need is
+    asked for by startwell.middleware, for every staff page at once."""
 
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not centres_managed_by(request.user).exists():
             raise Http404
-        if needs_second_factor(request.user):
-            messages.info(
-                request,
-                "Staff need a second factor: set up an authenticator app to manage champions.",
-            )
-            return redirect("mfa_activate_totp")
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -12,3 +12,6 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 # The second factor is required of staff everywhere; in development TOTP codes come from any
 # authenticator app (or `python -m startwell.totp <secret>`).
+
+# Passkeys need a secure origin; browsers treat http://localhost as one, allauth must too.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
