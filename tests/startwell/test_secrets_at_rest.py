@@ -15,7 +15,7 @@ from startwell.adapters import decrypt_secret, encrypt_secret
 from tests.accounts import activate_totp, recovery_codes, sign_in, totp_code
 from tests.factories.accounts import PASSWORD
 
-migration = importlib.import_module("startwell.migrations.0004_encrypt_authenticator_secrets")
+migration = importlib.import_module("startwell.migrations.0005_encrypt_authenticator_secrets")
 
 
 def stored_text(user) -> str:

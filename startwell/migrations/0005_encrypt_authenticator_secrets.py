@@ -49,7 +49,7 @@ def decrypt_secrets(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("startwell", "0003_periodic_task_run"),
+        ("startwell", "0004_anonymous_rows"),
         ("mfa", "0003_authenticator_type_uniq"),
     ]
 
