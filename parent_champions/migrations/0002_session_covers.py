@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('bookings', '0004_session_log_entries'),
+        ('bookings', '0005_session_log_entries'),
         ('parent_champions', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

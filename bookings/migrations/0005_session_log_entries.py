@@ -48,7 +48,7 @@ def move_session_entries(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bookings', '0003_payments'),
+        ('bookings', '0004_anonymous_rows'),
         ('cms', '0003_activity_prices'),
         ('contenttypes', '0002_remove_content_type_name'),
         ('wagtailcore', '0098_apitoken'),
