@@ -89,13 +89,13 @@ def test_manager_registers_a_passkey_then_signs_in_with_it(
     # Straight to choosing a second factor, not to the register.
     expect(page).to_have_url(live_server.url + "/accounts/2fa/")
     assert_accessible(page)
-    page.goto(live_server.url + "/accounts/2fa/webauthn/add/")
+    page.get_by_role("link", name="Add a passkey").click()
     confirm_password(page)
     expect(page).to_have_url(live_server.url + "/accounts/2fa/webauthn/add/")
     assert_accessible(page)
-    page.get_by_label("Name").fill("My phone")
-    page.get_by_label(re.compile("Passwordless|sign in with this passkey alone", re.I)).check()
-    page.locator("#mfa_webauthn_add").click()
+    page.get_by_label("Name for this passkey").fill("My phone")
+    expect(page.get_by_label("Also use it to sign in without a password")).to_be_checked()
+    page.get_by_role("button", name="Add the passkey").click()
     expect(page).not_to_have_url(re.compile(r"/webauthn/add/"))
     assert Authenticator.objects.filter(user=manager, type="webauthn").count() == 1
     credentials = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator_id})
@@ -114,7 +114,7 @@ def test_manager_registers_a_passkey_then_signs_in_with_it(
 def test_manager_sets_up_an_authenticator_app(live_server, page, manager, register_path):
     sign_in_with_password(page, live_server, manager, register_path)
     expect(page).to_have_url(live_server.url + "/accounts/2fa/")
-    page.goto(live_server.url + "/accounts/2fa/totp/activate/")
+    page.get_by_role("link", name="Set up an authenticator app").click()
     confirm_password(page)
     expect(page).to_have_url(live_server.url + "/accounts/2fa/totp/activate/")
     assert_accessible(page)
