@@ -14,10 +14,9 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
-from wagtail.models import ModelLogEntry
 
-from bookings.models import Booking, StripeEvent
-from parent_champions.models import RegisterLogEntry
+from bookings import audit
+from bookings.models import Booking, SessionLogEntry, StripeEvent
 from startwell.mail import deliver_email
 from startwell.models import Child, User
 
@@ -26,9 +25,6 @@ from .models import DataExport, IdleAccountWarning
 from .selectors import is_staff_account
 
 logger = logging.getLogger(__name__)
-
-# Register audit entries in Wagtail's log carry action names starting with this.
-REGISTER_LOG_ACTION_PREFIX = "startwell.register."
 
 
 @dataclass(frozen=True)
@@ -117,11 +113,10 @@ def anonymise_old_bookings(now: datetime.datetime) -> int:
 def delete_old_register_logs(now: datetime.datetime) -> int:
     """Register views and changes, and the messages sent to families (kept in the log)."""
     cutoff = now - relativedelta(months=settings.RETENTION_REGISTER_LOG_MONTHS)
-    deleted, _ = RegisterLogEntry.objects.filter(at__lt=cutoff).delete()
-    wagtail_deleted, _ = ModelLogEntry.objects.filter(
-        action__startswith=REGISTER_LOG_ACTION_PREFIX, timestamp__lt=cutoff
+    deleted, _ = SessionLogEntry.objects.filter(
+        action__startswith=audit.REGISTER, timestamp__lt=cutoff
     ).delete()
-    return deleted + wagtail_deleted
+    return deleted
 
 
 def clear_old_stripe_payloads(now: datetime.datetime) -> int:

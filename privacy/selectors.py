@@ -8,9 +8,10 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.utils import timezone
 
-from bookings.models import Booking
+from bookings import audit
+from bookings.models import Booking, SessionLogEntry
 from codesign.models import Comment, Idea, Support
-from parent_champions.models import Champion, ChampionApplication, RegisterLogEntry
+from parent_champions.models import Champion, ChampionApplication
 from startwell.models import Child
 
 WAITING_LIST = [Booking.Status.WAITING, Booking.Status.LEFT_WAITING_LIST]
@@ -63,21 +64,20 @@ def _booking(booking: Booking) -> dict:
 
 def _messages_to(user, bookings: list[Booking]) -> list[dict]:
     """Messages staff and champions sent to the families booked on a session, for the sessions
-    this person was booked on when the message went."""
+    this person was booked on when the message went (the audit trail keeps each one)."""
     booked = {booking.session_id: booking for booking in bookings}
-    entries = RegisterLogEntry.objects.filter(
-        session_id__in=booked, action=RegisterLogEntry.Action.MESSAGED
+    entries = SessionLogEntry.objects.filter(
+        session_id__in=booked, action=audit.MESSAGED
     ).select_related("session__activity")
     return [
         {
             "session": entry.session.activity.title,
-            "sent_at": _when(entry.at),
-            # The log keeps "To N families. Subject: …" followed by the message itself.
-            "message": entry.detail.split("\n\n", 1)[-1],
-            "subject": entry.detail.split("\n\n", 1)[0].split("Subject: ", 1)[-1],
+            "sent_at": _when(entry.timestamp),
+            "subject": (entry.data or {}).get("subject", ""),
+            "message": (entry.data or {}).get("body", ""),
         }
-        for entry in entries
-        if entry.at >= booked[entry.session_id].created_at
+        for entry in entries.order_by("timestamp")
+        if entry.timestamp >= booked[entry.session_id].created_at
     ]
 
 

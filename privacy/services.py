@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from bookings import services as booking_services
-from bookings.models import Booking, StripeEvent
+from bookings.models import Booking, SessionLogEntry, StripeEvent
 from codesign.models import Support
 from startwell.errors import ApplicationError
 from startwell.models import Child
@@ -28,6 +28,9 @@ logger = logging.getLogger(__name__)
 STAFF_ACCOUNT = (
     "Staff accounts cannot be deleted here. Ask the borough's portal administrator to close it."
 )
+
+
+ERASED_DETAIL = "Details removed: the person's account was deleted."
 
 
 class PrivacyError(ApplicationError):
@@ -121,6 +124,15 @@ def _stripe_events_about(user, bookings) -> Q:
     return condition
 
 
+def _scrub_audit_trail(user) -> None:
+    """The audit trail names people in a few entries (a champion asked to cover a session): the
+    entry stays, as a fact about the session, without the name."""
+    named = Q(data__icontains=user.email)
+    if user.get_full_name():
+        named |= Q(data__icontains=user.get_full_name())
+    SessionLogEntry.objects.filter(named).update(data={"detail": ERASED_DETAIL})
+
+
 def _forget_browser_sessions(user) -> None:
     """Signs the person out everywhere: removes every stored browser session that is theirs."""
     theirs = [
@@ -153,6 +165,7 @@ def _erase(user) -> None:
             child.delete()  # its bookings now point at an anonymous copy
         for export in DataExport.objects.filter(user=user):
             export.file.delete(save=False)
+        _scrub_audit_trail(user)
         _forget_browser_sessions(user)
         # E-mail addresses, second factors, champion applications and roles, and idle-account
         # warnings go with the account; ideas and comments stay, credited to "a parent".

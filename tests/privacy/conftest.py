@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 import pytest
 from django.utils import timezone
 
+from bookings import audit
 from bookings.models import Attendance, Booking
-from parent_champions.models import RegisterLogEntry
 from tests.factories import (
     ActivityPageFactory,
     BookingFactory,
@@ -55,12 +55,13 @@ def family(centre):
         created_at=now - datetime.timedelta(days=10),
     )
     past.children.set([zephyrine, barnaby])
-    RegisterLogEntry.objects.create(
-        session=past_session,
-        centre=centre,
-        action=RegisterLogEntry.Action.MESSAGED,
+    audit.record(
+        past_session,
+        audit.MESSAGED,
+        user=None,
         detail="To 1 families. Subject: Bring wellies\n\nWe are going outside, bring wellies.",
-        at=now - datetime.timedelta(days=4),
+        subject="Bring wellies",
+        body="We are going outside, bring wellies.",
     )
     upcoming = BookingFactory(session=SessionFactory(activity=activity), parent=parent)
     upcoming.children.set([zephyrine])
