@@ -20,11 +20,13 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import HeaderButton
 from wagtail.log_actions import log
 
+from startwell.errors import show_on_form
+
 from . import series, services
 from .admin_forms import CancelSessionForm, HolidayPeriodForm, SeriesForm, SessionForm
 from .admin_selectors import session_register, sessions_managed_by
+from .errors import BookingError
 from .models import HolidayPeriod, Session
-from .services import BookingError
 
 HAS_BOOKINGS = "Families have booked this session, so it cannot be deleted. Cancel it instead."
 
@@ -151,7 +153,7 @@ class SessionEditView(ManagedSessionObjectMixin, generic.EditView):
                 session_id=self.object.pk, changes=changes, by=self.request.user
             )
         except BookingError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
             self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
         log(self.object, "wagtail.edit", user=self.request.user)
@@ -259,7 +261,7 @@ class SessionCancelView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormV
                 by=self.request.user,
             )
         except BookingError as error:
-            form.add_error("reason" if error.field == "reason" else None, error.message)
+            show_on_form(form, error)
             return self.form_invalid(form)
         log(self.object, "bookings.cancel_session", user=self.request.user)
         messages.success(
@@ -314,7 +316,7 @@ class SeriesView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
                 cutoff_hours_before=data["cutoff_hours_before"],
             )
         except BookingError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request,

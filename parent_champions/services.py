@@ -9,9 +9,11 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from bookings import register as booking_register
+from bookings import selectors as booking_selectors
 from bookings import services as booking_services
+from bookings.errors import BookingError
 from bookings.models import Attendance, Booking, Session
-from bookings.services import BookingError
 from cms.models import ActivityPage, CentrePage
 
 from . import notifications
@@ -86,7 +88,7 @@ def _log(*, session: Session, actor, action: str, detail: str = "") -> RegisterL
 def apply_to_be_champion(
     *, parent, centre_id: int, why: str, strengths: str, availability: str
 ) -> ChampionApplication:
-    if not booking_services.has_verified_email(parent):
+    if not booking_selectors.has_verified_email(parent):
         raise ChampionError(NOT_VERIFIED)
     why = _required(why, "why")
     strengths = _required(strengths, "strengths")
@@ -312,7 +314,7 @@ def check_in(*, user, session: Session, booking_id: int) -> Booking:
         session,
         RegisterLogEntry.Action.CHECKED_IN,
         f"Booking {booking.reference}",
-        lambda: booking_services.mark_attendance(
+        lambda: booking_register.mark_attendance(
             booking_id=booking.pk, attendance=Attendance.ATTENDED, by=user
         ),
     )
@@ -325,7 +327,7 @@ def mark_no_show(*, user, session: Session, booking_id: int) -> Booking:
         session,
         RegisterLogEntry.Action.NO_SHOW,
         f"Booking {booking.reference}",
-        lambda: booking_services.mark_attendance(
+        lambda: booking_register.mark_attendance(
             booking_id=booking.pk, attendance=Attendance.NO_SHOW, by=user
         ),
     )
@@ -338,7 +340,7 @@ def mark_paid_at_centre(*, user, session: Session, booking_id: int) -> Booking:
         session,
         RegisterLogEntry.Action.PAID_AT_CENTRE,
         f"Booking {booking.reference}",
-        lambda: booking_services.record_payment_at_centre(booking_id=booking.pk, by=user),
+        lambda: booking_register.record_payment_at_centre(booking_id=booking.pk, by=user),
     )
 
 
@@ -377,7 +379,7 @@ def add_walk_in(
 ):
     check_can_run(user=user, session=session)
     try:
-        walk_in = booking_services.record_walk_in(
+        walk_in = booking_register.record_walk_in(
             session_id=session.pk,
             label=label,
             children=children,
@@ -389,7 +391,7 @@ def add_walk_in(
         raise ChampionError(error.message, field=error.field) from error
     who = f"{walk_in.label}: {walk_in.places} place{'s' if walk_in.places != 1 else ''}"
     if walk_in.over_capacity:
-        taken = booking_services.places_taken(session)
+        taken = booking_selectors.places_taken(session)
         _log(
             session=session,
             actor=user,

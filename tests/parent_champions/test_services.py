@@ -7,8 +7,10 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from bookings.errors import BookingError
 from bookings.models import Attendance, Booking, WalkIn
-from bookings.services import BookingError, book_session, places_taken
+from bookings.selectors import places_taken
+from bookings.services import book_session
 from parent_champions import services
 from parent_champions.models import Champion, ChampionApplication, Hosting, RegisterLogEntry
 from parent_champions.services import ChampionError
