@@ -168,9 +168,17 @@ class Booking(models.Model):
 
     reference = models.CharField(max_length=12, unique=True, default=new_reference, editable=False)
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="bookings")
+    # Empty once the booking is anonymised (the family deleted its account, or the retention
+    # period passed): the row stays for the centre's figures, `household` tells its bookings apart.
     parent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookings"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="bookings",
     )
+    # A random key shared by an anonymised household's bookings, so figures count it once.
+    household = models.CharField(max_length=24, blank=True, editable=False)
     status = models.CharField(max_length=20, choices=Status.choices)
     places = models.PositiveSmallIntegerField()
     children = models.ManyToManyField(Child, blank=True, related_name="bookings")

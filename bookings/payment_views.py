@@ -28,7 +28,8 @@ def stripe_webhook(request):
         event = stripe_gateway.verified_event(request.body, request.headers.get("Stripe-Signature"))
     except (stripe.SignatureVerificationError, ValueError) as error:
         logger.warning("Refused a Stripe webhook: %s", error)
-        return HttpResponseBadRequest("Invalid signature")
+        signed = not isinstance(error, stripe.SignatureVerificationError)
+        return HttpResponseBadRequest("Malformed event" if signed else "Invalid signature")
     checkout.handle_event(event)
     return HttpResponse("OK")
 

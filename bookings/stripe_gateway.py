@@ -7,6 +7,8 @@ from typing import Any
 import stripe
 from django.conf import settings
 
+from .stripe_events import MalformedEvent, check_event
+
 
 class GatewayError(Exception):
     """Stripe refused the request or could not be reached."""
@@ -71,14 +73,17 @@ def create_refund(
 
 def verified_event(payload: bytes, signature_header: str | None) -> dict[str, Any]:
     """The event in a webhook body, once its signature (and its age, within Stripe's default
-    tolerance) is verified. Raises `stripe.SignatureVerificationError` or `ValueError`."""
+    tolerance) is verified and it has the shape the handlers read. Raises
+    `stripe.SignatureVerificationError` or `ValueError` (`MalformedEvent` for a signed body that
+    is not a usable event)."""
     stripe.WebhookSignature.verify_header(
         payload,
         signature_header,
         settings.STRIPE_WEBHOOK_SECRET,
         stripe.Webhook.DEFAULT_TOLERANCE,
     )
-    event = json.loads(payload)
-    if not isinstance(event, dict) or not event.get("id") or not event.get("type"):
-        raise ValueError("Not a Stripe event")
-    return event
+    try:
+        event = json.loads(payload)
+    except RecursionError as error:  # nested deeper than the parser goes
+        raise MalformedEvent("nested too deeply") from error
+    return check_event(event)

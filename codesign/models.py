@@ -157,8 +157,13 @@ class IdeaDecision(models.Model):
 
 class Support(models.Model):
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="supports")
+    # Empty once the supporter's account is deleted: the support still counts.
     parent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="idea_supports"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="idea_supports",
     )
     notify = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,4 +1,5 @@
-"""Reads for co-design: who may moderate and decide, the idea listings and "You said, we did".
+"""Reads for co-design: who may moderate and decide, which moves a person may make on an idea,
+the idea listings and "You said, we did".
 
 Support and comment counts are always counted from their rows."""
 
@@ -15,11 +16,13 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from bookings.households import HOUSEHOLD
 from bookings.models import Attendance, Booking, Session, WalkIn
 from cms.models import CentrePage
 from cms.selectors import centres_managed_by
 from parent_champions.selectors import centres_championed_by
 
+from .lifecycle import AUTOMATIC, DECIDER, MODERATOR, PROPOSER, moves_from, roles_for
 from .models import (
     DEFAULT_SUPPORT_THRESHOLD,
     PUBLIC_STATUSES,
@@ -65,6 +68,33 @@ def can_moderate(user, centre: CentrePage) -> bool:
 
 def can_decide(user, centre: CentrePage) -> bool:
     return centres_decided_by(user).filter(pk=centre.pk).exists()
+
+
+def _roles_held(user, idea: Idea, wanted: frozenset[str]) -> set[str]:
+    """Which of the `wanted` lifecycle roles the person holds on this idea (`None` is the portal
+    itself). Only the roles that matter are asked of the database."""
+    if user is None:
+        return {AUTOMATIC} & wanted
+    if not user.is_authenticated:
+        return set()
+    checks = {
+        PROPOSER: lambda: idea.proposer_id == user.pk,
+        MODERATOR: lambda: can_moderate(user, idea.centre),
+        DECIDER: lambda: can_decide(user, idea.centre),
+    }
+    return {role for role in wanted if role in checks and checks[role]()}
+
+
+def may_move(user, idea: Idea, to: str) -> bool:
+    """Whether this person (or the portal, for `None`) may move the idea to `to` now."""
+    return bool(_roles_held(user, idea, roles_for(idea.status, to)))
+
+
+def moves_allowed(user, idea: Idea) -> set[str]:
+    """The statuses this person may move the idea to now: what the idea's page offers them."""
+    moves = moves_from(idea.status)
+    held = _roles_held(user, idea, frozenset().union(*moves.values()))
+    return {to for to, roles in moves.items() if roles & held}
 
 
 # --- Ideas --------------------------------------------------------------------------------------
@@ -131,6 +161,10 @@ def support_of(*, idea: Idea, user) -> Support | None:
     return Support.objects.filter(idea=idea, parent=user).first()
 
 
+def supporters_of(idea: Idea) -> int:
+    return Support.objects.filter(idea=idea).count()
+
+
 def support_threshold(centre: CentrePage) -> int:
     threshold = (
         CentreIdeaSettings.objects.filter(centre=centre)
@@ -142,6 +176,16 @@ def support_threshold(centre: CentrePage) -> int:
 
 def ideas_proposed_by(user) -> QuerySet[Idea]:
     return with_counts(Idea.objects.filter(proposer=user)).select_related("centre")
+
+
+def ideas_proposed_since(parent, since) -> int:
+    """How many ideas the parent has proposed since then (for the daily limit)."""
+    return Idea.objects.filter(proposer=parent, created_at__gte=since).count()
+
+
+def comments_posted_since(author, since) -> int:
+    """How many comments the person has posted since then (for the hourly limit)."""
+    return Comment.objects.filter(author=author, created_at__gte=since).count()
 
 
 # --- The centre's queues ------------------------------------------------------------------------
@@ -218,7 +262,7 @@ def outcomes(*, centre: CentrePage | None = None) -> QuerySet[Idea]:
         )
         .order_by()
         .values("session__activity")
-        .annotate(n=Count("parent", distinct=True))
+        .annotate(n=Count(HOUSEHOLD, distinct=True))
         .values("n")
     )
     walk_ins = (
@@ -252,6 +296,31 @@ def outcomes(*, centre: CentrePage | None = None) -> QuerySet[Idea]:
             )
         )
         .order_by("-last_active_at", "-pk")
+    )
+
+
+def scheduled_idea_ids() -> list[int]:
+    """Ideas linked to an activity, whose followers hear when its sessions open for booking."""
+    return list(
+        Idea.objects.filter(status=IdeaStatus.SCHEDULED, activity__isnull=False).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def sessions_opened_for(idea: Idea, *, since, now) -> list[Session]:
+    """The idea's upcoming sessions whose booking opened after `since` (ever, for `None`) and by
+    `now`. Sessions open from the moment they are added count as opening then."""
+    opened = Q(booking_opens__lte=now) | Q(booking_opens__isnull=True, created_at__lte=now)
+    if since is not None:
+        opened &= Q(booking_opens__gt=since) | Q(booking_opens__isnull=True, created_at__gt=since)
+    return list(
+        Session.objects.filter(
+            opened,
+            activity_id=idea.activity_id,
+            status=Session.Status.SCHEDULED,
+            start__gt=now,
+        ).order_by("start")
     )
 
 

@@ -1,22 +1,21 @@
-"""Writes for co-design: proposing, supporting and discussing ideas, and the one lifecycle every
-idea follows from proposal to outcome.
+"""Writes for co-design: proposing, supporting and discussing ideas, and moving each idea along
+its lifecycle (`lifecycle.py`) from proposal to outcome.
 
-Every status change goes through `_move`, which checks TRANSITIONS, keeps a record of who made
-the change and tells the people who asked to hear. Writes that race (support, the threshold, the
-daily limits) lock the row they depend on, re-read it, check, then write."""
+Every status change goes through `_move`, which checks the lifecycle and the person, keeps a
+record of who made the change and tells the people who asked to hear. Writes that race (support,
+the threshold, the daily limits) lock the row they depend on, re-read it, check, then write."""
 
 from datetime import timedelta
 
-from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from bookings.models import Session
 from cms.models import ActivityPage, CentrePage
+from startwell.errors import ApplicationError
+from startwell.selectors import has_verified_email
 
-from . import notifications
+from . import lifecycle, notifications, selectors
 from .models import (
     COMMENT_MAX_LENGTH,
     DESCRIPTION_MAX_LENGTH,
@@ -31,39 +30,11 @@ from .models import (
     IdeaStatus,
     Support,
 )
-from .selectors import can_decide, can_moderate, support_threshold
 
 IDEAS_PER_DAY = 5
 COMMENTS_PER_HOUR = 30
 
 S = IdeaStatus
-
-# Who may make each change: the proposer, the centre's moderators, the centre's deciders, or the
-# portal itself (an idea reaching its centre's support threshold).
-PROPOSER, MODERATOR, DECIDER, AUTOMATIC = "proposer", "moderator", "decider", "automatic"
-
-TRANSITIONS: dict[tuple[str, str], set[str]] = {
-    (S.SUBMITTED, S.PUBLISHED): {MODERATOR},
-    (S.SUBMITTED, S.REJECTED): {MODERATOR},
-    (S.SUBMITTED, S.WITHDRAWN): {PROPOSER},
-    (S.PUBLISHED, S.UNDER_REVIEW): {AUTOMATIC, DECIDER},
-    (S.PUBLISHED, S.WITHDRAWN): {PROPOSER},
-    (S.UNDER_REVIEW, S.ACCEPTED): {DECIDER},
-    (S.UNDER_REVIEW, S.DECLINED): {DECIDER},
-    (S.UNDER_REVIEW, S.SCHEDULED): {DECIDER},
-    (S.UNDER_REVIEW, S.WITHDRAWN): {PROPOSER},
-    (S.ACCEPTED, S.SCHEDULED): {DECIDER},
-}
-
-VERBS = {
-    S.PUBLISHED: "published",
-    S.REJECTED: "turned down",
-    S.WITHDRAWN: "withdrawn",
-    S.UNDER_REVIEW: "put under review",
-    S.ACCEPTED: "accepted",
-    S.DECLINED: "declined",
-    S.SCHEDULED: "scheduled",
-}
 
 NOT_VERIFIED = "Please confirm your e-mail address first: we sent you a link when you signed up."
 NOT_ALLOWED = "Only the centre's team can do that."
@@ -97,20 +68,15 @@ RESPONSE_REQUIRED = "Say what will happen next: everyone will see it next to the
 THRESHOLD_TOO_LOW = "The threshold must be at least 1."
 
 
-class CodesignError(Exception):
+class CodesignError(ApplicationError):
     """A co-design rule was broken; `message` is shown to the person as it stands."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 # --- Helpers ------------------------------------------------------------------------------------
 
 
 def _require_verified(user) -> None:
-    if not EmailAddress.objects.filter(user=user, verified=True).exists():
+    if not has_verified_email(user):
         raise CodesignError(NOT_VERIFIED)
 
 
@@ -134,27 +100,11 @@ def _clean_text(value: str, *, field: str, empty: str, too_long: str, max_length
     return value
 
 
-def _role_allows(roles: set[str], *, idea: Idea, by) -> bool:
-    if AUTOMATIC in roles and by is None:
-        return True
-    if by is None:
-        return False
-    if PROPOSER in roles and idea.proposer_id == by.pk:
-        return True
-    if MODERATOR in roles and can_moderate(by, idea.centre):
-        return True
-    return DECIDER in roles and can_decide(by, idea.centre)
-
-
 def _move(idea: Idea, to: str, *, by, note: str = "", response: str | None = None) -> Idea:
     """Moves a locked idea to `to` if the lifecycle and the person allow it, and records it."""
-    roles = TRANSITIONS.get((idea.status, to))
-    if roles is None:
-        raise CodesignError(
-            f"This idea is {IdeaStatus(idea.status).label.lower()}, "
-            f"so it cannot be {VERBS.get(to, to)}."
-        )
-    if not _role_allows(roles, idea=idea, by=by):
+    if not lifecycle.is_move(idea.status, to):
+        raise CodesignError(lifecycle.refusal(idea.status, to))
+    if not selectors.may_move(by, idea, to):
         raise CodesignError(NOT_ALLOWED)
     from_status = idea.status
     idea.status = to
@@ -173,8 +123,8 @@ def _review_if_supported_enough(idea: Idea) -> None:
     """At the centre's threshold an open idea goes to review by itself (idea locked)."""
     if idea.status != S.PUBLISHED:
         return
-    supporters = Support.objects.filter(idea=idea).count()
-    if supporters >= support_threshold(idea.centre):
+    supporters = selectors.supporters_of(idea)
+    if supporters >= selectors.support_threshold(idea.centre):
         _move(idea, S.UNDER_REVIEW, by=None, note=f"Reached {supporters} supporters.")
         notifications.threshold_reached(idea=idea, supporters=supporters)
 
@@ -218,7 +168,7 @@ def propose_idea(
     with transaction.atomic():
         _lock_person(parent)
         since = timezone.now() - timedelta(days=1)
-        if Idea.objects.filter(proposer=parent, created_at__gte=since).count() >= IDEAS_PER_DAY:
+        if selectors.ideas_proposed_since(parent, since) >= IDEAS_PER_DAY:
             raise CodesignError(TOO_MANY_IDEAS)
         idea = Idea(
             centre=centre,
@@ -270,7 +220,7 @@ def restore_comment(*, comment: Comment, by) -> Comment:
 
 
 def _set_comment_hidden(*, comment: Comment, by, hidden: bool) -> Comment:
-    if not can_moderate(by, comment.idea.centre):
+    if not selectors.can_moderate(by, comment.idea.centre):
         raise CodesignError(NOT_ALLOWED)
     now = timezone.now()
     with transaction.atomic():
@@ -332,24 +282,11 @@ def announce_open_bookings(*, now=None) -> int:
     """
     now = now or timezone.now()
     announced = 0
-    for idea_id in Idea.objects.filter(status=S.SCHEDULED, activity__isnull=False).values_list(
-        "pk", flat=True
-    ):
+    for idea_id in selectors.scheduled_idea_ids():
         with transaction.atomic():
             idea = Idea.objects.select_for_update().get(pk=idea_id)
-            since = idea.bookings_announced_at
-            opened = Q(booking_opens__lte=now) | Q(booking_opens__isnull=True, created_at__lte=now)
-            if since is not None:
-                opened &= Q(booking_opens__gt=since) | Q(
-                    booking_opens__isnull=True, created_at__gt=since
-                )
-            sessions = list(
-                Session.objects.filter(
-                    opened,
-                    activity_id=idea.activity_id,
-                    status=Session.Status.SCHEDULED,
-                    start__gt=now,
-                ).order_by("start")
+            sessions = selectors.sessions_opened_for(
+                idea, since=idea.bookings_announced_at, now=now
             )
             if sessions:
                 notifications.booking_opened(idea=idea, sessions=sessions)
@@ -408,8 +345,7 @@ def add_comment(*, idea: Idea, author, body: str) -> Comment:
         if not idea.is_public:
             raise CodesignError(NOT_COMMENTABLE)
         since = timezone.now() - timedelta(hours=1)
-        recent = Comment.objects.filter(author=author, created_at__gte=since).count()
-        if recent >= COMMENTS_PER_HOUR:
+        if selectors.comments_posted_since(author, since) >= COMMENTS_PER_HOUR:
             raise CodesignError(TOO_MANY_COMMENTS, field="body")
         comment = Comment.objects.create(idea=idea, author=author, body=body)
         Idea.objects.filter(pk=idea.pk).update(last_active_at=comment.created_at)
@@ -443,7 +379,7 @@ def set_idea_notifications(*, idea: Idea, person, notify: bool) -> None:
 
 def update_idea_settings(*, centre: CentrePage, by, support_threshold: int) -> CentreIdeaSettings:
     """Sets the centre's threshold; open ideas that already meet it go to review now."""
-    if not can_decide(by, centre):
+    if not selectors.can_decide(by, centre):
         raise CodesignError(NOT_ALLOWED)
     if support_threshold is None or support_threshold < 1:
         raise CodesignError(THRESHOLD_TOO_LOW, field="support_threshold")

@@ -1,5 +1,5 @@
-"""Co-design pages. Each view parses input, calls one service and turns a CodesignError into a
-message or a form error; who may see or do what is asked of selectors."""
+"""Co-design pages. Each view parses input, calls one service and shows a refusal on its form or
+as a message; who may see or do what, and which moves an idea may make, is asked of selectors."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cms.models import CentrePage
+from startwell.errors import ApplicationError, show_as_message, show_on_form
 from startwell.middleware import staff_second_factor
 
 from . import selectors, services
@@ -22,7 +23,6 @@ from .forms import (
     ModerateForm,
 )
 from .models import Comment, Idea, IdeaStatus
-from .services import CodesignError
 
 IDEAS_PER_PAGE = 20
 
@@ -43,10 +43,6 @@ def _idea_for_team(request, pk: int, *, check) -> Idea:
     if not check(request.user, idea.centre):
         raise PermissionDenied
     return idea
-
-
-def _apply_error(form, error: CodesignError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 # --- Everyone -----------------------------------------------------------------------------------
@@ -79,9 +75,9 @@ def idea_detail(request, pk: int):
 def _render_detail(request, idea: Idea, *, comment_form=None, status=200):
     user = request.user
     is_team = user.is_authenticated and selectors.can_moderate(user, idea.centre)
-    may_decide = user.is_authenticated and selectors.can_decide(user, idea.centre)
     support = selectors.support_of(idea=idea, user=user)
     is_proposer = user.is_authenticated and idea.proposer_id == user.pk
+    moves = selectors.moves_allowed(user, idea)
     context = {
         "idea": idea,
         "comments": selectors.comments_for(idea=idea, include_hidden=is_team),
@@ -89,8 +85,10 @@ def _render_detail(request, idea: Idea, *, comment_form=None, status=200):
         "support": support,
         "is_proposer": is_proposer,
         "is_team": is_team,
-        "may_decide": may_decide,
-        "can_withdraw": is_proposer and (idea.status, IdeaStatus.WITHDRAWN) in services.TRANSITIONS,
+        "can_withdraw": IdeaStatus.WITHDRAWN in moves,
+        "can_check": bool({IdeaStatus.PUBLISHED, IdeaStatus.REJECTED} & moves),
+        "can_review": IdeaStatus.UNDER_REVIEW in moves,
+        "can_decide_now": bool(set(_DECISION_STATUS.values()) & moves),
         "notify": (idea.notify_proposer if is_proposer else support.notify if support else None),
         "decisions": idea.decisions.select_related("decided_by") if is_team else [],
         "threshold": selectors.support_threshold(idea.centre),
@@ -127,8 +125,8 @@ def idea_new(request):
                 can_help=data["can_help"],
                 help_offer=data["help_offer"],
             )
-        except CodesignError as error:
-            _apply_error(form, error)
+        except ApplicationError as error:
+            show_on_form(form, error)
         else:
             messages.success(
                 request,
@@ -145,8 +143,8 @@ def idea_support(request, pk: int):
     idea = _visible_idea(request, pk)
     try:
         services.support_idea(idea=idea, parent=request.user)
-    except CodesignError as error:
-        messages.error(request, error.message)
+    except ApplicationError as error:
+        show_as_message(request, error)
     else:
         messages.success(request, "Thank you for your support.")
     return redirect("codesign:detail", pk=idea.pk)
@@ -158,8 +156,8 @@ def idea_unsupport(request, pk: int):
     idea = _visible_idea(request, pk)
     try:
         services.withdraw_support(idea=idea, parent=request.user)
-    except CodesignError as error:
-        messages.error(request, error.message)
+    except ApplicationError as error:
+        show_as_message(request, error)
     else:
         messages.success(request, "You no longer support this idea.")
     return redirect("codesign:detail", pk=idea.pk)
@@ -173,8 +171,8 @@ def idea_comment(request, pk: int):
     if form.is_valid():
         try:
             services.add_comment(idea=idea, author=request.user, body=form.cleaned_data["body"])
-        except CodesignError as error:
-            _apply_error(form, error)
+        except ApplicationError as error:
+            show_on_form(form, error)
         else:
             messages.success(request, "Your comment is posted.")
             return redirect("codesign:detail", pk=idea.pk)
@@ -189,8 +187,8 @@ def comment_report(request, pk: int):
         raise Http404
     try:
         services.report_comment(comment=comment, reporter=request.user)
-    except CodesignError as error:
-        messages.error(request, error.message)
+    except ApplicationError as error:
+        show_as_message(request, error)
     else:
         messages.success(request, "Thank you. The centre's team will look at this comment.")
     return redirect("codesign:detail", pk=comment.idea_id)
@@ -204,8 +202,8 @@ def idea_withdraw(request, pk: int):
         raise PermissionDenied
     try:
         services.withdraw_idea(idea=idea, by=request.user)
-    except CodesignError as error:
-        messages.error(request, error.message)
+    except ApplicationError as error:
+        show_as_message(request, error)
     else:
         messages.success(request, "Your idea is withdrawn.")
     return redirect("codesign:detail", pk=idea.pk)
@@ -218,8 +216,8 @@ def idea_notifications(request, pk: int):
     notify = request.POST.get("notify") == "on"
     try:
         services.set_idea_notifications(idea=idea, person=request.user, notify=notify)
-    except CodesignError as error:
-        messages.error(request, error.message)
+    except ApplicationError as error:
+        show_as_message(request, error)
     else:
         messages.success(
             request,
@@ -247,8 +245,8 @@ def idea_moderate(request, pk: int):
             else:
                 services.reject_idea(idea=idea, by=request.user, reason=form.cleaned_data["reason"])
                 messages.success(request, "The idea is turned down; the parent will be told.")
-        except CodesignError as error:
-            _apply_error(form, error)
+        except ApplicationError as error:
+            show_on_form(form, error)
         else:
             return redirect("codesign:manage")
     return render(request, "codesign/idea_moderate.html", {"idea": idea, "form": form})
@@ -261,8 +259,8 @@ def idea_review(request, pk: int):
     idea = _idea_for_team(request, pk, check=selectors.can_decide)
     try:
         services.start_review(idea=idea, by=request.user)
-    except CodesignError as error:
-        messages.error(request, error.message)
+    except ApplicationError as error:
+        show_as_message(request, error)
     else:
         messages.success(request, "The idea is under review.")
     return redirect("codesign:detail", pk=idea.pk)
@@ -280,9 +278,8 @@ DECISIONS = {
 @require_http_methods(["GET", "POST"])
 def idea_decide(request, pk: int):
     idea = _idea_for_team(request, pk, check=selectors.can_decide)
-    allowed = [
-        key for key in DECISIONS if (idea.status, _DECISION_STATUS[key]) in services.TRANSITIONS
-    ]
+    moves = selectors.moves_allowed(request.user, idea)
+    allowed = [key for key in DECISIONS if _DECISION_STATUS[key] in moves]
     form = DecideForm(
         request.POST or None,
         choices=[(key, DECISIONS[key]) for key in allowed or DECISIONS],
@@ -299,8 +296,8 @@ def idea_decide(request, pk: int):
                 services.schedule_idea(
                     idea=idea, by=request.user, activity=data["activity"], response=data["response"]
                 )
-        except CodesignError as error:
-            _apply_error(form, error)
+        except ApplicationError as error:
+            show_on_form(form, error)
         else:
             messages.success(request, "Your decision is saved and people are being told.")
             return redirect("codesign:detail", pk=idea.pk)
@@ -334,8 +331,8 @@ def _moderate_comment(request, pk: int, service, done: str):
         raise PermissionDenied
     try:
         service(comment=comment, by=request.user)
-    except CodesignError as error:
-        messages.error(request, error.message)
+    except ApplicationError as error:
+        show_as_message(request, error)
     else:
         messages.success(request, done)
     if request.POST.get("next") == "detail":
@@ -384,8 +381,8 @@ def centre_settings(request, centre_id: int):
                 by=request.user,
                 support_threshold=form.cleaned_data["support_threshold"],
             )
-        except CodesignError as error:
-            _apply_error(form, error)
+        except ApplicationError as error:
+            show_on_form(form, error)
         else:
             messages.success(request, f"Co-design settings saved for {centre.title}.")
             return redirect("codesign:manage")

@@ -7,6 +7,8 @@ Shared definitions:
   the period are not counted yet).
 - A family is *reached* by a confirmed booking for a session that ran, unless the register
   marked the booking a no-show.
+- A *household* is the family's account, or for an anonymised booking (account deleted, or
+  kept past its retention period) the random key its bookings share: figures stay the same.
 - A *late cancellation* is a booking cancelled less than 24 hours before its session started,
   whatever the session's own cutoff (staff may cancel for a family after the cutoff).
 """
@@ -19,6 +21,7 @@ from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from bookings.households import HOUSEHOLD
 from bookings.models import Attendance, Booking, Session, WalkIn
 from bookings.selectors import with_places
 from cms.models import ActivityPage, CentrePage
@@ -71,7 +74,7 @@ def _multiple_centres(centres) -> bool:
 # Reach ----------------------------------------------------------------------------------------
 
 REACHED = {
-    "families": Count("parent", distinct=True),
+    "families": Count(HOUSEHOLD, distinct=True),
     "children": Count("children", distinct=True),
 }
 
@@ -82,7 +85,7 @@ def reach(*, centres: QuerySet[CentrePage], start, end) -> list[Figure]:
     totals = reached.aggregate(**REACHED)
     first_timers = (
         _reached_bookings(centres)
-        .values("parent")
+        .values(household_key=HOUSEHOLD)
         .annotate(first=Min("session__start"))
         .filter(first__gte=since, first__lt=until)
         .count()
@@ -292,8 +295,8 @@ def unmet_demand(*, centres: QuerySet[CentrePage], start, end) -> list[Figure]:
     those, how many had no place at any of that activity's sessions in the period."""
     sessions = sessions_run(centres, start, end)
     waited = Q(waiting_since__isnull=False)
-    got_a_place = Booking.objects.filter(
-        parent=OuterRef("parent"),
+    got_a_place = Booking.objects.annotate(household_key=HOUSEHOLD).filter(
+        household_key=OuterRef("household_key"),
         session__activity=OuterRef("session__activity"),
         session__in=sessions,
         confirmed_at__isnull=False,
@@ -301,10 +304,11 @@ def unmet_demand(*, centres: QuerySet[CentrePage], start, end) -> list[Figure]:
     rows = (
         Booking.objects.filter(session__in=sessions)
         .filter(waited)
+        .annotate(household_key=HOUSEHOLD)
         .values("session__activity_id", "session__activity__title", "session__centre__title")
         .annotate(
-            households=Count("parent", distinct=True),
-            never=Count("parent", distinct=True, filter=~Q(Exists(got_a_place))),
+            households=Count("household_key", distinct=True),
+            never=Count("household_key", distinct=True, filter=~Q(Exists(got_a_place))),
             full_sessions=Count("session", distinct=True),
         )
         .order_by("-households", "session__activity__title")

@@ -1,8 +1,6 @@
 """Report pages in the Wagtail admin: a period and centre form, then each figure as a chart and
 a table, with CSV and SVG downloads of the same numbers."""
 
-import csv
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
@@ -15,6 +13,7 @@ from cms.selectors import centres_managed_by
 from .charts import chart_for
 from .forms import ReportFilterForm
 from .registry import REPORTS
+from .spreadsheet import SafeWriter
 
 
 def _require_manager(request):
@@ -121,7 +120,7 @@ class ReportView(WagtailAdminTemplateMixin, TemplateView):
         response["Content-Disposition"] = (
             f'attachment; filename="{_filename(self.report, form, "csv")}"'
         )
-        writer = csv.writer(response)
+        writer = SafeWriter(response)
         writer.writerow([self.report.title, form.centre_label, form.chosen_period.label])
         period = form.chosen_period
         writer.writerow(["From", period.start.isoformat(), "To", period.end.isoformat()])

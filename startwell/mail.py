@@ -1,5 +1,9 @@
 """E-mail goes through the task queue: a request never waits on a mail server, and a message is
-queued only once the transaction that caused it has committed."""
+queued only once the transaction that caused it has committed.
+
+A queued message is stored with its task until it is delivered, and not after: password-reset
+links and sign-in codes cannot be re-rendered when the worker runs, so the task carries the
+message, and `forget_delivered_message` clears it from the task's row once it has been sent."""
 
 import base64
 
@@ -7,7 +11,11 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
-from django_tasks import task
+from django.dispatch import receiver
+from django_tasks import TaskResultStatus, task
+from django_tasks.signals import task_finished
+from django_tasks_db import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 
 def serialise_message(message: EmailMultiAlternatives) -> dict:
@@ -66,3 +74,21 @@ class QueuedEmailBackend(BaseEmailBackend):
             data = serialise_message(message)
             transaction.on_commit(lambda data=data: deliver_email.enqueue(data))
         return len(email_messages)
+
+
+@receiver(task_finished)
+def forget_delivered_message(sender, task_result, **kwargs) -> None:
+    """Once a message has been handed to the mail server, its task row keeps only that it was
+    sent and when: the body, links and codes go. A failed delivery keeps its message so that it
+    can be looked into and sent again (the retention schedule removes it later)."""
+    if task_result.status != TaskResultStatus.SUCCESSFUL:
+        return
+    if task_result.task.module_path != deliver_email.module_path:
+        return
+    # The worker sends the backend itself as the sender; other code may send its class.
+    backend = sender if isinstance(sender, type) else type(sender)
+    if not issubclass(backend, DatabaseBackend):
+        return
+    DBTaskResult.objects.filter(id=task_result.id).update(
+        args_kwargs={"args": [], "kwargs": {}}, return_value=None
+    )

@@ -54,7 +54,11 @@ class Child(models.Model):
     """A child a parent books for. Only what sessions need: a first name and the month and year
     of birth (age limits are in months)."""
 
-    parent = models.ForeignKey(User, on_delete=models.CASCADE, related_name="children")
+    # Empty (and the first name blank) for a child whose profile was removed but who came to
+    # sessions: the row keeps only the birth month and year, for the centre's figures.
+    parent = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
     first_name = models.CharField(max_length=50)
     birth_month = models.PositiveSmallIntegerField(
         choices=[(m, datetime.date(2000, m, 1).strftime("%B")) for m in range(1, 13)]

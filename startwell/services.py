@@ -2,16 +2,13 @@
 
 from django.utils import timezone
 
+from .errors import ApplicationError
 from .models import Child, User
+from .selectors import has_upcoming_bookings
 
 
-class ChildError(Exception):
+class ChildError(ApplicationError):
     """A rule refused the change; `message` is written for the parent."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 IN_THE_FUTURE = "The month of birth cannot be in the future."
@@ -57,10 +54,6 @@ def update_child(*, child: Child, first_name: str, birth_month: int, birth_year:
 def remove_child(*, child: Child) -> None:
     """Removes the child's profile. Refused while the child holds a place (or a waiting-list
     place) on a session still to come, so that the centre's list stays right."""
-    # `bookings` is the reverse relation from the bookings app; only its statuses are named here.
-    upcoming = child.bookings.filter(
-        status__in=["confirmed", "waiting"], session__start__gt=timezone.now()
-    )
-    if upcoming.exists():
+    if has_upcoming_bookings(child):
         raise ChildError(STILL_BOOKED.format(name=child.first_name))
     child.delete()

@@ -6,10 +6,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import services
+from . import selectors, services
+from .errors import ApplicationError, show_on_form
 from .forms import ChildForm
 from .models import Child
-from .services import ChildError
 
 
 def _own_child(request, child_id: int) -> Child:
@@ -29,7 +29,7 @@ def _next_url(request) -> str | None:
 @login_required
 @require_GET
 def child_list(request):
-    children = Child.objects.filter(parent=request.user).order_by("first_name")
+    children = selectors.children_of(request.user)
     return render(request, "startwell/child_list.html", {"children": children})
 
 
@@ -40,8 +40,8 @@ def child_add(request):
     if form.is_valid():
         try:
             child = services.add_child(parent=request.user, **form.cleaned_data)
-        except ChildError as error:
-            form.add_error(error.field, error.message)
+        except ApplicationError as error:
+            show_on_form(form, error)
         else:
             messages.success(request, f"{child.first_name} is added to your children.")
             return redirect(_next_url(request) or "child_list")
@@ -61,8 +61,8 @@ def child_edit(request, child_id: int):
     if form.is_valid():
         try:
             services.update_child(child=child, **form.cleaned_data)
-        except ChildError as error:
-            form.add_error(error.field, error.message)
+        except ApplicationError as error:
+            show_on_form(form, error)
         else:
             messages.success(request, f"{child.first_name}'s details are saved.")
             return redirect("child_list")
@@ -82,7 +82,7 @@ def child_remove(request, child_id: int):
     if request.method == "POST":
         try:
             services.remove_child(child=child)
-        except ChildError as refusal:
+        except ApplicationError as refusal:
             error = refusal.message
         else:
             messages.success(request, f"{child.first_name} is removed from your children.")

@@ -22,6 +22,9 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 DEBUG = False
+# True only in startwell.settings.production: commands that would be dangerous on a live site
+# (the demo data, with its published password) refuse to run there.
+PRODUCTION = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 

@@ -10,6 +10,7 @@ if STRIPE_SECRET_KEY and not STRIPE_WEBHOOK_SECRET:  # noqa: F405
     # Without it no payment could ever be confirmed by Stripe's webhook.
     raise ImproperlyConfigured("Set STRIPE_WEBHOOK_SECRET when STRIPE_SECRET_KEY is set.")
 
+PRODUCTION = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)  # noqa: F405
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))  # noqa: F405

@@ -8,6 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 
+from reports.spreadsheet import neutralised
 from tests.accounts import activate_totp, sign_in
 from tests.factories import UserFactory
 
@@ -194,3 +195,25 @@ def test_people_who_manage_no_centre_cannot_open_reports(client):
 
 def test_unknown_report_is_not_found(manager_client):
     assert manager_client.get(report_url("salaries")).status_code == 404
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_written_as_text(
+    manager_client, spring
+):
+    """An activity title is typed by staff; in a manager's spreadsheet it must stay text."""
+    activity = spring.sessions[1].activity
+    activity.title = '=HYPERLINK("https://evil.example","Click")'
+    activity.save()
+
+    download = manager_client.get(report_url("take-up"), {**SPRING, "format": "csv"})
+
+    cells = [cell for row in csv.reader(io.StringIO(download.content.decode())) for cell in row]
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells)
+    assert any(cell.startswith("'=HYPERLINK(") for cell in cells)
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_each_formula_character_is_neutralised(start):
+    assert neutralised(f"{start}1+1") == f"'{start}1+1"
+    assert neutralised("Stay and play") == "Stay and play"
+    assert neutralised(-3) == -3

@@ -1,15 +1,24 @@
 """`manage.py seed_demo` loads the demo once; running it again changes nothing."""
 
+import os
+import secrets
+import subprocess
+import sys
 from io import StringIO
+from pathlib import Path
 
+import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from wagtail.models import GroupPagePermission, Page, Revision
 
 from cms.models import CentrePage, Footprint, Venue
+from startwell import demo
 from startwell.demo import DEMO_PASSWORD
 from startwell.models import User
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def counts() -> dict[str, int]:
@@ -66,3 +75,58 @@ def test_demo_accounts_can_sign_in(db):
         assert user.check_password(DEMO_PASSWORD)
         assert EmailAddress.objects.get(user=user, email=email).verified
     assert User.objects.get(email="admin@startwell.example").is_superuser
+
+
+def test_each_app_contributes_its_demo_step_and_they_run_in_layer_order():
+    demo.discover()
+    names = [demo_step.name for demo_step in demo.steps()]
+    assert names == [
+        "startwell.demo.seed_accounts",
+        "cms.demo.seed_pages",
+        "bookings.demo.seed_bookings_demo",
+        "codesign.demo.seed_codesign_demo",
+        "parent_champions.demo.seed_champions_demo",
+    ]
+
+
+def test_seed_demo_refuses_under_production_settings(db, settings):
+    settings.PRODUCTION = True
+
+    with pytest.raises(CommandError, match="--i-know-this-is-production"):
+        seed()
+
+    assert counts()["users"] == 0
+    assert not User.objects.filter(email="admin@startwell.example").exists()
+
+
+def test_seed_demo_runs_under_production_settings_when_told_it_is_production(db, settings):
+    settings.PRODUCTION = True
+
+    call_command("seed_demo", "--i-know-this-is-production", stdout=StringIO())
+
+    assert User.objects.filter(email="admin@startwell.example", is_superuser=True).exists()
+
+
+def test_the_production_settings_module_is_the_one_seed_demo_refuses(tmp_path):
+    """The real production module, not an override: the command stops before touching the
+    database."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "startwell.settings.production",
+            "SECRET_KEY": secrets.token_urlsafe(64),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'production.sqlite3'}",
+        }
+    )
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "seed_demo"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode != 0
+    assert "--i-know-this-is-production" in result.stderr
+    assert "Demo data is ready" not in result.stdout
