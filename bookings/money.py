@@ -99,8 +99,12 @@ def issue_refund(*, payment_id: int) -> Payment:
         logger.error("Refund for booking %s failed: %s", reference, error)
         refund = {"id": "", "status": "failed", "failure_reason": str(error)}
     with transaction.atomic():
+        # Lock the payment row only: an anonymised booking has no parent, and PostgreSQL cannot
+        # lock the empty side of that outer join.
         payment = (
-            Payment.objects.select_for_update().select_related("booking__parent").get(pk=payment_id)
+            Payment.objects.select_for_update(of=("self",))
+            .select_related("booking__parent")
+            .get(pk=payment_id)
         )
         if refund.get("id"):
             payment.refund_id = refund["id"]
@@ -144,7 +148,9 @@ def record_refund(refund: dict[str, Any]) -> str:
         return "unknown payment"
     with transaction.atomic():
         payment = (
-            Payment.objects.select_for_update().select_related("booking__parent").get(pk=payment.pk)
+            Payment.objects.select_for_update(of=("self",))
+            .select_related("booking__parent")
+            .get(pk=payment.pk)
         )
         if not payment.refund_id and refund.get("id"):
             payment.refund_id = refund["id"]
