@@ -163,9 +163,10 @@ def message_families(*, user, session: Session, subject: str, body: str) -> int:
     if len(body) > limit:
         raise ChampionError(MESSAGE_TOO_LONG.format(max=limit, n=len(body)), field="body")
     bookings = list(
-        Booking.objects.filter(session=session, status__in=Booking.HOLDING_STATUSES).select_related(
-            "parent"
-        )
+        # Anonymised bookings (the family deleted its account) have nobody to write to.
+        Booking.objects.filter(
+            session=session, status__in=Booking.HOLDING_STATUSES, parent__isnull=False
+        ).select_related("parent")
     )
     if not bookings:
         raise ChampionError(NOBODY_BOOKED)
