@@ -31,6 +31,7 @@ EXEMPT_VIEWS = {
     "django.views.static.serve": "uploaded media in development (static files never reach here)",
     "wagtail_serve": "the public pages: home, centres, activities",
     "search": "public page search",
+    "privacy_notice": "the privacy notice, linked from every page and from sign-up",
     "bookings:session_list": "browsing sessions, as any visitor does",
     "bookings:centre_calendar": "a centre's public calendar feed",
 }

@@ -22,7 +22,7 @@ def keep_existing_centres_off(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cms", "0003_activity_prices"),
+        ("cms", "0004_privacy_notice_page"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("wagtailcore", "0098_apitoken"),
     ]
