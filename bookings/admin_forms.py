@@ -10,7 +10,10 @@ from wagtail.admin.widgets import AdminDateInput, AdminTimeInput
 
 from cms.models import ActivityPage, CentrePage
 from cms.selectors import activities_managed_by, centres_managed_by, venues_managed_by
+from startwell import limits
+from startwell.forms import SingleLineCharField, at_most, bound_dates, within_years_of_today
 
+from .forms import SESSION_DATES, bound_places
 from .models import HolidayPeriod, Session
 from .services import places_taken
 
@@ -89,6 +92,8 @@ class SessionForm(WagtailAdminModelForm):
         if self.instance.pk:
             self.fields["activity"].disabled = True
             self.fields["activity"].help_text = "Fixed once families can book the session"
+        bound_places(self)
+        bound_dates(self, *SESSION_DATES)
 
     def clean(self):
         cleaned = super().clean()
@@ -113,10 +118,16 @@ class SessionForm(WagtailAdminModelForm):
 
 
 class HolidayPeriodForm(WagtailAdminModelForm):
+    name = SingleLineCharField(max_length=HolidayPeriod._meta.get_field("name").max_length)
+
     class Meta:
         model = HolidayPeriod
         fields = ["name", "start_date", "end_date"]
         labels = {"start_date": "First day", "end_date": "Last day"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound_dates(self, "start_date", "end_date")
 
     def clean(self):
         cleaned = super().clean()
@@ -140,8 +151,12 @@ class SeriesForm(forms.Form):
     )
     start_time = forms.TimeField(label="Starts at", widget=AdminTimeInput)
     end_time = forms.TimeField(label="Ends at", widget=AdminTimeInput)
-    first_date = forms.DateField(label="First date", widget=AdminDateInput)
-    last_date = forms.DateField(label="Last date", widget=AdminDateInput)
+    first_date = forms.DateField(
+        label="First date", widget=AdminDateInput, validators=[within_years_of_today]
+    )
+    last_date = forms.DateField(
+        label="Last date", widget=AdminDateInput, validators=[within_years_of_today]
+    )
     skip_school_holidays = forms.BooleanField(
         required=False,
         initial=True,
@@ -173,6 +188,10 @@ class SeriesForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["activity"] = _activity_field(user)
         self.fields["venue"].queryset = venues_managed_by(user)
+        bound_places(self)
+        at_most(self.fields["opens_days_before"], limits.MOST_DAYS_BOOKING_OPENS_BEFORE)
+        at_most(self.fields["closes_minutes_before"], limits.MOST_MINUTES_BOOKING_CLOSES_BEFORE)
+        at_most(self.fields["cutoff_hours_before"], limits.MOST_HOURS_CANCELLABLE_BEFORE)
         if not self.is_bound:
             self.fields["first_date"].initial = timezone.localdate() + datetime.timedelta(days=7)
 

@@ -3,6 +3,7 @@
 from django import forms
 
 from cms.models import ActivityPage
+from startwell.forms import SingleLineCharField
 
 from .models import (
     COMMENT_MAX_LENGTH,
@@ -28,7 +29,7 @@ class IdeaForm(forms.Form):
             "invalid_choice": "Choose one of our centres.",
         },
     )
-    title = forms.CharField(
+    title = SingleLineCharField(
         max_length=TITLE_MAX_LENGTH,
         help_text=f"Up to {TITLE_MAX_LENGTH} characters. For example: Dads' breakfast club",
         error_messages={"required": "Give your idea a short title.", **_too_long(TITLE_MAX_LENGTH)},
@@ -47,7 +48,7 @@ class IdeaForm(forms.Form):
         choices=[("", "Choose who it is for"), *Audience.choices],
         error_messages={"required": "Choose who the idea is for."},
     )
-    suggested_times = forms.CharField(
+    suggested_times = SingleLineCharField(
         label="Suggested days and times (optional)",
         max_length=200,
         required=False,
