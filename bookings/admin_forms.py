@@ -11,7 +11,13 @@ from wagtail.admin.widgets import AdminDateInput, AdminTimeInput
 from cms.models import ActivityPage, CentrePage
 from cms.selectors import activities_managed_by, centres_managed_by, venues_managed_by
 from startwell import limits
-from startwell.forms import SingleLineCharField, at_most, bound_dates, within_years_of_today
+from startwell.forms import (
+    PageChoiceField,
+    SingleLineCharField,
+    at_most,
+    bound_dates,
+    within_years_of_today,
+)
 
 from .forms import SESSION_DATES, bound_places
 from .models import HolidayPeriod, Session
@@ -33,7 +39,7 @@ WEEKDAY_CHOICES = [
 ]
 
 
-class ActivityChoiceField(forms.ModelChoiceField):
+class ActivityChoiceField(PageChoiceField):
     """Activities labelled with their centre, which is looked up once for the whole list."""
 
     def __init__(self, *args, centre_titles: dict[str, str] | None = None, **kwargs):
@@ -140,7 +146,7 @@ class HolidayPeriodForm(WagtailAdminModelForm):
 class SeriesForm(forms.Form):
     """A weekly series of sessions; the dates are previewed before anything is created."""
 
-    activity = forms.ModelChoiceField(queryset=ActivityPage.objects.none())
+    activity = PageChoiceField(queryset=ActivityPage.objects.none())
     venue = forms.ModelChoiceField(queryset=None, required=False, empty_label="To be confirmed")
     weekdays = forms.TypedMultipleChoiceField(
         label="Days of the week",

@@ -3,7 +3,7 @@
 from django import forms
 
 from cms.models import ActivityPage
-from startwell.forms import SingleLineCharField
+from startwell.forms import PageChoiceField, SingleLineCharField
 
 from .models import (
     COMMENT_MAX_LENGTH,
@@ -21,7 +21,7 @@ def _too_long(limit: int) -> dict:
 
 
 class IdeaForm(forms.Form):
-    centre = forms.ModelChoiceField(
+    centre = PageChoiceField(
         queryset=ideas_centres(),
         empty_label="Choose a centre",
         error_messages={
@@ -110,7 +110,7 @@ class DecideForm(forms.Form):
         error_messages=_too_long(DESCRIPTION_MAX_LENGTH),
     )
 
-    activity = forms.ModelChoiceField(
+    activity = PageChoiceField(
         label="Activity (when scheduling)",
         queryset=ActivityPage.objects.none(),
         required=False,
@@ -145,9 +145,7 @@ class IdeaSettingsForm(forms.Form):
 class IdeaFilterForm(forms.Form):
     """The listing's filters. Unknown values are ignored rather than refused."""
 
-    centre = forms.ModelChoiceField(
-        queryset=ideas_centres(), required=False, empty_label="All centres"
-    )
+    centre = PageChoiceField(queryset=ideas_centres(), required=False, empty_label="All centres")
     status = forms.ChoiceField(
         required=False,
         choices=[("", "Any status")]

@@ -8,7 +8,7 @@ from django.utils import timezone
 from bookings.forms import SESSION_DATES, bound_places
 from bookings.models import Session
 from cms.models import CentrePage, Venue
-from startwell.forms import SingleLineCharField, bound_dates, within_years_of_today
+from startwell.forms import PageChoiceField, SingleLineCharField, bound_dates, within_years_of_today
 
 from .models import ChampionApplication
 
@@ -17,7 +17,7 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 
 
 class ApplicationForm(forms.ModelForm):
-    centre = forms.ModelChoiceField(
+    centre = PageChoiceField(
         queryset=CentrePage.objects.live().order_by("title"),
         label="Which centre?",
         empty_label="Choose a centre",

@@ -62,6 +62,22 @@ def at_most(field: forms.Field, most: int, message: str | None = None) -> None:
     field.widget.attrs["max"] = most
 
 
+class PageChoiceField(forms.ModelChoiceField):
+    """A choice of one Wagtail page (a centre, an activity). A page's key is a link to its base
+    page, and Django does not range-check such a key on SQLite: a huge number in the form would
+    raise OverflowError there instead of "not one of the choices"."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except OverflowError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            ) from None
+
+
 class ChildForm(forms.Form):
     """Only what sessions need: a first name and the month and year of birth."""
 

@@ -217,6 +217,9 @@ WAGTAIL_I18N_ENABLED = False
 # The dashboard's upgrade notice would fetch from wagtail.org; the admin loads nothing from
 # other sites (startwell/csp.py), and upgrades come through requirements anyway.
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars from gravatar.com: they would load from another site and send a hash of each staff
+# member's e-mail address there.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
