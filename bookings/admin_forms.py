@@ -21,7 +21,7 @@ from startwell.forms import (
 
 from .forms import SESSION_DATES, bound_places
 from .models import HolidayPeriod, Session
-from .services import places_taken
+from .selectors import places_taken
 
 WRONG_VENUE = "Choose a venue of {centre}, where this activity happens."
 ENDS_BEFORE_STARTS = "The session must end after it starts."

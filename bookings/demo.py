@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from cms.models import ActivityPage, CentrePage
+from startwell import demo
+from startwell.demo import CENTRES
 from startwell.models import Child, User
 
 from .models import Booking, HolidayPeriod, Session
@@ -278,11 +280,10 @@ def _ensure_bookings(centre: CentrePage, parent: User, children: list[Child]) ->
         booking.children.set(kids)
 
 
+@demo.step(order=demo.TIMETABLE)
 @transaction.atomic
 def seed_bookings_demo() -> None:
     """Loads the demo timetable (see the module's docstring); safe to repeat."""
-    from startwell.demo import CENTRES
-
     _ensure_holidays()
     centres = list(
         CentrePage.objects.filter(slug__in=[spec.slug for spec in CENTRES]).order_by("path")

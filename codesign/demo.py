@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.db import transaction
 
 from cms.models import ActivityPage, CentrePage
+from startwell import demo
 from startwell.models import User
 
 from . import services
@@ -97,6 +98,8 @@ def _ensure_idea(centre: CentrePage, parent: User, spec: dict, supporters: list[
         services.schedule_idea(idea=idea, by=admin, activity=activity)
 
 
+# After the timetable: scheduled demo ideas need activities.
+@demo.step(order=demo.IDEAS)
 @transaction.atomic
 def seed_codesign_demo() -> None:
     parent = User.objects.filter(email=DEMO_PARENT).first()

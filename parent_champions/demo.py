@@ -6,11 +6,13 @@ import datetime
 from django.utils import timezone
 
 from cms.models import ActivityPage, CentrePage
+from startwell import demo
 from startwell.models import User
 
 from .models import Champion, ChampionApplication, Hosting
 
 
+@demo.step(order=demo.CHAMPIONS)
 def seed_champions_demo() -> list[Champion]:
     today = timezone.localdate()
     champions = []

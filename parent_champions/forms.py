@@ -149,3 +149,21 @@ class SessionForm(forms.ModelForm):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M"]
         bound_places(self)
         bound_dates(self, *SESSION_DATES)
+
+
+class CoverForm(forms.Form):
+    """A manager choosing which champion covers a session."""
+
+    champion = forms.ModelChoiceField(
+        queryset=None,
+        label="Champion",
+        empty_label="Choose a champion",
+        error_messages={"required": "Choose the champion who will cover this session."},
+    )
+
+    def __init__(self, *args, champions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["champion"].queryset = champions
+        self.fields["champion"].label_from_instance = lambda champion: (
+            champion.user.get_full_name() or champion.user.display_name
+        )

@@ -1,64 +1,71 @@
-"""Demo data for the portal: five fictional centres with their venues and services, and one
-account for each role. Every function here is safe to run again: it finds before it creates."""
+"""Demo data for the portal, contributed by each app: an app's `demo.py` registers its step with
+`@demo.step(order=…)`, `seed_demo` finds them the way periodic tasks are found and runs them in
+order in one transaction. So this app, the lowest layer, never imports the apps above it.
+
+Every step finds before it creates: loading the demo again changes nothing. This module holds what
+the steps share: the demo password, the demo borough's centres (plain data that the pages step
+builds) and its accounts, which are this app's own step."""
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from wagtail.models import Page, Site
+from django.utils.module_loading import autodiscover_modules
 
-from cms.models import CentreIndexPage, CentrePage, Footprint, HomePage, Venue
-from cms.services import ensure_centre_manager_group
-from codesign.demo import seed_codesign_demo
-from parent_champions.demo import seed_champions_demo
-from startwell.models import User
+from .models import User
 
 DEMO_PASSWORD = "startwell-demo"  # noqa: S105 - printed for people trying the demo
 
-FOOTPRINTS = [
-    "Northfield",
-    "Riverside",
-    "Eastgate",
-    "Millbrook",
-    "Hollins Park",
-    "Westmoor",
-    "Canal Side",
-]
+# The order steps run in: each builds on the ones before it.
+ACCOUNTS, PAGES, TIMETABLE, IDEAS, CHAMPIONS = 0, 10, 20, 30, 40
 
-SERVICES = [
-    {
-        "kind": "health_visitors",
-        "name": "Health Visiting Team",
-        "description": "Baby weighing, feeding support and development reviews.",
-        "when": "Tuesdays 9:30 to 11:30",
-    },
-    {
-        "kind": "school_nurses",
-        "name": "School Nursing Service",
-        "description": "Health advice for children aged 5 to 19 and their families.",
-        "when": "Thursdays by appointment",
-    },
-    {
-        "kind": "early_help",
-        "name": "Early Help Team",
-        "description": "Someone to talk to when family life gets hard, before it becomes a crisis.",
-        "when": "Weekdays, ask at reception",
-    },
-    {
-        "kind": "youth_justice",
-        "name": "Youth Justice Service",
-        "description": "Support for young people and their families.",
-        "when": "By referral",
-    },
-    {
-        "kind": "voluntary",
-        "name": "Little Steps Parent Group (voluntary)",
-        "description": "Parent-led peer support and a toy library.",
-        "when": "Fridays 10:00 to 12:00",
-    },
-]
+Login = tuple[str, str]  # (role, e-mail) as `manage.py seed_demo` prints it
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    name: str
+    order: int
+    run: Callable[[], object]
+
+
+_steps: dict[str, DemoStep] = {}
+
+
+def step(*, order: int, name: str | None = None):
+    """Decorator for an app's demo step: a function taking no arguments that loads its part of
+    the demo (what it returns is not used). Steps run by `order`, then by name."""
+
+    def decorate(run):
+        key = name or f"{run.__module__}.{run.__qualname__}"
+        _steps[key] = DemoStep(name=key, order=order, run=run)
+        return run
+
+    return decorate
+
+
+def steps() -> list[DemoStep]:
+    return sorted(_steps.values(), key=lambda demo_step: (demo_step.order, demo_step.name))
+
+
+def discover() -> None:
+    """Imports every app's `demo` module, where demo steps register themselves."""
+    autodiscover_modules("demo")
+
+
+@transaction.atomic
+def seed_demo() -> list[Login]:
+    """Loads the whole demo and returns the demo logins as (role, e-mail) pairs."""
+    discover()
+    for demo_step in steps():
+        demo_step.run()
+    return demo_logins()
+
+
+# --- The demo borough ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -136,11 +143,20 @@ CENTRES = [
     ),
 ]
 
-OPENING_TIMES = "Monday to Thursday: 9:00 to 16:30\nFriday: 9:00 to 15:30\nWeekends: closed"
-ACCESSIBILITY = (
-    "Step-free entrance and an accessible toilet with baby changing. Buggy park by reception. "
-    "A quiet room is available; ask any member of staff. Hearing loop at reception."
-)
+
+SUPERUSER_EMAIL = "admin@startwell.example"
+PARENT_EMAIL = "parent@startwell.example"
+
+
+def manager_email(slug: str) -> str:
+    return f"manager.{slug}@startwell.example"
+
+
+def champion_email(slug: str) -> str:
+    return f"champion.{slug}@startwell.example"
+
+
+# --- Accounts -----------------------------------------------------------------------------------
 
 
 @functools.cache
@@ -149,7 +165,7 @@ def _demo_password_hash() -> str:
     return make_password(DEMO_PASSWORD)
 
 
-def _ensure_user(email: str, first_name: str, last_name: str, **flags) -> User:
+def ensure_user(email: str, first_name: str, last_name: str, **flags) -> User:
     user, created = User.objects.get_or_create(
         email=email,
         defaults={
@@ -165,94 +181,20 @@ def _ensure_user(email: str, first_name: str, last_name: str, **flags) -> User:
     return user
 
 
-def _ensure_home() -> HomePage:
-    home = HomePage.objects.first()
-    if home:
-        return home
-    root = Page.get_first_root_node()
-    home = root.add_child(
-        instance=HomePage(
-            title="Start Well family centres",
-            slug="start-well",
-            intro=(
-                "Start Well family centres bring health visitors, school nurses, early help, "
-                "voluntary groups and parents together under one roof. Find your centre, book a "
-                "session for your child, and help shape what your centre offers."
-            ),
-        )
-    )
-    # The demo's home replaces Wagtail's placeholder page as the site root.
-    site = Site.objects.filter(is_default_site=True).first()
-    if site:
-        old_root = site.root_page
-        site.root_page = home
-        site.save()
-        if old_root.specific_class is Page and old_root.pk != home.pk:
-            old_root.delete()
-    else:
-        Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
-    return home
-
-
-def _ensure_centre(index: CentreIndexPage, spec: DemoCentre) -> CentrePage:
-    centre = CentrePage.objects.filter(slug=spec.slug).first()
-    if centre is None:
-        centre = CentrePage(
-            title=spec.title,
-            slug=spec.slug,
-            school=spec.school,
-            footprint=Footprint.objects.get(name=spec.footprint),
-            summary=f"Sessions, services and support for families in {spec.footprint}.",
-            address=spec.street,
-            postcode=spec.postcode,
-            opening_times=OPENING_TIMES,
-            phone="01632 960 000",
-            email=f"{spec.slug}@startwell.example",
-            accessibility=ACCESSIBILITY,
-            partner_services=[("service", service) for service in SERVICES],
-        )
-        for name, kind, address, postcode in spec.venues:
-            centre.venues.add(Venue(name=name, kind=kind, address=address, postcode=postcode))
-        index.add_child(instance=centre)
-        centre.save_revision().publish()
-    ensure_centre_manager_group(centre=centre)
-    return centre
-
-
-@transaction.atomic
-def seed_demo() -> list[tuple[str, str]]:
-    """Loads the demo and returns the demo logins as (role, e-mail) pairs."""
-    for name in FOOTPRINTS:
-        Footprint.objects.get_or_create(name=name)
-
-    home = _ensure_home()
-    index = CentreIndexPage.objects.first()
-    if index is None:
-        index = home.add_child(
-            instance=CentreIndexPage(
-                title="Our centres",
-                slug="centres",
-                intro="Five Start Well family centres, each run by a local primary school.",
-            )
-        )
-        index.save_revision().publish()
-
-    logins = [("superuser", "admin@startwell.example")]
-    _ensure_user("admin@startwell.example", "Sam", "Admin", is_staff=True, is_superuser=True)
-    _ensure_user("parent@startwell.example", "Priya", "Parent")
-    logins.append(("parent", "parent@startwell.example"))
-
+def demo_logins() -> list[Login]:
+    logins = [("superuser", SUPERUSER_EMAIL), ("parent", PARENT_EMAIL)]
     for spec in CENTRES:
-        centre = _ensure_centre(index, spec)
-        manager = _ensure_user(f"manager.{spec.slug}@startwell.example", "Morgan", "Manager")
-        manager.groups.add(centre.manager_group)
-        logins.append((f"manager, {centre.title}", manager.email))
-        champion = _ensure_user(f"champion.{spec.slug}@startwell.example", "Charlie", "Champion")
-        logins.append((f"champion, {centre.title}", champion.email))
-
-    from bookings.demo import seed_bookings_demo  # bookings builds on the centres above
-
-    seed_bookings_demo()
-    seed_codesign_demo()  # after bookings: scheduled demo ideas need activities
-    seed_champions_demo()
+        logins.append((f"manager, {spec.title}", manager_email(spec.slug)))
+        logins.append((f"champion, {spec.title}", champion_email(spec.slug)))
     return logins
+
+
+@step(order=ACCOUNTS)
+def seed_accounts() -> None:
+    """Every demo account: the superuser, the demo parent, and each centre's manager and
+    champion (the pages and champions steps give the last two their roles)."""
+    ensure_user(SUPERUSER_EMAIL, "Sam", "Admin", is_staff=True, is_superuser=True)
+    ensure_user(PARENT_EMAIL, "Priya", "Parent")
+    for spec in CENTRES:
+        ensure_user(manager_email(spec.slug), "Morgan", "Manager")
+        ensure_user(champion_email(spec.slug), "Charlie", "Champion")

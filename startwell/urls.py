@@ -1,4 +1,5 @@
-"""URLs: the portal's own views first, then Wagtail's page tree as the catch-all."""
+"""URLs: the portal's own views first, then Wagtail's page tree as the catch-all. The apps' URLs
+are included by name, so this lowest app imports none of the apps above it."""
 
 from django.conf import settings
 from django.urls import include, path
@@ -7,7 +8,6 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms import views as cms_views
 from startwell.health import healthz
 
 from . import views
@@ -22,8 +22,10 @@ urlpatterns = [
     ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("accounts/data/", include("privacy.urls")),
+    path("privacy/", include("privacy.notice_urls")),
     path("accounts/", include("allauth.urls")),
-    path("search/", cms_views.search, name="search"),
+    path("search/", include("cms.urls")),
     path("payments/", include("bookings.payment_urls")),
     path("ideas/", include("codesign.urls")),
     path("champions/", include("parent_champions.urls")),

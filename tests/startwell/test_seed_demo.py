@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from wagtail.models import GroupPagePermission, Page, Revision
 
 from cms.models import CentrePage, Footprint, Venue
+from startwell import demo
 from startwell.demo import DEMO_PASSWORD
 from startwell.models import User
 
@@ -74,6 +75,18 @@ def test_demo_accounts_can_sign_in(db):
         assert user.check_password(DEMO_PASSWORD)
         assert EmailAddress.objects.get(user=user, email=email).verified
     assert User.objects.get(email="admin@startwell.example").is_superuser
+
+
+def test_each_app_contributes_its_demo_step_and_they_run_in_layer_order():
+    demo.discover()
+    names = [demo_step.name for demo_step in demo.steps()]
+    assert names == [
+        "startwell.demo.seed_accounts",
+        "cms.demo.seed_pages",
+        "bookings.demo.seed_bookings_demo",
+        "codesign.demo.seed_codesign_demo",
+        "parent_champions.demo.seed_champions_demo",
+    ]
 
 
 def test_seed_demo_refuses_under_production_settings(db, settings):
