@@ -5,13 +5,14 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from bookings.models import Booking, Session, WalkIn
 from codesign.models import Idea
 from startwell.models import Child
-from tests.accounts import activate_totp, sign_in
+from tests.accounts import sign_in
 from tests.bookings.payment_helpers import household, pay_what_you_can_session
 from tests.factories import (
     ActivityPageFactory,
@@ -295,7 +296,15 @@ def test_a_champion_cannot_move_a_session_to_year_9999(client, centre, activity)
     assert session.start == before
 
 
-def test_staff_sign_in_is_unaffected(client, manager):
-    """Control: the fixtures above sign staff in the real way."""
-    secret = activate_totp(UserFactory(email="other.manager@example.org"))
-    assert secret
+@pytest.mark.parametrize("field", ["price_pence", "suggested_pence", "minimum_pence"])
+def test_an_activitys_price_over_the_most_is_refused_by_its_field(centre, field):
+    """The activity's page in the Wagtail admin runs the same check as a session's form."""
+    activity = ActivityPageFactory(parent=centre)
+    activity.price_model = "pay_what_you_can" if field != "price_pence" else "fixed"
+    activity.price_pence, activity.suggested_pence, activity.minimum_pence = 300, 300, 100
+    setattr(activity, field, 50_001)
+
+    with pytest.raises(ValidationError) as refusal:
+        activity.clean()
+
+    assert refusal.value.message_dict[field] == ["The most a place can cost is £500."]

@@ -38,13 +38,13 @@ from tests.factories.codesign import CommentFactory, IdeaFactory
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
-OUR_APPS = ("startwell", "cms", "bookings", "codesign", "parent_champions", "reports")
+OUR_APPS = ("startwell", "cms", "bookings", "codesign", "parent_champions", "reports", "privacy")
 # Views outside our apps that take people's input: allauth's account forms.
 OTHER_FORM_MODULES = ("allauth.account.views",)
 # Signing out would end the role's session for the rest of the run.
 LEFT_OUT = {"account_logout"}
 # Audit trails may record an attempt, even a refused one; everything else must stay unchanged.
-AUDIT_MODELS = {"registerlogentry", "periodictaskrun"}
+AUDIT_MODELS = {"sessionlogentry", "registerlogentry", "periodictaskrun"}
 ROLES = ["anonymous", "parent", "champion", "manager", "superuser"]
 EXAMPLES = 60
 
@@ -147,6 +147,7 @@ def concrete(route: str, w) -> str | None:
         "activity_id": w.activity.pk,
         "key": "not-a-key",
         "uidb36": "1",
+        "token": "not-a-token",
     }
 
     def fill(match):
