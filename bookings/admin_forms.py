@@ -12,7 +12,7 @@ from cms.models import ActivityPage, CentrePage
 from cms.selectors import activities_managed_by, centres_managed_by, venues_managed_by
 
 from .models import HolidayPeriod, Session
-from .services import places_taken
+from .selectors import places_taken
 
 WRONG_VENUE = "Choose a venue of {centre}, where this activity happens."
 ENDS_BEFORE_STARTS = "The session must end after it starts."

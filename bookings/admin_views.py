@@ -19,12 +19,14 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import HeaderButton
 
+from startwell.errors import show_on_form
+
 from . import audit, series, services
 from .admin_forms import CancelSessionForm, HolidayPeriodForm, SeriesForm, SessionForm
 from .admin_selectors import sessions_managed_by
+from .errors import BookingError
 from .models import HolidayPeriod, Session
 from .registers import register_for
-from .services import BookingError
 
 HAS_BOOKINGS = "Families have booked this session, so it cannot be deleted. Cancel it instead."
 
@@ -172,7 +174,7 @@ class SessionEditView(ManagedSessionObjectMixin, generic.EditView):
                 session_id=self.object.pk, changes=changes, by=self.request.user
             )
         except BookingError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
             self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
         if detail:
@@ -283,7 +285,7 @@ class SessionCancelView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormV
                 by=self.request.user,
             )
         except BookingError as error:
-            form.add_error("reason" if error.field == "reason" else None, error.message)
+            show_on_form(form, error)
             return self.form_invalid(form)
         audit.record(
             self.object,
@@ -343,7 +345,7 @@ class SeriesView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
                 cutoff_hours_before=data["cutoff_hours_before"],
             )
         except BookingError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
             return self.form_invalid(form)
         for session in created:
             audit.record(

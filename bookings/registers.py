@@ -23,10 +23,16 @@ def describe_age(months: int) -> str:
     return f"{months // 12} years"
 
 
+# A booking whose family deleted its account, or past its retention period.
+ANONYMISED = "A family (no longer named)"
+
+
 def short_name(booking: Booking) -> str:
     """How a champion sees a household: first name and surname initial ("Priya P."), or the
     booking reference when the parent gave no name; never their e-mail address."""
     parent = booking.parent
+    if parent is None:
+        return ANONYMISED
     first, last = parent.first_name.strip(), parent.last_name.strip()
     if first and last:
         return f"{first} {last[0]}."
@@ -46,7 +52,10 @@ class RegisterRow:
     @property
     def full_name(self) -> str:
         """For the centre's managers, who may also see contact details."""
-        return self.booking.parent.get_full_name() or self.booking.parent.email
+        parent = self.booking.parent
+        if parent is None:
+            return ANONYMISED
+        return parent.get_full_name() or parent.email
 
 
 @dataclass

@@ -38,7 +38,7 @@ class HomePage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["cms.CentreIndexPage", "cms.StandardPage"]
+    subpage_types = ["cms.CentreIndexPage", "cms.StandardPage", "cms.PrivacyNoticePage"]
     max_count = 1
 
     def get_context(self, request, *args, **kwargs):
@@ -355,3 +355,18 @@ class StandardPage(Page):
 
     parent_page_types = ["cms.HomePage", "cms.CentrePage", "cms.StandardPage"]
     subpage_types = ["cms.StandardPage"]
+
+
+class PrivacyNoticePage(Page):
+    """The privacy notice: the borough's own words, edited in the admin, followed by the
+    retention schedule, which the template renders from the settings the schedule enforces."""
+
+    intro = models.TextField(help_text="A sentence or two on who we are and why we hold data")
+    body = StreamField(BodyBlock(), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = []
+    max_count = 1

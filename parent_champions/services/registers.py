@@ -10,10 +10,12 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 
 from bookings import audit
+from bookings import register as booking_register
+from bookings import selectors as booking_selectors
 from bookings import services as booking_services
+from bookings.errors import BookingError
 from bookings.models import Attendance, Booking, Session, WalkIn
 from bookings.registers import short_name
-from bookings.services import BookingError
 
 from ..errors import ChampionError
 from ..selectors import run_refusal
@@ -47,19 +49,19 @@ class RegisterAction:
 
 
 def _check_in(booking: Booking, by) -> Booking:
-    return booking_services.mark_attendance(
+    return booking_register.mark_attendance(
         booking_id=booking.pk, attendance=Attendance.ATTENDED, by=by
     )
 
 
 def _no_show(booking: Booking, by) -> Booking:
-    return booking_services.mark_attendance(
+    return booking_register.mark_attendance(
         booking_id=booking.pk, attendance=Attendance.NO_SHOW, by=by
     )
 
 
 def _paid_at_centre(booking: Booking, by) -> Booking:
-    return booking_services.record_payment_at_centre(booking_id=booking.pk, by=by)
+    return booking_register.record_payment_at_centre(booking_id=booking.pk, by=by)
 
 
 def _cancel_for_family(booking: Booking, by) -> Booking:
@@ -119,7 +121,7 @@ def add_walk_in(
 ) -> WalkIn:
     check_can_run(user=user, session=session)
     try:
-        walk_in = booking_services.record_walk_in(
+        walk_in = booking_register.record_walk_in(
             session_id=session.pk,
             label=label,
             children=children,
@@ -132,7 +134,7 @@ def add_walk_in(
     who = f"{walk_in.label}: {walk_in.places} place{'s' if walk_in.places != 1 else ''}"
     facts = {"walk_in": walk_in.pk, "places": walk_in.places}
     if walk_in.over_capacity:
-        taken = booking_services.places_taken(session)
+        taken = booking_selectors.places_taken(session)
         audit.record(
             session,
             audit.WALK_IN_OVER_CAPACITY,
@@ -161,9 +163,10 @@ def message_families(*, user, session: Session, subject: str, body: str) -> int:
     if len(body) > limit:
         raise ChampionError(MESSAGE_TOO_LONG.format(max=limit, n=len(body)), field="body")
     bookings = list(
-        Booking.objects.filter(session=session, status__in=Booking.HOLDING_STATUSES).select_related(
-            "parent"
-        )
+        # Anonymised bookings (the family deleted its account) have nobody to write to.
+        Booking.objects.filter(
+            session=session, status__in=Booking.HOLDING_STATUSES, parent__isnull=False
+        ).select_related("parent")
     )
     if not bookings:
         raise ChampionError(NOBODY_BOOKED)

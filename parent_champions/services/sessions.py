@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from bookings import audit
 from bookings import services as booking_services
+from bookings.errors import BookingError
 from bookings.models import Session
-from bookings.services import BookingError
 from cms.models import ActivityPage, CentrePage
 
 from ..errors import ChampionError

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "codesign",
     "parent_champions",
     "reports",
+    "privacy",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -264,3 +265,24 @@ CHAMPION_TRAINING_VALID_YEARS = int(os.environ.get("CHAMPION_TRAINING_VALID_YEAR
 CHAMPION_CHECK_WARNING_DAYS = 30
 # Longest message a champion may send to the families booked on a session.
 CHAMPION_MESSAGE_MAX_LENGTH = 2000
+
+# --- Privacy --------------------------------------------------------------------------------
+# How long personal data is kept (the privacy notice shows these figures). Each rule runs daily
+# in `privacy.tasks.enforce_retention`.
+# Children's profiles go when the child reaches this age and has no upcoming booking.
+RETENTION_CHILD_PROFILE_AGE_YEARS = int(os.environ.get("RETENTION_CHILD_PROFILE_AGE_YEARS", "6"))
+# Bookings lose their link to the family this long after the session (anonymous rows stay).
+RETENTION_BOOKING_MONTHS = int(os.environ.get("RETENTION_BOOKING_MONTHS", "24"))
+# Register logs and the bodies of messages sent to families.
+RETENTION_REGISTER_LOG_MONTHS = int(os.environ.get("RETENTION_REGISTER_LOG_MONTHS", "12"))
+# Payloads of the payment provider's events (they hold payers' e-mail addresses).
+RETENTION_STRIPE_EVENT_DAYS = int(os.environ.get("RETENTION_STRIPE_EVENT_DAYS", "90"))
+# Records of e-mails sent (the task queue's rows), and downloads of a family's data.
+RETENTION_SENT_EMAIL_DAYS = int(os.environ.get("RETENTION_SENT_EMAIL_DAYS", "7"))
+# Accounts nobody has signed in to for this long are warned, then erased this long after.
+RETENTION_IDLE_ACCOUNT_MONTHS = int(os.environ.get("RETENTION_IDLE_ACCOUNT_MONTHS", "24"))
+RETENTION_IDLE_WARNING_DAYS = int(os.environ.get("RETENTION_IDLE_WARNING_DAYS", "30"))
+# A family's data download is built at once up to this many records, and in the background
+# (with a link e-mailed, valid for PRIVACY_EXPORT_LINK_DAYS) above it.
+PRIVACY_EXPORT_INLINE_MAX_RECORDS = int(os.environ.get("PRIVACY_EXPORT_INLINE_MAX_RECORDS", "500"))
+PRIVACY_EXPORT_LINK_DAYS = 7

@@ -16,8 +16,8 @@ from hypothesis.stateful import (
 )
 
 from bookings import services
+from bookings.errors import BookingError
 from bookings.models import Booking
-from bookings.services import BookingError
 from tests.factories import ActivityPageFactory, ChildFactory, SessionFactory, UserFactory
 
 HOUSEHOLDS = 5

@@ -7,8 +7,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from bookings.errors import BookingError
 from bookings.models import Attendance, Booking, SessionLogEntry, WalkIn
-from bookings.services import BookingError, book_session, places_taken
+from bookings.selectors import places_taken
+from bookings.services import book_session
 from parent_champions.errors import ChampionError
 from parent_champions.models import Champion
 from parent_champions.services import registers
