@@ -21,6 +21,7 @@ from .errors import BookingError
 from .locking import locked_session, session_transaction
 from .models import Booking, Payment, StripeEvent
 from .pricing import CURRENCY
+from .transitions import move
 
 logger = logging.getLogger(__name__)
 
@@ -202,9 +203,7 @@ def record_checkout_paid(checkout: dict[str, Any]) -> str:
         if booking.status == Booking.Status.PENDING_PAYMENT or _can_take_late_payment(
             session, booking, now
         ):
-            booking.status = Booking.Status.CONFIRMED
-            booking.confirmed_at = now
-            booking.save(update_fields=["status", "confirmed_at"])
+            move(booking, Booking.Status.CONFIRMED, now=now)
             payment.save()
             notifications.booking_confirmed(booking)
             return f"{reference}: paid and confirmed"
@@ -250,8 +249,7 @@ def record_checkout_expired(checkout: dict[str, Any]) -> str:
         if booking.hold_expires_at > max(page_closed_at, timezone.now()):
             # A household promoted from the waiting list may still open a new payment page.
             return f"{reference}: payment page closed, places still held"
-        booking.status = Booking.Status.PAYMENT_EXPIRED
-        booking.save(update_fields=["status"])
+        move(booking, Booking.Status.PAYMENT_EXPIRED, now=timezone.now())
         notifications.hold_released(booking)
         capacity.promote_waiting(session)
         return f"{reference}: released"

@@ -34,7 +34,7 @@ def locking_enabled() -> bool:
 def lock_timeout() -> str:
     """How long to wait for another change to the same session before giving up (PostgreSQL's
     `lock_timeout` syntax, e.g. "5s")."""
-    return getattr(settings, "BOOKINGS_LOCK_TIMEOUT", "5s")
+    return settings.BOOKINGS_LOCK_TIMEOUT
 
 
 def _is_lock_timeout(error: OperationalError) -> bool:
@@ -79,7 +79,7 @@ def locked_session(session_id: int) -> Iterator[Session]:
     with _busy_as_refusal():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                # SET LOCAL takes no parameters; the value comes from settings, not a request.
-                cursor.execute(f"SET LOCAL lock_timeout = '{lock_timeout()}'")
+                # SET LOCAL lock_timeout, for this transaction only (set_config takes parameters).
+                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [lock_timeout()])
         session = Session.objects.select_for_update().select_related("activity").get(pk=session_id)
     yield session

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from startwell.models import Child
 
-from . import capacity, money, notifications, selectors, stripe_gateway
+from . import capacity, money, notifications, selectors, stripe_gateway, transitions
 from .errors import BookingError, plural
 from .locking import locked_session, session_transaction
 from .models import Booking, Session
@@ -162,24 +162,18 @@ def book_session(
                 if funded:
                     capacity.check_funded_places(session, places)
                 if amount and stripe_gateway.is_configured():
-                    booking = Booking.objects.create(
+                    booking = transitions.create(
+                        Booking.Status.PENDING_PAYMENT,
+                        now=now,
+                        hold_until=now + PAYMENT_HOLD,
                         **common,
-                        status=Booking.Status.PENDING_PAYMENT,
-                        hold_expires_at=now + PAYMENT_HOLD,
                     )
                     notify = None  # the family hears once the payment arrives
                 else:
-                    booking = Booking.objects.create(
-                        **common,
-                        status=Booking.Status.CONFIRMED,
-                        confirmed_at=now,
-                        payment_due_at_centre=amount > 0,
-                    )
+                    booking = transitions.create(Booking.Status.CONFIRMED, now=now, **common)
                     notify = notifications.booking_confirmed
             elif join_waiting_list:
-                booking = Booking.objects.create(
-                    **common, status=Booking.Status.WAITING, waiting_since=now
-                )
+                booking = transitions.create(Booking.Status.WAITING, now=now, **common)
                 notify = notifications.waiting_list_joined
             elif left > 0:
                 raise BookingError(FULL_NOT_ENOUGH.format(left=left, s=plural(left)))
@@ -204,21 +198,19 @@ def cancel_booking(*, booking_id: int, by, on_behalf: bool = False) -> Booking:
         booking = Booking.objects.get(pk=booking_id)
         now = timezone.now()
         if booking.status == Booking.Status.WAITING:
-            booking.status = Booking.Status.LEFT_WAITING_LIST
+            to = Booking.Status.LEFT_WAITING_LIST
         elif booking.status == Booking.Status.PENDING_PAYMENT:
             # Giving up before paying: the places go back at once.
             if now >= session.start:
                 raise BookingError(STARTED)
-            booking.status = Booking.Status.CANCELLED
+            to = Booking.Status.CANCELLED
         elif booking.status == Booking.Status.CONFIRMED:
             if not on_behalf and now >= session.cancellable_until:
                 raise BookingError(CUTOFF_PASSED)
-            booking.status = Booking.Status.CANCELLED
+            to = Booking.Status.CANCELLED
         else:
             raise BookingError(NOT_CANCELLABLE)
-        booking.cancelled_at = now
-        booking.cancelled_by = by
-        booking.save(update_fields=["status", "cancelled_at", "cancelled_by"])
+        transitions.move(booking, to, now=now, by=by)
         money.settle_cancelled_booking(booking, reason="You cancelled your booking.")
         notifications.booking_cancelled(booking, on_behalf=on_behalf)
         capacity.promote_waiting(session)
@@ -249,11 +241,8 @@ def cancel_session(*, session_id: int, reason: str, by) -> Session:
                 session=session, status__in=Booking.ACTIVE_STATUSES
             ).select_related("parent")
         )
-        Booking.objects.filter(pk__in=[b.pk for b in affected]).update(
-            status=Booking.Status.CANCELLED, cancelled_at=now, cancelled_by=by
-        )
         for booking in affected:
-            booking.status = Booking.Status.CANCELLED
+            transitions.move(booking, Booking.Status.CANCELLED, now=now, by=by)
             money.settle_cancelled_booking(booking, reason="The centre cancelled the session.")
             notifications.session_cancelled(booking, session=session)
         return session
@@ -301,34 +290,13 @@ def update_session(*, session_id: int, changes: dict, by) -> Session:
 
 # --- A place offered out of turn ----------------------------------------------------------------
 
-NOT_WAITING_FOR_OFFER = "This family is not on the waiting list any more."
-NO_ROOM_FOR_OFFER = "There {are} {left} place{s} left and this family needs {places}."
-
 
 def offer_place(*, booking_id: int, by) -> Booking:
     """Gives a waiting household a place now, out of turn if the person running the register
-    chooses to (a family that fits when the first in line does not, say). The family is told."""
+    chooses to (a family that fits when the first in line does not, say): the same place, price,
+    payment hold and funded-place limit as when the portal promotes them by itself. The family
+    is told. The caller checks who may offer and keeps the audit trail."""
     session_id = Booking.objects.values_list("session_id", flat=True).get(pk=booking_id)
     with session_transaction(), locked_session(session_id) as session:
-        booking = Booking.objects.get(pk=booking_id)
-        if session.is_cancelled:
-            raise BookingError(selectors.SESSION_CANCELLED)
-        if booking.status != Booking.Status.WAITING:
-            raise BookingError(NOT_WAITING_FOR_OFFER)
-        if session.start <= timezone.now():
-            raise BookingError(STARTED)
-        left = max(session.capacity - selectors.places_taken(session), 0)
-        if booking.places > left:
-            raise BookingError(
-                NO_ROOM_FOR_OFFER.format(
-                    are="is" if left == 1 else "are",
-                    left=left,
-                    s=plural(left),
-                    places=booking.places,
-                )
-            )
-        booking.status = Booking.Status.CONFIRMED
-        booking.confirmed_at = timezone.now()
-        booking.save(update_fields=["status", "confirmed_at"])
-        notifications.promoted_from_waiting_list(booking)
-        return booking
+        booking = Booking.objects.select_related("parent").get(pk=booking_id)
+        return capacity.give_place(session, booking, now=timezone.now())

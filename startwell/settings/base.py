@@ -255,6 +255,9 @@ LOGGING = {
 # Booking attempts per person (allauth's rate limiter, counted in the shared cache): plenty for
 # a family, too few to hammer the booking form.
 BOOKINGS_RATE_LIMIT = os.environ.get("BOOKINGS_RATE_LIMIT", "10/m/user,40/h/user")
+# How long a booking change waits for another change to the same session (PostgreSQL's
+# lock_timeout) before the family is told the centre is very busy and to try again.
+BOOKINGS_LOCK_TIMEOUT = os.environ.get("BOOKINGS_LOCK_TIMEOUT", "5s")
 
 # --- Parent champions -----------------------------------------------------------------------
 # How long a champion's checks count as current. The borough asks for a DBS check renewed every

@@ -14,7 +14,7 @@ from wagtail.test.utils.form_data import (
     streamfield,
 )
 
-from cms.models import CentreIndexPage, CentrePage, HomePage, StandardPage
+from cms.models import CentreIndexPage, CentrePage, HomePage, PrivacyNoticePage, StandardPage
 from tests.accounts import activate_totp
 from tests.factories import (
     CentreIndexPageFactory,
@@ -62,7 +62,7 @@ class PageTypeTests(WagtailPageTestCase):
         self.assertCanNotCreateAt(CentreIndexPage, StandardPage)
         self.assertCanNotCreateAt(StandardPage, CentrePage)
         self.assertCanNotCreateAt(CentrePage, HomePage)
-        self.assertAllowedSubpageTypes(HomePage, {CentreIndexPage, StandardPage})
+        self.assertAllowedSubpageTypes(HomePage, {CentreIndexPage, StandardPage, PrivacyNoticePage})
         self.assertAllowedSubpageTypes(CentreIndexPage, {CentrePage})
         self.assertAllowedParentPageTypes(CentrePage, {CentreIndexPage})
 
