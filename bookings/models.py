@@ -189,13 +189,6 @@ class Booking(models.Model):
     waiting_since = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
-    cancelled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     access_notes = models.CharField(
         max_length=500,
