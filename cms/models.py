@@ -11,6 +11,8 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from startwell.limits import MOST_PENCE_PER_PLACE, MOST_PER_PLACE_TO_CHARGE
+
 from .blocks import BodyBlock, PartnerServicesBlock
 
 
@@ -315,6 +317,15 @@ SMALLEST_CARD_PAYMENT_PENCE = 30
 def price_model_problems(model, price, suggested, minimum) -> dict[str, str]:
     """What is wrong with a price model's amounts, by field; shared by activities and sessions."""
     problems = {}
+    for field, amount in (
+        ("price_pence", price),
+        ("suggested_pence", suggested),
+        ("minimum_pence", minimum),
+    ):
+        if amount is not None and amount > MOST_PENCE_PER_PLACE:
+            problems[field] = MOST_PER_PLACE_TO_CHARGE
+    if problems:
+        return problems
     if model == ActivityPage.PRICE_FIXED:
         if not price or price < SMALLEST_CARD_PAYMENT_PENCE:
             problems["price_pence"] = "Enter a price of at least 30p (30) for a fixed price."

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from startwell.csp import PUBLIC_DIRECTIVES
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -53,6 +55,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "csp",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks",
@@ -68,6 +71,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "startwell.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -79,6 +83,10 @@ MIDDLEWARE = [
     "startwell.middleware.StaffSecondFactorMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
+
+# In every environment, so that the tests and browser journeys run under the same policy as
+# production (startwell/csp.py; the admin has its own).
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": PUBLIC_DIRECTIVES}
 
 ROOT_URLCONF = "startwell.urls"
 WSGI_APPLICATION = "startwell.wsgi.application"
@@ -174,12 +182,22 @@ ACCOUNT_SESSION_REMEMBER = None
 # Counted in the shared cache, so the limits hold across every worker process.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    # Per address and per e-mail: a burst from one place, or a slow guess at one account.
-    "login_failed": "10/m/ip,5/5m/key",
+    # Failed passwords lock the account tried (ten in 15 minutes), not the address: a library, a
+    # children's centre or a council network puts many families behind one address, and one
+    # person's typos (or an attacker's guesses) must not stop the others signing in. The generous
+    # per-address limit only slows one machine spraying guesses across many accounts.
+    "login_failed": "60/m/ip,10/15m/key",
     "signup": "20/m/ip",
     "request_login_code": "20/m/ip,3/m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
+# Behind a reverse proxy every request comes from the proxy's address, so the rate limits above
+# would count all visitors as one. Say how many proxies you run (the client's address is then
+# read from X-Forwarded-For, that many entries from the right) or name a header your proxy sets
+# to the client's address (e.g. X-Real-IP). Neither is trusted by default: a visitor could
+# otherwise pick their own address.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Start Well"
 # Accept the code one period either side of now: phone clocks drift, and a code typed as it
@@ -197,6 +215,12 @@ WAGTAILUSERS_PASSWORD_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "txt"]
 WAGTAIL_I18N_ENABLED = False
+# The dashboard's upgrade notice would fetch from wagtail.org; the admin loads nothing from
+# other sites (startwell/csp.py), and upgrades come through requirements anyway.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars from gravatar.com: they would load from another site and send a hash of each staff
+# member's e-mail address there.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -49,3 +49,24 @@ def initial_rows(transactional_db):
     back content types and permissions; this puts back the rows Wagtail's migrations create
     so every browser test starts alike."""
     tree_root()
+
+
+@pytest.fixture(autouse=True)
+def no_content_security_policy_violations(request):
+    """Every journey runs under the portal's Content-Security-Policy: anything the browser
+    refuses under it (an inline script or style, a file from another site) fails the test."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    yield
+    assert refused == []
