@@ -14,10 +14,9 @@ from django.views.decorators.http import require_POST
 
 from cms.models import CentrePage
 from cms.selectors import centres_managed_by
-from startwell.errors import show_as_message, show_on_form
+from startwell.errors import ApplicationError, show_as_message, show_on_form
 
 from .. import selectors
-from ..errors import ChampionError
 from ..forms import ChecksForm, DeclineForm, HostForm
 from ..services import applications
 
@@ -92,7 +91,7 @@ def manage_application(request, application_id: int):
                 )
                 messages.success(request, "Declined. The parent has been told why.")
                 return redirect("parent_champions:manage_centre", centre_id=application.centre_id)
-        except ChampionError as error:
+        except ApplicationError as error:
             show_on_form(decline_form, error)
     elif request.method == "POST":
         raise Http404
@@ -146,7 +145,7 @@ def manage_checks(request, champion_id: int):
             applications.record_checks(
                 champion_id=champion.pk, by=request.user, **form.cleaned_data
             )
-        except ChampionError as error:
+        except ApplicationError as error:
             show_on_form(form, error)
         else:
             messages.success(request, "Checks recorded.")
@@ -166,7 +165,7 @@ def manage_status(request, champion_id: int, change: str):
         raise Http404
     try:
         service(champion_id=champion.pk, by=request.user)
-    except ChampionError as error:
+    except ApplicationError as error:
         show_as_message(request, error)
     else:
         messages.success(request, "Suspended." if change == "suspend" else "Reinstated.")
@@ -181,7 +180,7 @@ def manage_host(request, champion_id: int):
     if form.is_valid():
         try:
             applications.assign_host(champion_id=champion.pk, by=request.user, **form.target())
-        except ChampionError as error:
+        except ApplicationError as error:
             show_on_form(form, error)
         else:
             messages.success(request, "Host assigned.")
