@@ -10,9 +10,18 @@ from wagtail.admin.widgets import AdminDateInput, AdminTimeInput
 
 from cms.models import ActivityPage, CentrePage
 from cms.selectors import activities_managed_by, centres_managed_by, venues_managed_by
+from startwell import limits
+from startwell.forms import (
+    PageChoiceField,
+    SingleLineCharField,
+    at_most,
+    bound_dates,
+    within_years_of_today,
+)
 
+from .forms import SESSION_DATES, bound_places
 from .models import HolidayPeriod, Session
-from .services import places_taken
+from .selectors import places_taken
 
 WRONG_VENUE = "Choose a venue of {centre}, where this activity happens."
 ENDS_BEFORE_STARTS = "The session must end after it starts."
@@ -30,7 +39,7 @@ WEEKDAY_CHOICES = [
 ]
 
 
-class ActivityChoiceField(forms.ModelChoiceField):
+class ActivityChoiceField(PageChoiceField):
     """Activities labelled with their centre, which is looked up once for the whole list."""
 
     def __init__(self, *args, centre_titles: dict[str, str] | None = None, **kwargs):
@@ -89,6 +98,8 @@ class SessionForm(WagtailAdminModelForm):
         if self.instance.pk:
             self.fields["activity"].disabled = True
             self.fields["activity"].help_text = "Fixed once families can book the session"
+        bound_places(self)
+        bound_dates(self, *SESSION_DATES)
 
     def clean(self):
         cleaned = super().clean()
@@ -113,10 +124,16 @@ class SessionForm(WagtailAdminModelForm):
 
 
 class HolidayPeriodForm(WagtailAdminModelForm):
+    name = SingleLineCharField(max_length=HolidayPeriod._meta.get_field("name").max_length)
+
     class Meta:
         model = HolidayPeriod
         fields = ["name", "start_date", "end_date"]
         labels = {"start_date": "First day", "end_date": "Last day"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound_dates(self, "start_date", "end_date")
 
     def clean(self):
         cleaned = super().clean()
@@ -129,7 +146,7 @@ class HolidayPeriodForm(WagtailAdminModelForm):
 class SeriesForm(forms.Form):
     """A weekly series of sessions; the dates are previewed before anything is created."""
 
-    activity = forms.ModelChoiceField(queryset=ActivityPage.objects.none())
+    activity = PageChoiceField(queryset=ActivityPage.objects.none())
     venue = forms.ModelChoiceField(queryset=None, required=False, empty_label="To be confirmed")
     weekdays = forms.TypedMultipleChoiceField(
         label="Days of the week",
@@ -140,8 +157,12 @@ class SeriesForm(forms.Form):
     )
     start_time = forms.TimeField(label="Starts at", widget=AdminTimeInput)
     end_time = forms.TimeField(label="Ends at", widget=AdminTimeInput)
-    first_date = forms.DateField(label="First date", widget=AdminDateInput)
-    last_date = forms.DateField(label="Last date", widget=AdminDateInput)
+    first_date = forms.DateField(
+        label="First date", widget=AdminDateInput, validators=[within_years_of_today]
+    )
+    last_date = forms.DateField(
+        label="Last date", widget=AdminDateInput, validators=[within_years_of_today]
+    )
     skip_school_holidays = forms.BooleanField(
         required=False,
         initial=True,
@@ -173,6 +194,10 @@ class SeriesForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["activity"] = _activity_field(user)
         self.fields["venue"].queryset = venues_managed_by(user)
+        bound_places(self)
+        at_most(self.fields["opens_days_before"], limits.MOST_DAYS_BOOKING_OPENS_BEFORE)
+        at_most(self.fields["closes_minutes_before"], limits.MOST_MINUTES_BOOKING_CLOSES_BEFORE)
+        at_most(self.fields["cutoff_hours_before"], limits.MOST_HOURS_CANCELLABLE_BEFORE)
         if not self.is_bound:
             self.fields["first_date"].initial = timezone.localdate() + datetime.timedelta(days=7)
 

@@ -18,13 +18,15 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import HeaderButton
-from wagtail.log_actions import log
 
-from . import series, services
+from startwell.errors import show_on_form
+
+from . import audit, series, services
 from .admin_forms import CancelSessionForm, HolidayPeriodForm, SeriesForm, SessionForm
-from .admin_selectors import session_register, sessions_managed_by
+from .admin_selectors import sessions_managed_by
+from .errors import BookingError
 from .models import HolidayPeriod, Session
-from .services import BookingError
+from .registers import register_for
 
 HAS_BOOKINGS = "Families have booked this session, so it cannot be deleted. Cancel it instead."
 
@@ -132,6 +134,24 @@ class SessionIndexView(ManagedSessionListingMixin, generic.IndexView):
 
 
 class SessionCreateView(generic.CreateView):
+    def save_instance(self):
+        # Logged in the sessions' own trail, with the values it was created with.
+        session = self.action_class(
+            self.form.instance,
+            user=self.request.user,
+            form=self.form,
+            sort_order_field=self.sort_order_field,
+            log_action=None,
+        ).execute(skip_permission_checks=True)
+        values = {name: getattr(session, name) for name in services.EDITABLE_SESSION_FIELDS}
+        audit.record(
+            session,
+            audit.SESSION_CREATED,
+            user=self.request.user,
+            detail=audit.describe_values(values),
+        )
+        return session
+
     def get_success_url(self):
         return reverse("bookings_session:inspect", args=[self.object.pk])
 
@@ -146,15 +166,19 @@ class SessionEditView(ManagedSessionObjectMixin, generic.EditView):
             for name in services.EDITABLE_SESSION_FIELDS
             if name in form.cleaned_data
         }
+        # Read from the database: the form has already written its input onto self.object.
+        before = Session.objects.get(pk=self.object.pk)
+        detail = audit.describe_changes(before, changes)
         try:
             self.object = services.update_session(
                 session_id=self.object.pk, changes=changes, by=self.request.user
             )
         except BookingError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
             self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
-        log(self.object, "wagtail.edit", user=self.request.user)
+        if detail:
+            audit.record(self.object, audit.SESSION_CHANGED, user=self.request.user, detail=detail)
         return self.save_action()
 
     def get_success_url(self):
@@ -208,7 +232,9 @@ class SessionInspectView(generic.InspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["session"] = self.object
-        context["register"] = session_register(self.object)
+        context["register"] = register_for(self.object, with_payments=True)
+        # Every look at a register is in the trail, here as on the champions' pages.
+        audit.record(self.object, audit.VIEWED, user=self.request.user, detail="In the admin")
         context["cancel_url"] = (
             reverse("bookings_session:cancel", args=[self.object.pk])
             if not self.object.is_cancelled and self.user_has_permission("change")
@@ -248,7 +274,7 @@ class SessionCancelView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormV
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["session"] = self.object
-        context["register"] = session_register(self.object)
+        context["register"] = register_for(self.object)
         return context
 
     def form_valid(self, form):
@@ -259,9 +285,14 @@ class SessionCancelView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormV
                 by=self.request.user,
             )
         except BookingError as error:
-            form.add_error("reason" if error.field == "reason" else None, error.message)
+            show_on_form(form, error)
             return self.form_invalid(form)
-        log(self.object, "bookings.cancel_session", user=self.request.user)
+        audit.record(
+            self.object,
+            audit.SESSION_CANCELLED,
+            user=self.request.user,
+            detail=f"Reason: {form.cleaned_data['reason']}",
+        )
         messages.success(
             self.request, f"{self.object} is cancelled. Every booked family is being told."
         )
@@ -314,8 +345,12 @@ class SeriesView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
                 cutoff_hours_before=data["cutoff_hours_before"],
             )
         except BookingError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
             return self.form_invalid(form)
+        for session in created:
+            audit.record(
+                session, audit.SESSION_CREATED, user=self.request.user, detail="In a series"
+            )
         messages.success(
             self.request,
             f"{len(created)} session{'' if len(created) == 1 else 's'} of "

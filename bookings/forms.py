@@ -4,6 +4,9 @@ from django import forms
 from django.utils import timezone
 
 from cms.models import ActivityPage, CentrePage
+from startwell import limits
+from startwell.forms import SingleLineCharField, at_most
+from startwell.limits import MOST_PENCE_PER_PLACE, MOST_PER_PLACE_TO_PAY
 from startwell.models import Child
 
 from .pricing import format_pence, parse_pounds
@@ -22,6 +25,15 @@ AGE_UNIT_CHOICES = [("months", "months"), ("years", "years")]
 OLDEST_AGE_MONTHS = 18 * 12
 
 CHILD_OR_AGE = "Choose one of your children or type an age, not both."
+# A session's date and time fields, bounded to within a few years of today wherever they are edited.
+SESSION_DATES = ("start", "end", "booking_opens", "booking_closes", "cancellation_cutoff")
+
+
+def bound_places(form: forms.BaseForm) -> None:
+    """Upper bounds on a session's places, for every form that edits a session (the admin's and
+    the champions')."""
+    at_most(form.fields["capacity"], limits.MOST_PLACES_PER_SESSION)
+    at_most(form.fields["max_places_per_booking"], limits.MOST_PLACES_PER_BOOKING)
 
 
 class SessionFilterForm(forms.Form):
@@ -123,7 +135,7 @@ class BookingForm(forms.Form):
         help_text="For families who find the cost hard, for example if you get Healthy Start, "
         "Universal Credit or free school meals. You don't need to show anything.",
     )
-    access_notes = forms.CharField(
+    access_notes = SingleLineCharField(
         label="Anything the host should know? (optional)",
         max_length=500,
         required=False,
@@ -172,6 +184,8 @@ class BookingForm(forms.Form):
         pence = parse_pounds(text)
         if text.strip() and pence is None and not self.data.get("funded_place"):
             raise forms.ValidationError("Enter an amount in pounds, like 3 or 2.50.")
+        if pence is not None and pence > MOST_PENCE_PER_PLACE:
+            raise forms.ValidationError(MOST_PER_PLACE_TO_PAY)
         return pence
 
     def booking_arguments(self) -> dict:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from wagtail.models.audit_log import BaseLogEntry, BaseLogEntryManager
 
 from cms.models import ActivityPage, CentrePage, Venue, price_model_problems
 from startwell.models import Child
@@ -188,13 +189,6 @@ class Booking(models.Model):
     waiting_since = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
-    cancelled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     access_notes = models.CharField(
         max_length=500,
@@ -204,21 +198,7 @@ class Booking(models.Model):
     # Kept for the centre's reports; walk-ins are `WalkIn` rows, present by definition.
     attendance = models.CharField(max_length=20, choices=Attendance.choices, blank=True)
     attendance_recorded_at = models.DateTimeField(null=True, blank=True)
-    attendance_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     paid_at_centre_at = models.DateTimeField(null=True, blank=True)
-    paid_at_centre_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     # What the family agreed to pay for the whole booking, in pence; 0 for free and funded places.
     amount_pence = models.PositiveIntegerField(default=0)
     # A funded place claimed by self-declaration. Staff see only how many were used, never whose.
@@ -381,3 +361,47 @@ class StripeEvent(models.Model):
 
     def __str__(self):
         return f"{self.type} {self.event_id}"
+
+
+class SessionLogEntryManager(BaseLogEntryManager):
+    """Wagtail's audit log for sessions, kept per centre: a manager's listings (the admin's site
+    history, a session's history, the champions' log page) only ever show their own centres."""
+
+    def log_action(self, instance, action, **kwargs):
+        kwargs.update(session=instance, centre_id=instance.centre_id)
+        return super().log_action(instance, action, **kwargs)
+
+    def for_instance(self, instance):
+        return self.filter(session=instance)
+
+    def viewable_by_user(self, user):
+        from cms.selectors import centres_managed_by
+
+        return self.filter(centre__in=centres_managed_by(user).values("pk"))
+
+
+class SessionLogEntry(BaseLogEntry):
+    """One entry of the audit trail of sessions and their registers: who looked at or changed
+    what, and when. Written through `bookings.audit.record`, read by the centre's managers."""
+
+    # The entry outlives a deleted session; its label still names it.
+    session = models.ForeignKey(
+        Session, on_delete=models.SET_NULL, null=True, blank=True, related_name="log_entries"
+    )
+    # Copied from the session so a centre's trail is one indexed query, and stays after deletion.
+    centre = models.ForeignKey(CentrePage, on_delete=models.CASCADE, related_name="+")
+
+    objects = SessionLogEntryManager()
+
+    class Meta(BaseLogEntry.Meta):
+        ordering = ["-timestamp", "-pk"]
+        verbose_name = "session log entry"
+        verbose_name_plural = "session log entries"
+        indexes = [models.Index(fields=["centre", "-timestamp"])]
+
+    def __str__(self):
+        return f"{self.action} by {self.user_id} on {self.label} at {self.timestamp:%Y-%m-%d %H:%M}"
+
+    @property
+    def object_id(self):
+        return self.session_id

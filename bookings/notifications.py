@@ -9,6 +9,8 @@ from .calendar import booking_ics
 
 
 def _send(booking, template: str, subject: str, *, session=None, attach_ics=False, **extra):
+    if booking.parent_id is None:
+        return  # anonymised: the family deleted its account, there is nobody to tell
     session = session or booking.session
     context = {
         "booking": booking,

@@ -1,5 +1,5 @@
 """Payment addresses: the Stripe webhook, sending a family to pay, and where Stripe sends them
-back. Views stay thin: the rules are in `bookings.payments`."""
+back. Views stay thin: the rules are in `bookings.checkout`."""
 
 import logging
 
@@ -11,9 +11,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from . import payments, stripe_gateway
+from startwell.errors import show_as_message
+
+from . import checkout, stripe_gateway
+from .errors import BookingError
 from .models import Booking
-from .services import BookingError
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +30,7 @@ def stripe_webhook(request):
         logger.warning("Refused a Stripe webhook: %s", error)
         signed = not isinstance(error, stripe.SignatureVerificationError)
         return HttpResponseBadRequest("Malformed event" if signed else "Invalid signature")
-    payments.handle_event(event)
+    checkout.handle_event(event)
     return HttpResponse("OK")
 
 
@@ -41,9 +43,9 @@ def _own_booking(request, reference: str) -> Booking:
 def pay(request, reference):
     booking = _own_booking(request, reference)
     try:
-        url = payments.start_checkout(booking=booking)
+        url = checkout.start_checkout(booking=booking)
     except BookingError as error:
-        messages.error(request, error.message)
+        show_as_message(request, error)
         return redirect("bookings:booking_detail", reference=booking.reference)
     return redirect(url)
 
@@ -57,7 +59,7 @@ def checkout_return(request):
     if not checkout_id.startswith("cs_"):
         raise Http404
     try:
-        checkout = stripe_gateway.retrieve_checkout_session(checkout_id)
+        paid_page = stripe_gateway.retrieve_checkout_session(checkout_id)
     except stripe_gateway.GatewayError as error:
         if error.not_found:
             raise Http404 from error
@@ -67,12 +69,12 @@ def checkout_return(request):
             "it comes through.",
         )
         return redirect("/bookings/")
-    reference = payments.reference_of(checkout)
+    reference = checkout.reference_of(paid_page)
     booking = _own_booking(request, reference)
-    payments.record_checkout_paid(checkout)
+    checkout.record_checkout_paid(paid_page)
     booking.refresh_from_db()
     if booking.status == Booking.Status.CONFIRMED:
         messages.success(request, "Thank you: you've paid and you're booked.")
-    elif checkout.get("payment_status") != "paid":
+    elif paid_page.get("payment_status") != "paid":
         messages.info(request, "We haven't received your payment yet.")
     return redirect("bookings:booking_detail", reference=booking.reference)

@@ -51,20 +51,25 @@ def format_pence(pence: int) -> str:
     return f"£{pounds:,}" if rest == 0 else f"£{pounds:,}.{rest:02d}"
 
 
+def _is_digits(text: str) -> bool:
+    # str.isdigit() is also true of "²" and other digits int() cannot read.
+    return text.isascii() and text.isdigit()
+
+
 def parse_pounds(text: str) -> int | None:
     """Reads an amount typed by a family ('3', '3.50', '£3.5', '50p') as pence; None if it is not
     an amount."""
     cleaned = (text or "").strip().replace(",", "").replace(" ", "")
     if cleaned.lower().endswith("p") and not cleaned.startswith("£"):
         digits = cleaned[:-1]
-        return int(digits) if digits.isdigit() else None
+        return int(digits) if _is_digits(digits) else None
     cleaned = cleaned.removeprefix("£")
     if not cleaned:
         return None
     pounds, _, pence = cleaned.partition(".")
-    if not (pounds or pence) or (pounds and not pounds.isdigit()):
+    if not (pounds or pence) or (pounds and not _is_digits(pounds)):
         return None
-    if pence and (not pence.isdigit() or len(pence) > 2):
+    if pence and (not _is_digits(pence) or len(pence) > 2):
         return None
     return int(pounds or 0) * 100 + int(pence.ljust(2, "0") if pence else 0)
 

@@ -1,5 +1,7 @@
-"""Reads for sessions and bookings: the public timetable and a parent's own bookings. Each is
-a fixed number of queries however many sessions or bookings there are."""
+"""Reads for sessions and bookings: the public timetable, a parent's own bookings, and what a
+person may do right now (book this session, cancel this booking). Listing reads are a fixed
+number of queries however many sessions or bookings there are; the writes in `services`,
+`capacity` and `checkout` ask the same questions here, under the session lock."""
 
 import datetime
 from dataclasses import dataclass
@@ -21,11 +23,16 @@ from django.utils import timezone
 from cms.models import CentrePage
 from startwell.models import Child
 
-from .models import Booking, Session, WalkIn
+from .models import Booking, Payment, Session, WalkIn
+
+SESSION_CANCELLED = "This session has been cancelled by the centre."
+NOT_OPEN_YET = "Booking for this session opens on {opens}."
+CLOSED = "Booking for this session has closed."
+STARTED = "This session has already started."
 
 
 def with_places(sessions: QuerySet[Session]) -> QuerySet[Session]:
-    """Adds `places_taken` (bookings holding places and walk-ins, as `services.places_taken`
+    """Adds `places_taken` (bookings holding places and walk-ins, as `places_taken`
     counts them) and `places_left` to each session, in the same query."""
     taken = (
         Booking.objects.filter(session=OuterRef("pk"), status__in=Booking.HOLDING_STATUSES)
@@ -158,3 +165,72 @@ def centre_feed_sessions(centre: CentrePage) -> QuerySet[Session]:
         .select_related("activity", "venue")
         .order_by("start", "pk")
     )
+
+
+# --- Places and what a person may do ------------------------------------------------------------
+
+
+def places_taken(session: Session) -> int:
+    """Places that count against capacity, read fresh from the rows: bookings holding places and
+    the families who walked in on the day. Under the session lock, the count the writes trust."""
+    total = Booking.objects.filter(session=session, status__in=Booking.HOLDING_STATUSES).aggregate(
+        total=Sum("places")
+    )["total"]
+    walk_ins = WalkIn.objects.filter(session=session).aggregate(total=Sum("places"))["total"]
+    return (total or 0) + (walk_ins or 0)
+
+
+def funded_places_used(session: Session) -> int:
+    """How many funded places are taken; the only thing about funded places staff see."""
+    total = Booking.objects.filter(
+        session=session, status__in=Booking.HOLDING_STATUSES, funded=True
+    ).aggregate(total=Sum("places"))["total"]
+    return total or 0
+
+
+def funded_places_left(session: Session) -> int:
+    return session.pricing.funded_places - funded_places_used(session)
+
+
+def window_refusal(session: Session, now: datetime.datetime) -> str | None:
+    """Why the session cannot be booked at `now` (cancelled, started, not open yet, closed),
+    or None."""
+    if session.is_cancelled:
+        return SESSION_CANCELLED
+    if session.start <= now:
+        return STARTED
+    if session.booking_opens and now < session.booking_opens:
+        opens = timezone.localtime(session.booking_opens)
+        return NOT_OPEN_YET.format(opens=f"{opens:%-d %B at %H:%M}")
+    if now >= session.bookable_until:
+        return CLOSED
+    return None
+
+
+def booking_refusal(session: Session) -> str | None:
+    """Why the session cannot be booked right now, or None. For showing the state before anyone
+    tries; `services.book_session` asks again under the lock."""
+    return window_refusal(session, timezone.now())
+
+
+def can_cancel_online(booking: Booking) -> bool:
+    """Whether the family may still cancel this booking themselves: a confirmed one until the
+    cutoff, one waiting for payment until the start (nothing has been paid)."""
+    if booking.session.is_cancelled:
+        return False
+    if booking.status == Booking.Status.PENDING_PAYMENT:
+        return timezone.now() < booking.session.start
+    return (
+        booking.status == Booking.Status.CONFIRMED
+        and timezone.now() < booking.session.cancellable_until
+    )
+
+
+def has_verified_email(user) -> bool:
+    return user.emailaddress_set.filter(verified=True).exists()
+
+
+def paid_online(booking: Booking) -> bool:
+    return Payment.objects.filter(
+        booking=booking, method=Payment.Method.ONLINE, status=Payment.Status.PAID
+    ).exists()

@@ -16,8 +16,8 @@ from django.db import transaction
 
 from cms.models import ActivityPage, CentrePage, Venue
 
+from .errors import BookingError
 from .models import HolidayPeriod, Session
-from .services import BookingError
 
 # A series longer than this is almost certainly a typing mistake in a year.
 MAX_SERIES_DAYS = 400

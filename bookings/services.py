@@ -1,37 +1,23 @@
-"""Writes for sessions and bookings. Every change to who holds places on a session happens here,
-under a lock on the session row: lock, re-read, check, write — so a session never holds more
-places than its capacity, whatever the concurrency."""
+"""Writes for sessions and bookings: a family booking, cancelling or leaving the waiting list, the
+centre cancelling or changing a session, and a waiting household offered a place out of turn.
+Each runs under the session lock (`bookings.locking`): lock, re-read, check, write."""
 
-import contextlib
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
-from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db import IntegrityError
 from django.utils import timezone
 
 from startwell.models import Child
 
-from . import notifications, payments, stripe_gateway
-from .models import Attendance, Booking, Session, WalkIn
+from . import capacity, money, notifications, selectors, stripe_gateway, transitions
+from .errors import BookingError, plural
+from .locking import locked_session, session_transaction
+from .models import Booking, Session
 from .pricing import SMALLEST_CARD_PAYMENT_PENCE, format_pence
 
-
-class BookingError(Exception):
-    """A booking rule refused the request; `message` is written for the family."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
 NOT_VERIFIED = "Please confirm your e-mail address before booking. We have sent you a link."
-SESSION_CANCELLED = "This session has been cancelled by the centre."
-NOT_OPEN_YET = "Booking for this session opens on {opens}."
-CLOSED = "Booking for this session has closed."
-STARTED = "This session has already started."
+STARTED = selectors.STARTED
 DUPLICATE = "You already have a booking for this session (reference {reference})."
 TOO_MANY_PLACES = "You can book up to {max} place{s} on this session."
 NO_PLACES = "Choose at least one child to book for."
@@ -47,55 +33,13 @@ REASON_REQUIRED = "Say why the session is cancelled: families will read it."
 AMOUNT_MISSING = "Enter how much you will pay for each place."
 AMOUNT_TOO_LOW = "The least you can pay is {minimum} a place."
 AMOUNT_TOO_SMALL_FOR_CARD = "We can't take less than 30p by card. Enter 0 or at least 30p."
-NO_FUNDED_PLACES = "There are no funded places left on this session. You can still book and pay."
-NO_FUNDED_PLACES_ENOUGH = "Only {left} funded place{s} left on this session."
 
 # How long a booking waiting for online payment keeps its places.
 PAYMENT_HOLD = datetime.timedelta(minutes=30)
-# A waiting household promoted into a paid place has longer to pay: the offer may come at night.
-PROMOTED_PAYMENT_HOLD = datetime.timedelta(hours=12)
 CAPACITY_BELOW_BOOKED = (
     "{taken} place{s} already booked, so the capacity cannot be lower than {taken}."
 )
 CANNOT_EDIT_CANCELLED = "This session has been cancelled, so it can no longer be changed."
-
-
-def _plural(n: int) -> str:
-    return "" if n == 1 else "s"
-
-
-def _locking_enabled() -> bool:
-    # Switched off only by the concurrency tests' control run, to show the race is real.
-    return getattr(settings, "BOOKINGS_LOCK_SESSIONS", True)
-
-
-@contextlib.contextmanager
-def _locked_session(session_id: int) -> Iterator[Session]:
-    """Yields the session locked for the rest of one durable transaction: the row lock on
-    PostgreSQL, the database's write lock (IMMEDIATE transaction) on SQLite."""
-    if not _locking_enabled():
-        yield Session.objects.select_related("activity").get(pk=session_id)
-        return
-    with transaction.atomic(durable=True):
-        yield Session.objects.select_for_update().select_related("activity").get(pk=session_id)
-
-
-def places_taken(session: Session) -> int:
-    """Places that count against capacity, read fresh from the rows: bookings holding places and
-    the families who walked in on the day."""
-    total = Booking.objects.filter(session=session, status__in=Booking.HOLDING_STATUSES).aggregate(
-        total=Sum("places")
-    )["total"]
-    walk_ins = WalkIn.objects.filter(session=session).aggregate(total=Sum("places"))["total"]
-    return (total or 0) + (walk_ins or 0)
-
-
-def funded_places_used(session: Session) -> int:
-    """How many funded places are taken; the only thing about funded places staff see."""
-    total = Booking.objects.filter(
-        session=session, status__in=Booking.HOLDING_STATUSES, funded=True
-    ).aggregate(total=Sum("places"))["total"]
-    return total or 0
 
 
 def _amount_due(
@@ -120,32 +64,6 @@ def _amount_due(
     return amount_pence * places, False
 
 
-def _release_lapsed_holds(session: Session, now: datetime.datetime) -> list[Booking]:
-    """Gives back the places of bookings whose time to pay has run out. Call with the session
-    locked; the caller then offers the places to the waiting list."""
-    lapsed = list(
-        Booking.objects.filter(
-            session=session, status=Booking.Status.PENDING_PAYMENT, hold_expires_at__lte=now
-        ).select_related("parent")
-    )
-    for booking in lapsed:
-        booking.status = Booking.Status.PAYMENT_EXPIRED
-        booking.save(update_fields=["status"])
-        payments.close_unpaid_checkout(booking)
-        notifications.hold_released(booking)
-    return lapsed
-
-
-def _check_funded_places(session: Session, places: int) -> None:
-    left = session.pricing.funded_places - funded_places_used(session)
-    if left <= 0:
-        raise BookingError(NO_FUNDED_PLACES, field="funded_place")
-    if places > left:
-        raise BookingError(
-            NO_FUNDED_PLACES_ENOUGH.format(left=left, s=_plural(left)), field="funded_place"
-        )
-
-
 def _age_problem(session: Session, child: Child) -> str | None:
     activity = session.activity
     day = timezone.localtime(session.start).date()
@@ -157,45 +75,15 @@ def _age_problem(session: Session, child: Child) -> str | None:
     if too_young or too_old:
         return (
             f"{activity.title} is for children aged {activity.audience.lower()}; "
-            f"{child.first_name} will be {age} month{_plural(age)} old on {day:%-d %B}."
+            f"{child.first_name} will be {age} month{plural(age)} old on {day:%-d %B}."
         )
     return None
 
 
 def _check_window(session: Session, now: datetime.datetime) -> None:
-    if session.is_cancelled:
-        raise BookingError(SESSION_CANCELLED)
-    if session.start <= now:
-        raise BookingError(STARTED)
-    if session.booking_opens and now < session.booking_opens:
-        opens = timezone.localtime(session.booking_opens)
-        raise BookingError(NOT_OPEN_YET.format(opens=f"{opens:%-d %B at %H:%M}"))
-    if now >= session.bookable_until:
-        raise BookingError(CLOSED)
-
-
-def booking_refusal(session: Session) -> str | None:
-    """Why the session cannot be booked right now (cancelled, not open yet, closed, started),
-    or None. For showing the state before anyone tries; `book_session` checks again under
-    the lock."""
-    try:
-        _check_window(session, timezone.now())
-    except BookingError as error:
-        return error.message
-    return None
-
-
-def can_cancel_online(booking: Booking) -> bool:
-    """Whether the family may still cancel this booking themselves: a confirmed one until the
-    cutoff, one waiting for payment until the start (nothing has been paid)."""
-    if booking.session.is_cancelled:
-        return False
-    if booking.status == Booking.Status.PENDING_PAYMENT:
-        return timezone.now() < booking.session.start
-    return (
-        booking.status == Booking.Status.CONFIRMED
-        and timezone.now() < booking.session.cancellable_until
-    )
+    refusal = selectors.window_refusal(session, now)
+    if refusal:
+        raise BookingError(refusal)
 
 
 def _check_party(session: Session, parent, children: list[Child], adults: int) -> int:
@@ -215,12 +103,8 @@ def _check_party(session: Session, parent, children: list[Child], adults: int) -
         places = len(children)
     if places > session.max_places_per_booking:
         limit = session.max_places_per_booking
-        raise BookingError(TOO_MANY_PLACES.format(max=limit, s=_plural(limit)), field="children")
+        raise BookingError(TOO_MANY_PLACES.format(max=limit, s=plural(limit)), field="children")
     return places
-
-
-def has_verified_email(user) -> bool:
-    return user.emailaddress_set.filter(verified=True).exists()
 
 
 def book_session(
@@ -241,21 +125,21 @@ def book_session(
 
     On a paid session `amount_pence` is what the family chose to pay per place (pay what you
     can) and `funded_place` claims a funded place. With online payment on, a paid booking waits
-    for payment holding its places for 30 minutes (`bookings.payments.start_checkout` sends the
+    for payment holding its places for 30 minutes (`bookings.checkout.start_checkout` sends the
     family to pay); without it, the booking is confirmed and paid at the centre.
     """
-    if not has_verified_email(parent):
+    if not selectors.has_verified_email(parent):
         raise BookingError(NOT_VERIFIED)
     children = list(children)
     access_notes = (access_notes or "").strip()[:500]
     try:
-        with _locked_session(session_id) as session:
+        with session_transaction(), locked_session(session_id) as session:
             now = timezone.now()
             _check_window(session, now)
             places = _check_party(session, parent, children, adults)
-            if _release_lapsed_holds(session, now):
+            if capacity.release_lapsed_holds(session, now):
                 # Families already waiting come before newcomers.
-                _promote_waiting(session)
+                capacity.promote_waiting(session)
             existing = Booking.objects.filter(
                 session=session, parent=parent, status__in=Booking.ACTIVE_STATUSES
             ).first()
@@ -273,32 +157,26 @@ def book_session(
                 "funded": funded,
                 "access_notes": access_notes,
             }
-            left = session.capacity - places_taken(session)
+            left = session.capacity - selectors.places_taken(session)
             if places <= left:
                 if funded:
-                    _check_funded_places(session, places)
+                    capacity.check_funded_places(session, places)
                 if amount and stripe_gateway.is_configured():
-                    booking = Booking.objects.create(
+                    booking = transitions.create(
+                        Booking.Status.PENDING_PAYMENT,
+                        now=now,
+                        hold_until=now + PAYMENT_HOLD,
                         **common,
-                        status=Booking.Status.PENDING_PAYMENT,
-                        hold_expires_at=now + PAYMENT_HOLD,
                     )
                     notify = None  # the family hears once the payment arrives
                 else:
-                    booking = Booking.objects.create(
-                        **common,
-                        status=Booking.Status.CONFIRMED,
-                        confirmed_at=now,
-                        payment_due_at_centre=amount > 0,
-                    )
+                    booking = transitions.create(Booking.Status.CONFIRMED, now=now, **common)
                     notify = notifications.booking_confirmed
             elif join_waiting_list:
-                booking = Booking.objects.create(
-                    **common, status=Booking.Status.WAITING, waiting_since=now
-                )
+                booking = transitions.create(Booking.Status.WAITING, now=now, **common)
                 notify = notifications.waiting_list_joined
             elif left > 0:
-                raise BookingError(FULL_NOT_ENOUGH.format(left=left, s=_plural(left)))
+                raise BookingError(FULL_NOT_ENOUGH.format(left=left, s=plural(left)))
             else:
                 raise BookingError(FULL)
             if children and not session.activity.adults_only:
@@ -311,69 +189,31 @@ def book_session(
         raise BookingError(DUPLICATE.format(reference="already made")) from error
 
 
-def _promote_waiting(session: Session) -> list[Booking]:
-    """Moves waiting households into freed places, first come first served, skipping any that
-    need more places than are free. Call with the session locked."""
-    left = session.capacity - places_taken(session)
-    promoted = []
-    if left <= 0 or session.is_cancelled or session.start <= timezone.now():
-        return promoted
-    waiting = Booking.objects.filter(session=session, status=Booking.Status.WAITING).order_by(
-        "waiting_since", "pk"
-    )
-    now = timezone.now()
-    funded_left = session.pricing.funded_places - funded_places_used(session)
-    for booking in waiting:
-        if booking.places > left or (booking.funded and booking.places > funded_left):
-            continue
-        if booking.amount_pence and stripe_gateway.is_configured():
-            # Promoted into a paid place: held while the family pays, as for a new booking.
-            booking.status = Booking.Status.PENDING_PAYMENT
-            booking.hold_expires_at = min(now + PROMOTED_PAYMENT_HOLD, session.start)
-        else:
-            booking.status = Booking.Status.CONFIRMED
-            booking.confirmed_at = now
-            booking.payment_due_at_centre = booking.amount_pence > 0
-        booking.save(
-            update_fields=["status", "confirmed_at", "hold_expires_at", "payment_due_at_centre"]
-        )
-        left -= booking.places
-        if booking.funded:
-            funded_left -= booking.places
-        promoted.append(booking)
-        notifications.promoted_from_waiting_list(booking)
-        if left <= 0:
-            break
-    return promoted
-
-
 def cancel_booking(*, booking_id: int, by, on_behalf: bool = False) -> Booking:
     """Cancels a confirmed booking (or leaves the waiting list) and offers the freed places to
     the waiting list. Families may cancel until the cutoff; staff acting on a family's behalf
     (`on_behalf=True`) may cancel at any time before the start."""
     session_id = Booking.objects.values_list("session_id", flat=True).get(pk=booking_id)
-    with _locked_session(session_id) as session:
+    with session_transaction(), locked_session(session_id) as session:
         booking = Booking.objects.get(pk=booking_id)
         now = timezone.now()
         if booking.status == Booking.Status.WAITING:
-            booking.status = Booking.Status.LEFT_WAITING_LIST
+            to = Booking.Status.LEFT_WAITING_LIST
         elif booking.status == Booking.Status.PENDING_PAYMENT:
             # Giving up before paying: the places go back at once.
             if now >= session.start:
                 raise BookingError(STARTED)
-            booking.status = Booking.Status.CANCELLED
+            to = Booking.Status.CANCELLED
         elif booking.status == Booking.Status.CONFIRMED:
             if not on_behalf and now >= session.cancellable_until:
                 raise BookingError(CUTOFF_PASSED)
-            booking.status = Booking.Status.CANCELLED
+            to = Booking.Status.CANCELLED
         else:
             raise BookingError(NOT_CANCELLABLE)
-        booking.cancelled_at = now
-        booking.cancelled_by = by
-        booking.save(update_fields=["status", "cancelled_at", "cancelled_by"])
-        payments.settle_cancelled_booking(booking, reason="You cancelled your booking.")
+        transitions.move(booking, to, now=now, by=by)
+        money.settle_cancelled_booking(booking, reason="You cancelled your booking.")
         notifications.booking_cancelled(booking, on_behalf=on_behalf)
-        _promote_waiting(session)
+        capacity.promote_waiting(session)
         return booking
 
 
@@ -389,7 +229,7 @@ def cancel_session(*, session_id: int, reason: str, by) -> Session:
     reason = (reason or "").strip()
     if not reason:
         raise BookingError(REASON_REQUIRED, field="reason")
-    with _locked_session(session_id) as session:
+    with session_transaction(), locked_session(session_id) as session:
         if session.is_cancelled:
             raise BookingError(ALREADY_CANCELLED)
         session.status = Session.Status.CANCELLED
@@ -401,12 +241,9 @@ def cancel_session(*, session_id: int, reason: str, by) -> Session:
                 session=session, status__in=Booking.ACTIVE_STATUSES
             ).select_related("parent")
         )
-        Booking.objects.filter(pk__in=[b.pk for b in affected]).update(
-            status=Booking.Status.CANCELLED, cancelled_at=now, cancelled_by=by
-        )
         for booking in affected:
-            booking.status = Booking.Status.CANCELLED
-            payments.settle_cancelled_booking(booking, reason="The centre cancelled the session.")
+            transitions.move(booking, Booking.Status.CANCELLED, now=now, by=by)
+            money.settle_cancelled_booking(booking, reason="The centre cancelled the session.")
             notifications.session_cancelled(booking, session=session)
         return session
 
@@ -436,164 +273,30 @@ def update_session(*, session_id: int, changes: dict, by) -> Session:
     unknown = set(changes) - set(EDITABLE_SESSION_FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
-    with _locked_session(session_id) as session:
+    with session_transaction(), locked_session(session_id) as session:
         if session.is_cancelled:
             raise BookingError(CANNOT_EDIT_CANCELLED)
         for name, value in changes.items():
             setattr(session, name, value)
-        taken = places_taken(session)
+        taken = selectors.places_taken(session)
         if session.capacity < taken:
             raise BookingError(
-                CAPACITY_BELOW_BOOKED.format(taken=taken, s=_plural(taken)), field="capacity"
+                CAPACITY_BELOW_BOOKED.format(taken=taken, s=plural(taken)), field="capacity"
             )
         session.save()
-        _promote_waiting(session)
+        capacity.promote_waiting(session)
         return session
 
 
-# --- On the day: the register ------------------------------------------------------------------
-# Whoever runs the register (a champion or a manager; the caller checks who may) records who came,
-# walk-ins, payments taken at the centre, and offers waiting households a place.
-
-NOT_SESSION_DAY = "Attendance can be marked from the day of the session ({day})."
-NOT_STARTED_FOR_NO_SHOW = "A family can be marked as not coming only once the session has started."
-NOT_BOOKED = "Only families with a confirmed booking can be marked on the register."
-WALK_IN_NOT_TODAY = "Walk-ins can be added on the day of the session only."
-WALK_IN_NO_LABEL = "Give a first name or a label, so the family can be told apart on the register."
-WALK_IN_NO_CHILDREN = "Say how many children came (at least one)."
-WALK_IN_NO_ADULTS = "Say how many adults came (at least one)."
-WALK_IN_OVER_CAPACITY = (
-    "This walk-in needs {places} place{s} but {left} {are} left. To record them anyway, tick "
-    "'Take the session over capacity'."
-)
-ALREADY_PAID = "This booking is already marked as paid at the centre."
-PAID_ONLINE = "This booking was paid online: there is nothing to pay at the centre."
-NOT_WAITING_FOR_OFFER = "This family is not on the waiting list any more."
-NO_ROOM_FOR_OFFER = "There {are} {left} place{s} left and this family needs {places}."
-
-
-def _session_day(session: Session):
-    return timezone.localtime(session.start).date()
-
-
-def _check_register_open(session: Session) -> None:
-    if session.is_cancelled:
-        raise BookingError(SESSION_CANCELLED)
-
-
-def mark_attendance(*, booking_id: int, attendance: str, by) -> Booking:
-    """Marks a confirmed booking as attended (from the session day) or as a no-show (once the
-    session has started). Marking again replaces the earlier mark."""
-    if attendance not in (Attendance.ATTENDED, Attendance.NO_SHOW):
-        raise ValueError(f"Not a booking attendance: {attendance}")
-    with transaction.atomic():
-        booking = Booking.objects.select_for_update().select_related("session").get(pk=booking_id)
-        session = booking.session
-        _check_register_open(session)
-        if booking.status != Booking.Status.CONFIRMED:
-            raise BookingError(NOT_BOOKED)
-        now = timezone.now()
-        day = _session_day(session)
-        if timezone.localdate(now) < day:
-            raise BookingError(NOT_SESSION_DAY.format(day=f"{day:%A %-d %B}"))
-        if attendance == Attendance.NO_SHOW and now < session.start:
-            raise BookingError(NOT_STARTED_FOR_NO_SHOW)
-        booking.attendance = attendance
-        booking.attendance_recorded_at = now
-        booking.attendance_recorded_by = by
-        booking.save(
-            update_fields=["attendance", "attendance_recorded_at", "attendance_recorded_by"]
-        )
-        return booking
-
-
-def record_walk_in(
-    *, session_id: int, label: str, children: int, adults: int, by, over_capacity: bool = False
-) -> WalkIn:
-    """Records a family who came without a booking. Their places count against capacity; going
-    past it needs `over_capacity=True`, which is kept on the row."""
-    label = (label or "").strip()
-    if not label:
-        raise BookingError(WALK_IN_NO_LABEL, field="label")
-    with _locked_session(session_id) as session:
-        _check_register_open(session)
-        if timezone.localdate() != _session_day(session):
-            raise BookingError(WALK_IN_NOT_TODAY)
-        if session.activity.adults_only:
-            if adults < 1:
-                raise BookingError(WALK_IN_NO_ADULTS, field="adults")
-            places = adults
-        else:
-            if children < 1:
-                raise BookingError(WALK_IN_NO_CHILDREN, field="children")
-            places = children
-        left = max(session.capacity - places_taken(session), 0)
-        past_capacity = places > left
-        if past_capacity and not over_capacity:
-            raise BookingError(
-                WALK_IN_OVER_CAPACITY.format(
-                    places=places, s=_plural(places), left=left, are="is" if left == 1 else "are"
-                ),
-                field="over_capacity",
-            )
-        return WalkIn.objects.create(
-            session=session,
-            label=label,
-            children=children,
-            adults=adults,
-            places=places,
-            over_capacity=past_capacity,
-            recorded_by=by,
-        )
-
-
-def record_payment_at_centre(*, booking_id: int, by) -> Booking:
-    """Notes that the family paid at the centre for a confirmed booking; for a booking with an
-    amount due (`payment_due_at_centre`) the payment is recorded with its amount."""
-    with transaction.atomic():
-        booking = Booking.objects.select_for_update().select_related("session").get(pk=booking_id)
-        _check_register_open(booking.session)
-        if booking.status != Booking.Status.CONFIRMED:
-            raise BookingError(NOT_BOOKED)
-        if booking.paid_at_centre_at:
-            raise BookingError(ALREADY_PAID)
-        if payments.paid_online(booking):
-            raise BookingError(PAID_ONLINE)
-        now = timezone.now()
-        booking.paid_at_centre_at = now
-        booking.paid_at_centre_by = by
-        if booking.amount_pence:
-            payments.record_paid_at_centre(booking, by=by, at=now)
-        booking.payment_due_at_centre = False
-        booking.save(
-            update_fields=["paid_at_centre_at", "paid_at_centre_by", "payment_due_at_centre"]
-        )
-        return booking
+# --- A place offered out of turn ----------------------------------------------------------------
 
 
 def offer_place(*, booking_id: int, by) -> Booking:
     """Gives a waiting household a place now, out of turn if the person running the register
-    chooses to (a family that fits when the first in line does not, say). The family is told."""
+    chooses to (a family that fits when the first in line does not, say): the same place, price,
+    payment hold and funded-place limit as when the portal promotes them by itself. The family
+    is told. The caller checks who may offer and keeps the audit trail."""
     session_id = Booking.objects.values_list("session_id", flat=True).get(pk=booking_id)
-    with _locked_session(session_id) as session:
-        booking = Booking.objects.get(pk=booking_id)
-        _check_register_open(session)
-        if booking.status != Booking.Status.WAITING:
-            raise BookingError(NOT_WAITING_FOR_OFFER)
-        if session.start <= timezone.now():
-            raise BookingError(STARTED)
-        left = max(session.capacity - places_taken(session), 0)
-        if booking.places > left:
-            raise BookingError(
-                NO_ROOM_FOR_OFFER.format(
-                    are="is" if left == 1 else "are",
-                    left=left,
-                    s=_plural(left),
-                    places=booking.places,
-                )
-            )
-        booking.status = Booking.Status.CONFIRMED
-        booking.confirmed_at = timezone.now()
-        booking.save(update_fields=["status", "confirmed_at"])
-        notifications.promoted_from_waiting_list(booking)
-        return booking
+    with session_transaction(), locked_session(session_id) as session:
+        booking = Booking.objects.select_related("parent").get(pk=booking_id)
+        return capacity.give_place(session, booking, now=timezone.now())

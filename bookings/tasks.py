@@ -20,6 +20,6 @@ def send_session_reminders() -> int:
 @task()
 def release_expired_holds() -> int:
     """Releases bookings whose time to pay has run out, even if Stripe never said so."""
-    from . import payments
+    from . import checkout
 
-    return payments.release_expired_holds()
+    return checkout.release_expired_holds()

@@ -13,13 +13,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cms.models import CentrePage
+from startwell.errors import show_on_form
 
-from . import payments, selectors, services, stripe_gateway
+from . import checkout, selectors, services, stripe_gateway
 from .calendar import booking_ics, centre_feed_ics
+from .errors import BookingError
 from .forms import BookingForm, SessionFilterForm
 from .models import Booking, Session
 from .pricing import format_pence
-from .services import BookingError
 
 SESSIONS_PER_PAGE = 20
 TOO_MANY_ATTEMPTS = (
@@ -63,12 +64,11 @@ def _rate_limited(request) -> bool:
     return usage is None
 
 
-def _party_field(form: BookingForm, field: str | None) -> str | None:
-    """Where to show a refusal: the service names the party as "children" or "adults"; the form
-    has whichever one the session needs."""
-    if field in ("children", "adults"):
-        return "adults" if "adults" in form.fields else "children"
-    return field if field in form.fields else None
+def _party_fields(form: BookingForm) -> dict[str, str]:
+    """Where to show a refusal about the party: the service names it "children" or "adults";
+    the form has whichever one the session needs."""
+    party = "adults" if "adults" in form.fields else "children"
+    return {"children": party, "adults": party}
 
 
 @login_required
@@ -78,7 +78,7 @@ def book(request, session_id: int):
         session = selectors.bookable_session(session_id)
     except Session.DoesNotExist:
         raise Http404("No such session") from None
-    verified = services.has_verified_email(request.user)
+    verified = selectors.has_verified_email(request.user)
     existing = selectors.active_booking(parent=request.user, session=session)
     form = BookingForm(
         request.POST if request.method == "POST" else None, session=session, parent=request.user
@@ -98,7 +98,7 @@ def book(request, session_id: int):
                     **form.booking_arguments(),
                 )
             except BookingError as error:
-                form.add_error(_party_field(form, error.field), error.message)
+                show_on_form(form, error, fields=_party_fields(form))
                 session = selectors.bookable_session(session_id)
             else:
                 if booking.status == Booking.Status.PENDING_PAYMENT:
@@ -130,7 +130,7 @@ def book(request, session_id: int):
             "form": form,
             "verified": verified,
             "existing": existing,
-            "refusal": services.booking_refusal(session),
+            "refusal": selectors.booking_refusal(session),
             "payment_online": stripe_gateway.is_configured(),
             "is_full": session.places_left <= 0,
             "now": timezone.now(),
@@ -145,7 +145,7 @@ def _send_to_pay(request, booking: Booking):
     """Straight on to Stripe's payment page; if it cannot be opened, the booking's page offers
     to try again while the places are held."""
     try:
-        return redirect(payments.start_checkout(booking=booking))
+        return redirect(checkout.start_checkout(booking=booking))
     except BookingError as error:
         messages.warning(request, error.message)
         return redirect("bookings:booking_detail", reference=booking.reference)
@@ -178,7 +178,7 @@ def booking_detail(request, reference: str):
         {
             "booking": booking,
             "session": booking.session,
-            "can_cancel": services.can_cancel_online(booking),
+            "can_cancel": selectors.can_cancel_online(booking),
         },
     )
 
@@ -211,7 +211,7 @@ def cancel_booking(request, reference: str):
             "booking": booking,
             "session": booking.session,
             "leaving": leaving,
-            "can_cancel": leaving or services.can_cancel_online(booking),
+            "can_cancel": leaving or selectors.can_cancel_online(booking),
             "error": error,
         },
         status=400 if error else 200,

@@ -1,7 +1,9 @@
-"""The timetable in the Wagtail admin: sessions, series of sessions and school holidays."""
+"""The timetable in the Wagtail admin (sessions, series of sessions and school holidays), and the
+kinds of entry the audit trail of sessions and registers may hold."""
 
 from wagtail import hooks
 
+from . import audit
 from .admin_views import TimetableViewSetGroup
 
 
@@ -12,4 +14,4 @@ def register_timetable():
 
 @hooks.register("register_log_actions")
 def register_session_actions(actions):
-    actions.register_action("bookings.cancel_session", "Cancel session", "Session cancelled")
+    audit.register_actions(actions)

@@ -11,6 +11,8 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from startwell.limits import MOST_PENCE_PER_PLACE, MOST_PER_PLACE_TO_CHARGE
+
 from .blocks import BodyBlock, PartnerServicesBlock
 
 
@@ -38,7 +40,7 @@ class HomePage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["cms.CentreIndexPage", "cms.StandardPage"]
+    subpage_types = ["cms.CentreIndexPage", "cms.StandardPage", "cms.PrivacyNoticePage"]
     max_count = 1
 
     def get_context(self, request, *args, **kwargs):
@@ -86,6 +88,14 @@ class CentrePage(Page):
     manager_group = models.OneToOneField(
         Group, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
     )
+    champions_need_second_factor = models.BooleanField(
+        "champions need a second factor",
+        default=True,
+        help_text=(
+            "Parent champions must sign in with an authenticator app or a passkey before they "
+            "open a register, add walk-ins, message families or edit sessions at this centre."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -107,6 +117,7 @@ class CentrePage(Page):
         FieldPanel("partner_services"),
         InlinePanel("venues", heading="Venues (anchor points)", label="Venue"),
         FieldPanel("body"),
+        MultiFieldPanel([FieldPanel("champions_need_second_factor")], heading="Parent champions"),
     ]
     search_fields = [
         *Page.search_fields,
@@ -315,6 +326,15 @@ SMALLEST_CARD_PAYMENT_PENCE = 30
 def price_model_problems(model, price, suggested, minimum) -> dict[str, str]:
     """What is wrong with a price model's amounts, by field; shared by activities and sessions."""
     problems = {}
+    for field, amount in (
+        ("price_pence", price),
+        ("suggested_pence", suggested),
+        ("minimum_pence", minimum),
+    ):
+        if amount is not None and amount > MOST_PENCE_PER_PLACE:
+            problems[field] = MOST_PER_PLACE_TO_CHARGE
+    if problems:
+        return problems
     if model == ActivityPage.PRICE_FIXED:
         if not price or price < SMALLEST_CARD_PAYMENT_PENCE:
             problems["price_pence"] = "Enter a price of at least 30p (30) for a fixed price."
@@ -355,3 +375,18 @@ class StandardPage(Page):
 
     parent_page_types = ["cms.HomePage", "cms.CentrePage", "cms.StandardPage"]
     subpage_types = ["cms.StandardPage"]
+
+
+class PrivacyNoticePage(Page):
+    """The privacy notice: the borough's own words, edited in the admin, followed by the
+    retention schedule, which the template renders from the settings the schedule enforces."""
+
+    intro = models.TextField(help_text="A sentence or two on who we are and why we hold data")
+    body = StreamField(BodyBlock(), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = []
+    max_count = 1

@@ -3,6 +3,7 @@
 from django import forms
 
 from cms.models import ActivityPage
+from startwell.forms import PageChoiceField, SingleLineCharField
 
 from .models import (
     COMMENT_MAX_LENGTH,
@@ -20,7 +21,7 @@ def _too_long(limit: int) -> dict:
 
 
 class IdeaForm(forms.Form):
-    centre = forms.ModelChoiceField(
+    centre = PageChoiceField(
         queryset=ideas_centres(),
         empty_label="Choose a centre",
         error_messages={
@@ -28,7 +29,7 @@ class IdeaForm(forms.Form):
             "invalid_choice": "Choose one of our centres.",
         },
     )
-    title = forms.CharField(
+    title = SingleLineCharField(
         max_length=TITLE_MAX_LENGTH,
         help_text=f"Up to {TITLE_MAX_LENGTH} characters. For example: Dads' breakfast club",
         error_messages={"required": "Give your idea a short title.", **_too_long(TITLE_MAX_LENGTH)},
@@ -47,7 +48,7 @@ class IdeaForm(forms.Form):
         choices=[("", "Choose who it is for"), *Audience.choices],
         error_messages={"required": "Choose who the idea is for."},
     )
-    suggested_times = forms.CharField(
+    suggested_times = SingleLineCharField(
         label="Suggested days and times (optional)",
         max_length=200,
         required=False,
@@ -109,7 +110,7 @@ class DecideForm(forms.Form):
         error_messages=_too_long(DESCRIPTION_MAX_LENGTH),
     )
 
-    activity = forms.ModelChoiceField(
+    activity = PageChoiceField(
         label="Activity (when scheduling)",
         queryset=ActivityPage.objects.none(),
         required=False,
@@ -144,9 +145,7 @@ class IdeaSettingsForm(forms.Form):
 class IdeaFilterForm(forms.Form):
     """The listing's filters. Unknown values are ignored rather than refused."""
 
-    centre = forms.ModelChoiceField(
-        queryset=ideas_centres(), required=False, empty_label="All centres"
-    )
+    centre = PageChoiceField(queryset=ideas_centres(), required=False, empty_label="All centres")
     status = forms.ChoiceField(
         required=False,
         choices=[("", "Any status")]

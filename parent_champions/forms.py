@@ -5,8 +5,10 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from bookings.forms import SESSION_DATES, bound_places
 from bookings.models import Session
 from cms.models import CentrePage, Venue
+from startwell.forms import PageChoiceField, SingleLineCharField, bound_dates, within_years_of_today
 
 from .models import ChampionApplication
 
@@ -15,7 +17,7 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 
 
 class ApplicationForm(forms.ModelForm):
-    centre = forms.ModelChoiceField(
+    centre = PageChoiceField(
         queryset=CentrePage.objects.live().order_by("title"),
         label="Which centre?",
         empty_label="Choose a centre",
@@ -50,9 +52,14 @@ class DeclineForm(forms.Form):
 
 
 class ChecksForm(forms.Form):
-    dbs_checked_on = forms.DateField(label="DBS check date", required=False, widget=DATE)
+    dbs_checked_on = forms.DateField(
+        label="DBS check date", required=False, widget=DATE, validators=[within_years_of_today]
+    )
     training_completed_on = forms.DateField(
-        label="Safeguarding training date", required=False, widget=DATE
+        label="Safeguarding training date",
+        required=False,
+        widget=DATE,
+        validators=[within_years_of_today],
     )
 
 
@@ -85,7 +92,7 @@ class HostForm(forms.Form):
 
 
 class WalkInForm(forms.Form):
-    label = forms.CharField(
+    label = SingleLineCharField(
         label="First name or label",
         max_length=60,
         error_messages={"required": "Give a first name or a label for the family."},
@@ -101,7 +108,7 @@ class WalkInForm(forms.Form):
 
 
 class MessageForm(forms.Form):
-    subject = forms.CharField(max_length=120)
+    subject = SingleLineCharField(max_length=120)
     body = forms.CharField(
         label="Message",
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -140,3 +147,23 @@ class SessionForm(forms.ModelForm):
         self.fields["venue"].empty_label = "To be confirmed"
         for name in ("start", "end", "booking_opens", "booking_closes", "cancellation_cutoff"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M"]
+        bound_places(self)
+        bound_dates(self, *SESSION_DATES)
+
+
+class CoverForm(forms.Form):
+    """A manager choosing which champion covers a session."""
+
+    champion = forms.ModelChoiceField(
+        queryset=None,
+        label="Champion",
+        empty_label="Choose a champion",
+        error_messages={"required": "Choose the champion who will cover this session."},
+    )
+
+    def __init__(self, *args, champions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["champion"].queryset = champions
+        self.fields["champion"].label_from_instance = lambda champion: (
+            champion.user.get_full_name() or champion.user.display_name
+        )

@@ -1,5 +1,6 @@
 """Parent champions: applications to a centre, the champions a manager approved (with their
-safeguarding checks), the activities and sessions they host, and the audit trail of registers."""
+safeguarding checks), the activities and sessions they host, and the sessions a manager asked them
+to cover. What they do with a register is in the sessions' audit trail (`bookings.audit`)."""
 
 import datetime
 
@@ -197,38 +198,26 @@ class Hosting(models.Model):
         return f"{self.champion.user} hosts {self.activity or self.session}"
 
 
-class RegisterLogEntry(models.Model):
-    """Who looked at or changed a session's register (or the session itself), and when. Kept
-    per session so a centre's managers read their own centre's trail in one indexed query."""
+class SessionCover(models.Model):
+    """A manager asking a champion of the centre to cover one session they do not host: for that
+    session the champion sees and runs the register, as its host would."""
 
-    class Action(models.TextChoices):
-        VIEWED = "viewed", "Viewed the register"
-        CHECKED_IN = "checked_in", "Checked a family in"
-        NO_SHOW = "no_show", "Marked a family as not coming"
-        WALK_IN = "walk_in", "Added a walk-in"
-        WALK_IN_OVER_CAPACITY = "walk_in_over_capacity", "Added a walk-in over capacity"
-        PAID_AT_CENTRE = "paid_at_centre", "Marked as paid at the centre"
-        CANCELLED_FOR_FAMILY = "cancelled_for_family", "Cancelled a booking for a family"
-        OFFERED_PLACE = "offered_place", "Offered a place from the waiting list"
-        MESSAGED = "messaged", "Messaged the families booked"
-        SESSION_CREATED = "session_created", "Created the session"
-        SESSION_CHANGED = "session_changed", "Changed the session"
-
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="register_log")
-    # Copied from the session so a manager's listing filters by centre without a join.
-    centre = models.ForeignKey(CentrePage, on_delete=models.CASCADE, related_name="+")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="covers")
+    champion = models.ForeignKey(Champion, on_delete=models.CASCADE, related_name="covers")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    action = models.CharField(max_length=30, choices=Action.choices)
-    # What it was about, in words a manager reads: "Booking ABCD2345", "capacity: 10 → 12".
-    detail = models.TextField(blank=True)
-    at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["centre", "-at"]), models.Index(fields=["session", "-at"])]
-        verbose_name_plural = "register log entries"
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "champion"], name="one_cover_per_session"),
+        ]
 
     def __str__(self):
-        return f"{self.get_action_display()} by {self.actor} at {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.champion.user} covers {self.session}"

@@ -1,18 +1,20 @@
-"""Reads for parent champions: who is a champion where, the sessions they host, registers and the
-manager's view of their champions. Every listing here runs a fixed number of queries."""
+"""Reads for parent champions: who is a champion where, the sessions they host or cover, what a
+person may do with a register or a session, and the manager's view of their champions and of the
+centre's audit trail. Every listing here runs a fixed number of queries. (A register's contents
+are `bookings.registers`.)"""
 
 import datetime
-from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from bookings.models import Booking, Session, WalkIn
+from bookings.models import Session, SessionLogEntry
 from bookings.selectors import with_places
 from cms.models import ActivityPage, CentrePage
 from cms.selectors import centres_managed_by
 
-from .models import Champion, ChampionApplication, Hosting, RegisterLogEntry
+from .errors import CHECKS_LAPSED, NOT_HOST, NOT_MANAGER, SUSPENDED
+from .models import Champion, ChampionApplication, Hosting, SessionCover
 
 
 def champion_roles(user) -> QuerySet[Champion]:
@@ -44,15 +46,76 @@ def applications_of(user) -> QuerySet[ChampionApplication]:
 
 
 def register_sessions_for(user) -> QuerySet[Session]:
-    """Sessions whose register this person may ask for: every session of a centre they manage or
-    champion at (whether their role lets them act is the services' question). Others' → 404."""
+    """Sessions whose register this person may open, on a need-to-know basis: every session of
+    a centre they manage; as a champion, the sessions they host (the whole activity or that one
+    session) and those a manager asked them to cover. Any other session answers 404. (Whether a
+    champion may act right now, suspended or with lapsed checks, is `run_refusal`.)"""
     if not user.is_authenticated:
         return Session.objects.none()
     if user.is_superuser:
         return Session.objects.all()
-    champion_centres = Champion.objects.filter(user=user).values("centre")
+    hostings = Hosting.objects.filter(champion__user=user)
     return Session.objects.filter(
-        Q(centre__in=centres_managed_by(user).values("pk")) | Q(centre__in=champion_centres)
+        Q(centre__in=centres_managed_by(user).values("pk"))
+        | Q(activity__in=hostings.filter(activity__isnull=False).values("activity"))
+        | Q(pk__in=hostings.filter(session__isnull=False).values("session"))
+        | Q(pk__in=SessionCover.objects.filter(champion__user=user).values("session"))
+    )
+
+
+def for_children(activity: ActivityPage) -> bool:
+    return not activity.adults_only
+
+
+def run_refusal(user, session: Session) -> str | None:
+    """Why this person may not run the session's register (or None: they may). Managers of the
+    centre and superusers may; a champion who hosts or covers it only while active, and for
+    children's sessions only with current checks. The session is already one they may see
+    (`register_sessions_for`)."""
+    if user.is_superuser or manages_centre(user, session.centre_id):
+        return None
+    champion = Champion.objects.filter(user=user, centre_id=session.centre_id).first()
+    if champion is None:
+        return NOT_MANAGER
+    if not champion.is_active:
+        return SUSPENDED.format(centre=session.centre.title)
+    if for_children(session.activity) and not champion.checks_current:
+        return CHECKS_LAPSED
+    return None
+
+
+def edit_refusal(user, activity: ActivityPage, centre_id: int) -> str | None:
+    """Why this person may not add or change the activity's sessions (or None: they may).
+    Managers of the centre may; a champion only for activities they host, while active, and for
+    children's activities with current checks."""
+    if user.is_superuser or manages_centre(user, centre_id):
+        return None
+    champion = Champion.objects.filter(user=user, centre_id=centre_id).first()
+    if champion is not None and not champion.is_active:
+        return SUSPENDED.format(centre=champion.centre.title)
+    if champion is None or not hosts_activity(user, activity.pk):
+        return NOT_HOST
+    if for_children(activity) and not champion.checks_current:
+        return CHECKS_LAPSED
+    return None
+
+
+def may_assign_cover(user, session: Session) -> bool:
+    """Only the centre's managers ask a champion to cover a session."""
+    return user.is_superuser or manages_centre(user, session.centre_id)
+
+
+def covers_of(session: Session) -> QuerySet[SessionCover]:
+    return SessionCover.objects.filter(session=session).select_related("champion__user")
+
+
+def champions_who_may_cover(session: Session) -> QuerySet[Champion]:
+    """Active champions of the session's centre not already covering it."""
+    return (
+        Champion.objects.filter(centre_id=session.centre_id, status=Champion.Status.ACTIVE)
+        .exclude(covers__session=session)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "pk")
     )
 
 
@@ -62,15 +125,16 @@ def _start_of_today() -> datetime.datetime:
 
 def hosted_sessions(user, *, days: int = 60) -> QuerySet[Session]:
     """Sessions from today on that this person hosts as an active champion, directly or through
-    the activity, with places taken counted."""
+    the activity, or was asked to cover, with places taken counted."""
     if not user.is_authenticated:
         return Session.objects.none()
     active = {"champion__user": user, "champion__status": Champion.Status.ACTIVE}
     by_session = Hosting.objects.filter(**active, session__isnull=False).values("session")
     by_activity = Hosting.objects.filter(**active, activity__isnull=False).values("activity")
+    covered = SessionCover.objects.filter(**active).values("session")
     start = _start_of_today()
     sessions = Session.objects.filter(
-        Q(pk__in=by_session) | Q(activity__in=by_activity),
+        Q(pk__in=by_session) | Q(activity__in=by_activity) | Q(pk__in=covered),
         start__gte=start,
         start__lt=start + datetime.timedelta(days=days),
     ).select_related("activity", "venue", "centre")
@@ -93,82 +157,6 @@ def hosts_activity(user, activity_id: int, *, active_only: bool = True) -> bool:
     return hostings.exists()
 
 
-def family_name(booking: Booking) -> str:
-    """How the register names a household: the parent's name, or the booking reference when they
-    gave no name (never their e-mail address)."""
-    return booking.parent.get_full_name() or f"Booking {booking.reference}"
-
-
-@dataclass
-class RegisterRow:
-    booking: Booking
-    children: list[tuple[str, str]] = field(default_factory=list)  # (first name, age)
-
-    @property
-    def name(self) -> str:
-        return family_name(self.booking)
-
-
-@dataclass
-class Register:
-    session: Session
-    booked: list[RegisterRow]
-    waiting: list[RegisterRow]
-    walk_ins: list[WalkIn]
-    places_taken: int
-
-    @property
-    def places_left(self) -> int:
-        return max(self.session.capacity - self.places_taken, 0)
-
-    @property
-    def over_capacity_by(self) -> int:
-        return max(self.places_taken - self.session.capacity, 0)
-
-    @property
-    def attended_count(self) -> int:
-        came = sum(1 for row in self.booked if row.booking.attendance == "attended")
-        return came + len(self.walk_ins)
-
-
-def describe_age(months: int) -> str:
-    if months < 0:
-        return "not born yet"
-    if months < 24:
-        return f"{months} month{'s' if months != 1 else ''}"
-    return f"{months // 12} years"
-
-
-def register_for(session: Session) -> Register:
-    """Who is booked, who is waiting and who walked in: only what the host needs (a parent's name,
-    children's first names and ages, access notes). Three queries, whatever the numbers."""
-    bookings = list(
-        Booking.objects.filter(session=session, status__in=Booking.ACTIVE_STATUSES)
-        .select_related("parent")
-        .prefetch_related(Prefetch("children"))
-        .order_by("confirmed_at", "waiting_since", "pk")
-    )
-    walk_ins = list(WalkIn.objects.filter(session=session).order_by("recorded_at", "pk"))
-    day = timezone.localtime(session.start).date()
-
-    def row(booking):
-        kids = [
-            (child.first_name, describe_age(child.age_in_months_on(day)))
-            for child in booking.children.all()
-        ]
-        return RegisterRow(booking=booking, children=kids)
-
-    booked = [row(b) for b in bookings if b.status in Booking.HOLDING_STATUSES]
-    waiting = sorted(
-        (row(b) for b in bookings if b.status == Booking.Status.WAITING),
-        key=lambda r: (r.booking.waiting_since or r.booking.created_at, r.booking.pk),
-    )
-    taken = sum(r.booking.places for r in booked) + sum(w.places for w in walk_ins)
-    return Register(
-        session=session, booked=booked, waiting=waiting, walk_ins=walk_ins, places_taken=taken
-    )
-
-
 def champions_at(centres: QuerySet[CentrePage]) -> QuerySet[Champion]:
     return (
         Champion.objects.filter(centre__in=centres)
@@ -189,10 +177,9 @@ def applications_at(centres: QuerySet[CentrePage]) -> QuerySet[ChampionApplicati
     )
 
 
-def register_log_at(centre: CentrePage) -> QuerySet[RegisterLogEntry]:
-    return RegisterLogEntry.objects.filter(centre=centre).select_related(
-        "actor", "session__activity"
-    )
+def register_log_at(centre: CentrePage) -> QuerySet[SessionLogEntry]:
+    """The centre's trail of sessions and registers, newest first (read by its managers)."""
+    return SessionLogEntry.objects.filter(centre=centre).select_related("user", "session__activity")
 
 
 def centre_sessions_to_host(centre: CentrePage) -> QuerySet[Session]:

@@ -2,46 +2,52 @@
 
 from django.urls import path
 
-from . import views
+from .views import champions, manage, registers, sessions
 
 app_name = "parent_champions"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("apply/", views.apply, name="apply"),
-    path("sessions/<int:session_id>/", views.register, name="register"),
+    path("", champions.dashboard, name="dashboard"),
+    path("apply/", champions.apply, name="apply"),
+    path("sessions/<int:session_id>/", registers.register, name="register"),
     path(
         "sessions/<int:session_id>/bookings/<int:booking_id>/<slug:action>/",
-        views.booking_action,
+        registers.booking_action,
         name="booking_action",
     ),
-    path("sessions/<int:session_id>/walk-ins/", views.add_walk_in, name="add_walk_in"),
-    path("sessions/<int:session_id>/message/", views.message_families, name="message"),
-    path("sessions/<int:session_id>/edit/", views.session_edit, name="session_edit"),
+    path("sessions/<int:session_id>/walk-ins/", registers.add_walk_in, name="add_walk_in"),
+    path("sessions/<int:session_id>/message/", registers.message_families, name="message"),
+    path("sessions/<int:session_id>/cover/", registers.assign_cover, name="assign_cover"),
+    path(
+        "sessions/<int:session_id>/cover/<int:cover_id>/remove/",
+        registers.remove_cover,
+        name="remove_cover",
+    ),
+    path("sessions/<int:session_id>/edit/", sessions.session_edit, name="session_edit"),
     path(
         "activities/<int:activity_id>/sessions/new/",
-        views.session_create,
+        sessions.session_create,
         name="session_create",
     ),
-    path("manage/", views.manage_index, name="manage"),
-    path("manage/centres/<int:centre_id>/", views.manage_centre, name="manage_centre"),
-    path("manage/centres/<int:centre_id>/log/", views.manage_log, name="manage_log"),
+    path("manage/", manage.manage_index, name="manage"),
+    path("manage/centres/<int:centre_id>/", manage.manage_centre, name="manage_centre"),
+    path("manage/centres/<int:centre_id>/log/", manage.manage_log, name="manage_log"),
     path(
         "manage/applications/<int:application_id>/",
-        views.manage_application,
+        manage.manage_application,
         name="manage_application",
     ),
-    path("manage/champions/<int:champion_id>/", views.manage_champion, name="manage_champion"),
-    path("manage/champions/<int:champion_id>/checks/", views.manage_checks, name="manage_checks"),
-    path("manage/champions/<int:champion_id>/hosting/", views.manage_host, name="manage_host"),
+    path("manage/champions/<int:champion_id>/", manage.manage_champion, name="manage_champion"),
+    path("manage/champions/<int:champion_id>/checks/", manage.manage_checks, name="manage_checks"),
+    path("manage/champions/<int:champion_id>/hosting/", manage.manage_host, name="manage_host"),
     path(
         "manage/champions/<int:champion_id>/hosting/<int:hosting_id>/remove/",
-        views.manage_unhost,
+        manage.manage_unhost,
         name="manage_unhost",
     ),
     path(
         "manage/champions/<int:champion_id>/<slug:change>/",
-        views.manage_status,
+        manage.manage_status,
         name="manage_status",
     ),
 ]

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from cms.selectors import centres_managed_by
+from startwell.forms import PageChoiceField, within_years_of_today
 
 from .periods import Period, term_before, term_containing, year_containing
 
@@ -22,15 +23,17 @@ class ReportFilterForm(forms.Form):
         label="From",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[within_years_of_today],
         help_text="For a range of dates only",
     )
     end = forms.DateField(
         label="To",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[within_years_of_today],
         help_text="For a range of dates only",
     )
-    centre = forms.ModelChoiceField(
+    centre = PageChoiceField(
         queryset=None,
         required=False,
         error_messages={"invalid_choice": "Choose one of the centres you manage."},

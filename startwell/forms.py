@@ -1,19 +1,88 @@
-"""Forms for people's own details."""
+"""Forms for people's own details and their second factor, and the checks every form in the
+portal shares: one line for single-line text, upper bounds for numbers and dates."""
 
 import datetime
 
+from allauth.mfa.webauthn.forms import AddWebAuthnForm
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 
+from .limits import DATE_OUT_OF_RANGE, LINE_BREAK_REFUSED, YEARS_EITHER_SIDE
 from .models import Child
 
 MONTH_CHOICES = [(m, datetime.date(2000, m, 1).strftime("%B")) for m in range(1, 13)]
 
 
+def refuse_line_breaks(value: str) -> None:
+    """A subject, title or name is one line: a line break in an e-mail subject breaks the
+    message (or adds headers to it), and in a title it breaks the page."""
+    if "\r" in value or "\n" in value:
+        raise ValidationError(LINE_BREAK_REFUSED, code="line_break")
+
+
+class SingleLineCharField(forms.CharField):
+    """Text on one line: refuses carriage returns and line feeds with a message by the field."""
+
+    default_validators = [refuse_line_breaks]
+
+
+def _shifted_years(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def within_years_of_today(value) -> None:
+    """A date (or date and time) within `YEARS_EITHER_SIDE` years of today. Beyond that nothing
+    real is planned or reported on, and dates near year 9999 overflow as soon as a day is added."""
+    if value is None:
+        return
+    day = timezone.localtime(value).date() if isinstance(value, datetime.datetime) else value
+    today = timezone.localdate()
+    earliest = _shifted_years(today, -YEARS_EITHER_SIDE)
+    latest = _shifted_years(today, YEARS_EITHER_SIDE)
+    if not earliest <= day <= latest:
+        raise ValidationError(DATE_OUT_OF_RANGE, code="date_out_of_range")
+
+
+def bound_dates(form: forms.BaseForm, *names: str) -> None:
+    """Adds the date bound to fields a model form made for itself."""
+    for name in names:
+        if name in form.fields:
+            form.fields[name].validators.append(within_years_of_today)
+
+
+def at_most(field: forms.Field, most: int, message: str | None = None) -> None:
+    """An upper bound on a number field, with a plain message and the browser's `max`."""
+    field.validators.append(
+        MaxValueValidator(most, message=message or f"Enter a number that is at most {most:,}.")
+    )
+    field.widget.attrs["max"] = most
+
+
+class PageChoiceField(forms.ModelChoiceField):
+    """A choice of one Wagtail page (a centre, an activity). A page's key is a link to its base
+    page, and Django does not range-check such a key on SQLite: a huge number in the form would
+    raise OverflowError there instead of "not one of the choices"."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except OverflowError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            ) from None
+
+
 class ChildForm(forms.Form):
     """Only what sessions need: a first name and the month and year of birth."""
 
-    first_name = forms.CharField(
+    first_name = SingleLineCharField(
         max_length=Child._meta.get_field("first_name").max_length,
         help_text="Just a first name, so that the session leader can greet them.",
     )
@@ -40,3 +109,21 @@ class ChildForm(forms.Form):
             "birth_year": child.birth_year,
         }
         return cls(data, initial=initial)
+
+
+class AddPasskeyForm(AddWebAuthnForm):
+    """allauth's form for adding a passkey, in plain words. Signing in with the passkey alone is
+    ticked already: on a phone that is what makes a passkey easier than an authenticator app."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = "Name for this passkey"
+        self.fields["name"].help_text = "So you can tell your passkeys apart, e.g. “My phone”."
+        if "passwordless" in self.fields:
+            self.fields["passwordless"].label = "Also use it to sign in without a password"
+            self.fields[
+                "passwordless"
+            ].help_text = (
+                "Your phone or computer will ask for your fingerprint, face or PIN each time."
+            )
+            self.fields["passwordless"].initial = True

@@ -71,6 +71,9 @@ class QueuedEmailBackend(BaseEmailBackend):
 
     def send_messages(self, email_messages):
         for message in email_messages:
+            # Subjects often carry a title typed by staff (an activity's); a line break there
+            # would make the message undeliverable for ever, so it becomes a space.
+            message.subject = " ".join(str(message.subject).splitlines())
             data = serialise_message(message)
             transaction.on_commit(lambda data=data: deliver_email.enqueue(data))
         return len(email_messages)

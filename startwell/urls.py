@@ -22,6 +22,8 @@ urlpatterns = [
     ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("accounts/data/", include("privacy.urls")),
+    path("privacy/", include("privacy.notice_urls")),
     path("accounts/", include("allauth.urls")),
     path("search/", include("cms.urls")),
     path("payments/", include("bookings.payment_urls")),

@@ -1,5 +1,6 @@
 """A parent's children: list, add, edit and remove. A parent only ever sees their own."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -78,18 +79,19 @@ def child_edit(request, child_id: int):
 @require_http_methods(["GET", "POST"])
 def child_remove(request, child_id: int):
     child = _own_child(request, child_id)
-    error = None
-    if request.method == "POST":
+    # A form with no fields: a refusal shows at its top, as on every other form.
+    form = forms.Form(request.POST if request.method == "POST" else None)
+    if form.is_valid():
         try:
             services.remove_child(child=child)
-        except ApplicationError as refusal:
-            error = refusal.message
+        except ApplicationError as error:
+            show_on_form(form, error)
         else:
             messages.success(request, f"{child.first_name} is removed from your children.")
             return redirect("child_list")
     return render(
         request,
         "startwell/child_remove.html",
-        {"child": child, "error": error},
-        status=400 if error else 200,
+        {"child": child, "form": form},
+        status=400 if form.errors else 200,
     )

@@ -1,7 +1,6 @@
-"""Signing people in for tests: the way they really do (through allauth's forms, with a second
-factor for staff), or straight to the session a completed sign-in leaves."""
+"""Helpers for tests that sign people in the way they really do: through allauth's forms, with a
+second factor for staff."""
 
-from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import (
@@ -10,10 +9,11 @@ from allauth.mfa.totp.internal.auth import (
     generate_totp_secret,
     hotp_value,
 )
-from django.test import RequestFactory
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from startwell.second_factor import has_second_factor, mark_completed
 from tests.factories.accounts import PASSWORD
 
 TOTP_PERIOD = 30
@@ -57,29 +57,21 @@ def sign_in(client, user, *, password: str = PASSWORD, totp_secret: str | None =
     return response
 
 
-def force_sign_in(client, user):
-    """Signs `user` in on the test client without the forms, leaving the session as a completed
-    sign-in does: the password recorded and, for someone who has a second factor, that factor
-    too (allauth keeps both in the session, and staff pages ask for the second)."""
-    client.force_login(user)
-    session = client.session
-    request = RequestFactory().get("/")
-    request.session, request.user = session, user
-    record_authentication(request, user, "password", email=user.email)
-    second_factor = (
-        Authenticator.objects.filter(user=user)
-        .exclude(type=Authenticator.Type.RECOVERY_CODES)
-        .order_by("pk")
-        .first()
-    )
-    if second_factor is not None:
-        record_authentication(request, user, "mfa", id=second_factor.pk, type=second_factor.type)
-    session.save()
-    return session
-
-
 def confirm_password(client, *, password: str = PASSWORD):
     """Re-enters the password, as allauth asks before sensitive changes (the second factor)."""
     response = client.post(reverse("account_reauthenticate"), {"password": password})
     assert response.status_code == 302, response.content.decode()[:2000]
     return response
+
+
+class SignedInClient(Client):
+    """Django's test client, whose `force_login` stands for a whole sign-in: the password and,
+    when the person has an authenticator, the second factor too (as `sign_in` does through the
+    forms). Tests of a half-finished sign-in use `sign_in` or a plain `Client`."""
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        if has_second_factor(user):
+            session = self.session
+            mark_completed(session, user)
+            session.save()

@@ -8,7 +8,7 @@ from django.test import TestCase, TransactionTestCase
 from pytest_django.fixtures import validate_django_db
 from pytest_django.plugin import blocking_manager_key
 
-from tests.accounts import activate_totp
+from tests.accounts import SignedInClient, activate_totp
 from tests.factories import UserFactory
 from tests.support import page_tree
 
@@ -62,6 +62,13 @@ def clear_cache(request):
     with request.getfixturevalue("django_db_blocker").unblock():
         cache.clear()
     yield
+
+
+@pytest.fixture
+def client():
+    """pytest-django's client, but `force_login` also completes the second factor of someone
+    who has one, as signing in does (staff need it on every page: startwell.middleware)."""
+    return SignedInClient()
 
 
 @pytest.fixture

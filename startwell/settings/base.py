@@ -6,6 +6,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from startwell.csp import PUBLIC_DIRECTIVES
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -35,6 +37,7 @@ INSTALLED_APPS = [
     "codesign",
     "parent_champions",
     "reports",
+    "privacy",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -52,6 +55,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "csp",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks",
@@ -67,6 +71,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "startwell.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -75,9 +80,15 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "startwell.middleware.StaffSessionIdleMiddleware",
     "startwell.middleware.StaffSecondFactorMiddleware",
+    "parent_champions.second_factor.ChampionSecondFactorMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
+
+# In every environment, so that the tests and browser journeys run under the same policy as
+# production (startwell/csp.py; the admin has its own).
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": PUBLIC_DIRECTIVES}
 
 ROOT_URLCONF = "startwell.urls"
 WSGI_APPLICATION = "startwell.wsgi.application"
@@ -169,17 +180,41 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Start Well] "
+# Parents choose "remember me" (two weeks) or until the browser closes; staff sessions end
+# after this many idle minutes whatever they choose (startwell.middleware).
 ACCOUNT_SESSION_REMEMBER = None
+STAFF_SESSION_IDLE_MINUTES = int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", "30"))
 # Counted in the shared cache, so the limits hold across every worker process.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    # Per address and per e-mail: a burst from one place, or a slow guess at one account.
-    "login_failed": "10/m/ip,5/5m/key",
+    # Failed passwords lock the account tried (ten in 15 minutes), not the address: a library, a
+    # children's centre or a council network puts many families behind one address, and one
+    # person's typos (or an attacker's guesses) must not stop the others signing in. The generous
+    # per-address limit only slows one machine spraying guesses across many accounts.
+    "login_failed": "60/m/ip,10/15m/key",
     "signup": "20/m/ip",
     "request_login_code": "20/m/ip,3/m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Behind a reverse proxy every request comes from the proxy's address, so the rate limits above
+# would count all visitors as one. Say how many proxies you run (the client's address is then
+# read from X-Forwarded-For, that many entries from the right) or name a header your proxy sets
+# to the client's address (e.g. X-Real-IP). Neither is trusted by default: a visitor could
+# otherwise pick their own address.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or None
+# Passkeys beside the authenticator app: on a phone a passkey is easier than typing codes. A
+# passkey can also be the whole sign-in (it is something you have and, unlocked by the phone,
+# something you are), so it counts as a completed second factor.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+# Only the development and test settings accept passkeys on http://localhost.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
+MFA_ADAPTER = "startwell.adapters.MFAAdapter"
+MFA_FORMS = {"add_webauthn": "startwell.forms.AddPasskeyForm"}
+# Authenticator secrets are encrypted with this key (Fernet). Without it, a key is derived from
+# SECRET_KEY; set it separately so rotating SECRET_KEY does not lose every authenticator.
+MFA_ENCRYPTION_KEY = os.environ.get("MFA_ENCRYPTION_KEY", "")
 MFA_TOTP_ISSUER = "Start Well"
 # Accept the code one period either side of now: phone clocks drift, and a code typed as it
 # changes should still work.
@@ -196,6 +231,12 @@ WAGTAILUSERS_PASSWORD_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "txt"]
 WAGTAIL_I18N_ENABLED = False
+# The dashboard's upgrade notice would fetch from wagtail.org; the admin loads nothing from
+# other sites (startwell/csp.py), and upgrades come through requirements anyway.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars from gravatar.com: they would load from another site and send a hash of each staff
+# member's e-mail address there.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -254,6 +295,9 @@ LOGGING = {
 # Booking attempts per person (allauth's rate limiter, counted in the shared cache): plenty for
 # a family, too few to hammer the booking form.
 BOOKINGS_RATE_LIMIT = os.environ.get("BOOKINGS_RATE_LIMIT", "10/m/user,40/h/user")
+# How long a booking change waits for another change to the same session (PostgreSQL's
+# lock_timeout) before the family is told the centre is very busy and to try again.
+BOOKINGS_LOCK_TIMEOUT = os.environ.get("BOOKINGS_LOCK_TIMEOUT", "5s")
 
 # --- Parent champions -----------------------------------------------------------------------
 # How long a champion's checks count as current. The borough asks for a DBS check renewed every
@@ -264,3 +308,24 @@ CHAMPION_TRAINING_VALID_YEARS = int(os.environ.get("CHAMPION_TRAINING_VALID_YEAR
 CHAMPION_CHECK_WARNING_DAYS = 30
 # Longest message a champion may send to the families booked on a session.
 CHAMPION_MESSAGE_MAX_LENGTH = 2000
+
+# --- Privacy --------------------------------------------------------------------------------
+# How long personal data is kept (the privacy notice shows these figures). Each rule runs daily
+# in `privacy.tasks.enforce_retention`.
+# Children's profiles go when the child reaches this age and has no upcoming booking.
+RETENTION_CHILD_PROFILE_AGE_YEARS = int(os.environ.get("RETENTION_CHILD_PROFILE_AGE_YEARS", "6"))
+# Bookings lose their link to the family this long after the session (anonymous rows stay).
+RETENTION_BOOKING_MONTHS = int(os.environ.get("RETENTION_BOOKING_MONTHS", "24"))
+# Register logs and the bodies of messages sent to families.
+RETENTION_REGISTER_LOG_MONTHS = int(os.environ.get("RETENTION_REGISTER_LOG_MONTHS", "12"))
+# Payloads of the payment provider's events (they hold payers' e-mail addresses).
+RETENTION_STRIPE_EVENT_DAYS = int(os.environ.get("RETENTION_STRIPE_EVENT_DAYS", "90"))
+# Records of e-mails sent (the task queue's rows), and downloads of a family's data.
+RETENTION_SENT_EMAIL_DAYS = int(os.environ.get("RETENTION_SENT_EMAIL_DAYS", "7"))
+# Accounts nobody has signed in to for this long are warned, then erased this long after.
+RETENTION_IDLE_ACCOUNT_MONTHS = int(os.environ.get("RETENTION_IDLE_ACCOUNT_MONTHS", "24"))
+RETENTION_IDLE_WARNING_DAYS = int(os.environ.get("RETENTION_IDLE_WARNING_DAYS", "30"))
+# A family's data download is built at once up to this many records, and in the background
+# (with a link e-mailed, valid for PRIVACY_EXPORT_LINK_DAYS) above it.
+PRIVACY_EXPORT_INLINE_MAX_RECORDS = int(os.environ.get("PRIVACY_EXPORT_INLINE_MAX_RECORDS", "500"))
+PRIVACY_EXPORT_LINK_DAYS = 7

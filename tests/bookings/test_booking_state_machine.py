@@ -1,11 +1,17 @@
 """A model of the booking rules, run against the real services by hypothesis: whatever sequence of
-bookings, cancellations, waiting-list moves and session cancellations happens, the database agrees
-with the model and the invariants hold (confirmed ≤ capacity, waiting list first come first
-served, nobody both booked and waiting)."""
+bookings, cancellations, waiting-list moves, places offered from the register, payments, holds
+running out and session cancellations happens — on a free session, a paid one paid at the centre
+and a paid one paid online — the database agrees with the model and the invariants hold (places
+held ≤ capacity, waiting list first come first served, nobody both booked and waiting, every
+booking's fields match its status)."""
+
+import datetime
 
 import pytest
 from django.db.models import Count, Sum
-from hypothesis import HealthCheck, settings
+from django.utils import timezone
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -15,21 +21,28 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from bookings import services
+from bookings import checkout, services
+from bookings.errors import BookingError
 from bookings.models import Booking
-from bookings.services import BookingError
 from tests.factories import ActivityPageFactory, ChildFactory, SessionFactory, UserFactory
 
 HOUSEHOLDS = 5
 MAX_CHILDREN = 3
+PRICE = 500
+
+FREE, PAID_AT_CENTRE, PAID_ONLINE = "free", "paid at the centre", "paid online"
+HOLDING = ("confirmed", "pending_payment")
 
 
 class BookingMachine(RuleBasedStateMachine):
     centre = None  # set by the test
+    pricing = FREE
+    stripe = None  # the local Stripe stand-in, when paying online
 
     def __init__(self):
         super().__init__()
-        activity = ActivityPageFactory(parent=self.centre, max_age_months=60)
+        price = {} if self.pricing == FREE else {"price_model": "fixed", "price_pence": PRICE}
+        activity = ActivityPageFactory(parent=self.centre, max_age_months=60, **price)
         self.capacity = 4
         self.session = SessionFactory(
             activity=activity, capacity=self.capacity, max_places_per_booking=MAX_CHILDREN
@@ -46,8 +59,12 @@ class BookingMachine(RuleBasedStateMachine):
 
     # --- the model's rules -------------------------------------------------------------------
     def _free(self) -> int:
-        taken = sum(b["places"] for b in self.model.values() if b["status"] == "confirmed")
+        taken = sum(b["places"] for b in self.model.values() if b["status"] in HOLDING)
         return self.capacity - taken
+
+    def _placed(self) -> str:
+        """Where a household given a place (new, promoted or offered) ends up."""
+        return "pending_payment" if self.pricing == PAID_ONLINE else "confirmed"
 
     def _promote(self):
         waiting = sorted(
@@ -55,7 +72,13 @@ class BookingMachine(RuleBasedStateMachine):
         )
         for booking in waiting:
             if booking["places"] <= self._free():
-                booking["status"] = "confirmed"
+                booking["status"] = self._placed()
+
+    def _holds_for_payment(self) -> bool:
+        return self.pricing == PAID_ONLINE and bool(self._with("pending_payment"))
+
+    def _with(self, status: str) -> list[int]:
+        return sorted(pk for pk, b in self.model.items() if b["status"] == status)
 
     # --- actions ----------------------------------------------------------------------------
     @rule(
@@ -66,7 +89,7 @@ class BookingMachine(RuleBasedStateMachine):
     def book(self, who, places, join):
         parent, children = self.households[who]
         active = any(
-            b["who"] == who and b["status"] in ("confirmed", "waiting") for b in self.model.values()
+            b["who"] == who and b["status"] in (*HOLDING, "waiting") for b in self.model.values()
         )
         try:
             booking = services.book_session(
@@ -82,7 +105,7 @@ class BookingMachine(RuleBasedStateMachine):
             return
         self.clock += 1
         if places <= self._free():
-            expected = "confirmed"
+            expected = self._placed()
         elif join:
             expected = "waiting"
         else:
@@ -98,11 +121,10 @@ class BookingMachine(RuleBasedStateMachine):
             "order": self.clock,
         }
 
-    @precondition(lambda self: any(b["status"] == "confirmed" for b in self.model.values()))
+    @precondition(lambda self: any(b["status"] in HOLDING for b in self.model.values()))
     @rule(data=st.data())
     def cancel(self, data):
-        confirmed = sorted(pk for pk, b in self.model.items() if b["status"] == "confirmed")
-        pk = data.draw(st.sampled_from(confirmed))
+        pk = data.draw(st.sampled_from(self._with("confirmed") + self._with("pending_payment")))
         parent, _ = self.households[self.model[pk]["who"]]
         services.cancel_booking(booking_id=pk, by=parent)
         self.model[pk]["status"] = "cancelled"
@@ -117,13 +139,50 @@ class BookingMachine(RuleBasedStateMachine):
         services.leave_waiting_list(booking_id=pk, by=parent)
         self.model[pk]["status"] = "left_waiting_list"
 
+    @precondition(lambda self: any(b["status"] == "waiting" for b in self.model.values()))
+    @rule(data=st.data())
+    def offer_place(self, data):
+        """The person running the register offers a waiting household a place, out of turn."""
+        pk = data.draw(st.sampled_from(self._with("waiting")))
+        booking = self.model[pk]
+        fits = not self.cancelled and booking["places"] <= self._free()
+        try:
+            services.offer_place(booking_id=pk, by=None)
+        except BookingError:
+            assert not fits
+            return
+        assert fits
+        booking["status"] = self._placed()
+
+    @precondition(lambda self: self._holds_for_payment())
+    @rule(data=st.data())
+    def pay(self, data):
+        """The family pays on Stripe's page and Stripe's webhook arrives."""
+        pk = data.draw(st.sampled_from(self._with("pending_payment")))
+        checkout.start_checkout(booking=Booking.objects.get(pk=pk))
+        checkout_id = Booking.objects.get(pk=pk).payment.checkout_session_id
+        checkout.handle_event(self.stripe.pay(checkout_id))
+        self.model[pk]["status"] = "confirmed"
+
+    @precondition(lambda self: self._holds_for_payment())
+    @rule(data=st.data())
+    def time_to_pay_runs_out(self, data):
+        """A family never pays: once its hold has passed, the places go to the waiting list."""
+        pk = data.draw(st.sampled_from(self._with("pending_payment")))
+        lapsed = timezone.now() - datetime.timedelta(minutes=1)
+        Booking.objects.filter(pk=pk).update(hold_expires_at=lapsed)
+        checkout.release_expired_holds()
+        self.model[pk]["status"] = "payment_expired"
+        if not self.cancelled:
+            self._promote()
+
     @precondition(lambda self: not self.cancelled)
     @rule()
     def cancel_session(self):
         services.cancel_session(session_id=self.session.pk, reason="Flooded hall", by=None)
         self.cancelled = True
         for booking in self.model.values():
-            if booking["status"] in ("confirmed", "waiting"):
+            if booking["status"] in (*HOLDING, "waiting"):
                 booking["status"] = "cancelled"
 
     # --- invariants -------------------------------------------------------------------------
@@ -133,11 +192,31 @@ class BookingMachine(RuleBasedStateMachine):
         assert rows == {pk: b["status"] for pk, b in self.model.items()}
 
     @invariant()
-    def never_more_confirmed_than_capacity(self):
-        confirmed = Booking.objects.filter(
-            session=self.session, status=Booking.Status.CONFIRMED
+    def never_more_places_held_than_capacity(self):
+        held = Booking.objects.filter(
+            session=self.session, status__in=Booking.HOLDING_STATUSES
         ).aggregate(total=Sum("places"))["total"]
-        assert (confirmed or 0) <= self.capacity
+        assert (held or 0) <= self.capacity
+
+    @invariant()
+    def each_booking_carries_what_its_status_needs(self):
+        paid = self.pricing != FREE
+        for booking in Booking.objects.filter(session=self.session).select_related("payment"):
+            assert booking.amount_pence == (PRICE * booking.places if paid else 0)
+            if booking.status == Booking.Status.PENDING_PAYMENT:
+                assert booking.hold_expires_at is not None
+                assert booking.confirmed_at is None
+                assert not booking.payment_due_at_centre
+            if booking.status == Booking.Status.CONFIRMED:
+                assert booking.confirmed_at is not None
+                # Paid at the centre when online payment is off; otherwise paid online first.
+                assert booking.payment_due_at_centre == (self.pricing == PAID_AT_CENTRE)
+                if self.pricing == PAID_ONLINE:
+                    assert booking.payment.is_paid
+            if booking.status in (Booking.Status.CANCELLED, Booking.Status.LEFT_WAITING_LIST):
+                assert booking.cancelled_at is not None
+            if booking.status == Booking.Status.WAITING:
+                assert booking.waiting_since is not None
 
     @invariant()
     def nobody_both_booked_and_waiting(self):
@@ -159,11 +238,18 @@ class BookingMachine(RuleBasedStateMachine):
 
 
 @pytest.mark.django_db
-def test_booking_rules_hold_for_any_sequence(centre):
+@pytest.mark.parametrize("pricing", [FREE, PAID_AT_CENTRE, PAID_ONLINE])
+def test_booking_rules_hold_for_any_sequence(centre, pricing, settings, request):
     BookingMachine.centre = centre
+    BookingMachine.pricing = pricing
+    BookingMachine.stripe = None
+    if pricing == PAID_ONLINE:
+        BookingMachine.stripe = request.getfixturevalue("stripe_server")
+    else:
+        settings.STRIPE_SECRET_KEY = ""
     run_state_machine_as_test(
         BookingMachine,
-        settings=settings(
+        settings=hypothesis_settings(
             max_examples=30,
             stateful_step_count=20,
             deadline=None,

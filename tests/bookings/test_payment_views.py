@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bookings import payments, services
+from bookings import checkout, services
 from bookings.models import Booking, Payment
 from tests.support.payments import (
     checkout_id_of,
@@ -55,7 +55,7 @@ def test_returning_after_paying_confirms_from_stripes_record_even_before_the_web
     client, pending, stripe_server
 ):
     client.force_login(pending.parent)
-    payments.start_checkout(booking=pending)
+    checkout.start_checkout(booking=pending)
     checkout_id = checkout_id_of(pending)
     stripe_server.pay(checkout_id)  # paid, but the webhook has not arrived yet
 
@@ -75,7 +75,7 @@ def test_a_tampered_reference_or_price_in_the_return_address_changes_nothing(
         parent=other_parent, session_id=pending.session_id, children=other_kids
     )
     client.force_login(pending.parent)
-    payments.start_checkout(booking=pending)
+    checkout.start_checkout(booking=pending)
     checkout_id = checkout_id_of(pending)
 
     # Not paid at Stripe: claiming "paid", another reference or a price of 0 does nothing.
@@ -94,7 +94,7 @@ def test_a_tampered_reference_or_price_in_the_return_address_changes_nothing(
 def test_another_familys_checkout_session_in_the_return_address_is_not_found(
     client, pending, stripe_server
 ):
-    payments.start_checkout(booking=pending)
+    checkout.start_checkout(booking=pending)
     checkout_id = checkout_id_of(pending)
     stripe_server.pay(checkout_id)
     stranger, _ = household()

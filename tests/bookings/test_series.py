@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bookings.errors import BookingError
 from bookings.models import Session
 from bookings.series import create_series, plan_series
-from bookings.services import BookingError
 from tests.factories import ActivityPageFactory, HolidayPeriodFactory, SessionFactory, VenueFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ from django.core import mail
 from django.utils import timezone
 
 from bookings import services
+from bookings.errors import BookingError
 from bookings.models import Booking
-from bookings.services import BookingError
 from tests.factories import (
     ActivityPageFactory,
     ChildFactory,

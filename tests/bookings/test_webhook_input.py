@@ -9,7 +9,7 @@ import time
 import pytest
 import stripe
 
-from bookings import payments, services
+from bookings import checkout, services
 from bookings.models import Booking, Payment, StripeEvent
 from tests.stripe_server import WEBHOOK_SECRET
 from tests.support.payments import WEBHOOK, checkout_id_of, household, paid_session
@@ -91,7 +91,7 @@ def test_a_malformed_event_about_a_real_booking_changes_nothing(client, centre, 
     parent, children = household()
     session = paid_session(centre)
     booking = services.book_session(parent=parent, session_id=session.pk, children=children)
-    payments.start_checkout(booking=booking)
+    checkout.start_checkout(booking=booking)
     paid = stripe_server.pay(checkout_id_of(booking))
     paid["data"]["object"]["amount_total"] = "a lot"
 

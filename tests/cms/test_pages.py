@@ -14,8 +14,8 @@ from wagtail.test.utils.form_data import (
     streamfield,
 )
 
-from cms.models import CentreIndexPage, CentrePage, HomePage, StandardPage
-from tests.accounts import activate_totp
+from cms.models import CentreIndexPage, CentrePage, HomePage, PrivacyNoticePage, StandardPage
+from tests.accounts import SignedInClient, activate_totp
 from tests.factories import (
     CentrePageFactory,
     FootprintFactory,
@@ -34,6 +34,8 @@ STREAM_FIELDS = {
 
 
 class PageTypeTests(WagtailPageTestCase):
+    client_class = SignedInClient
+
     @classmethod
     def setUpTestData(cls):
         # The tree every test starts with (tests/support/page_tree.py).
@@ -58,7 +60,7 @@ class PageTypeTests(WagtailPageTestCase):
         self.assertCanNotCreateAt(CentreIndexPage, StandardPage)
         self.assertCanNotCreateAt(StandardPage, CentrePage)
         self.assertCanNotCreateAt(CentrePage, HomePage)
-        self.assertAllowedSubpageTypes(HomePage, {CentreIndexPage, StandardPage})
+        self.assertAllowedSubpageTypes(HomePage, {CentreIndexPage, StandardPage, PrivacyNoticePage})
         self.assertAllowedSubpageTypes(CentreIndexPage, {CentrePage})
         self.assertAllowedParentPageTypes(CentrePage, {CentreIndexPage})
 

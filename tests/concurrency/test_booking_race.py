@@ -13,9 +13,9 @@ import pytest
 from django.db import connection
 from django.db.models import Sum
 
-from bookings import services
+from bookings import selectors, services
+from bookings.errors import BookingError
 from bookings.models import Booking
-from bookings.services import BookingError
 from tests.factories import ActivityPageFactory, ChildFactory, SessionFactory, UserFactory
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
@@ -98,7 +98,7 @@ def test_500_attempts_for_20_places_confirm_exactly_20(race_session):
 
 def test_control_without_the_lock_the_race_overbooks(race_session, settings, monkeypatch):
     settings.BOOKINGS_LOCK_SESSIONS = False
-    counted = services.places_taken
+    counted = selectors.places_taken
 
     def slow_count(session):
         # Everyone counts the same free places before anyone writes.
@@ -106,7 +106,7 @@ def test_control_without_the_lock_the_race_overbooks(race_session, settings, mon
         time.sleep(random.uniform(0.01, 0.05))
         return taken
 
-    monkeypatch.setattr(services, "places_taken", slow_count)
+    monkeypatch.setattr(selectors, "places_taken", slow_count)
     households = _households(ATTEMPTS // 5)
     _race(race_session, households)
 

@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from bookings import services
+from bookings import selectors
 from bookings.models import Booking, Payment
 from tests.factories import BookingFactory, UserFactory
 from tests.stripe_server import FakeStripe
@@ -91,7 +91,7 @@ def test_late_payments_for_the_last_place_confirm_exactly_one(centre, stripe_ser
 
     assert statuses == [200] * FAMILIES
     assert Booking.objects.filter(session=session, status=Booking.Status.CONFIRMED).count() == 1
-    assert services.places_taken(session) == 1
+    assert selectors.places_taken(session) == 1
     refunded = Payment.objects.filter(refund_status=Payment.RefundStatus.REFUNDED)
     assert refunded.count() == FAMILIES - 1
     assert len(stripe_server.refunds) == FAMILIES - 1
@@ -102,14 +102,14 @@ def test_control_without_the_lock_late_payments_overbook(
     centre, stripe_server, settings, monkeypatch
 ):
     settings.BOOKINGS_LOCK_SESSIONS = False
-    counted = services.places_taken
+    counted = selectors.places_taken
 
     def slow_count(session):
         taken = counted(session)
         time.sleep(random.uniform(0.05, 0.15))
         return taken
 
-    monkeypatch.setattr(services, "places_taken", slow_count)
+    monkeypatch.setattr(selectors, "places_taken", slow_count)
     session = paid_session(centre, capacity=1)
     events = _lapsed_bookings_paid_late(session, stripe_server)
 

@@ -5,9 +5,8 @@ import os
 
 import pytest
 from django.conf import settings
-from django.test import Client
 
-from tests.accounts import force_sign_in
+from tests.accounts import SignedInClient
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -60,17 +59,38 @@ def sign_in(live_server):
     through in test_accounts.py."""
 
     def sign_in(page, user):
-        client = Client()
-        session = force_sign_in(client, user)
+        client = SignedInClient()
+        client.force_login(user)
         page.context.clear_cookies()
         page.context.add_cookies(
             [
                 {
                     "name": settings.SESSION_COOKIE_NAME,
-                    "value": session.session_key,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
                     "url": live_server.url,
                 }
             ]
         )
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def no_content_security_policy_violations(request):
+    """Every journey runs under the portal's Content-Security-Policy: anything the browser
+    refuses under it (an inline script or style, a file from another site) fails the test."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    yield
+    assert refused == []

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings.models import Booking, Session, WalkIn
+from bookings.models import Booking, Session, SessionLogEntry, WalkIn
 from bookings.selectors import with_places
-from parent_champions.models import Champion, ChampionApplication, Hosting, RegisterLogEntry
+from parent_champions.models import Champion, ChampionApplication, Hosting
 from tests.factories import (
     ActivityPageFactory,
     ChampionApplicationFactory,
@@ -23,6 +23,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.support.bookings import book
+from tests.support.registers import logged
 from tests.support.times import in_days, started_earlier_today
 
 pytestmark = pytest.mark.django_db
@@ -315,13 +316,18 @@ def test_register_shows_only_what_the_host_needs_and_logs_the_view(client, champ
     )
     client.force_login(champion.user)
     page = client.get(u("register", session_today.pk)).content.decode()
-    assert "Jo Bloggs" in page and "Jokid0 (2 years)" in page and "Jokid1 (2 years)" in page
+    assert "Jo B." in page and "Jokid0 (2 years)" in page and "Jokid1 (2 years)" in page
+    assert "Bloggs" not in page and "Wen Wait" not in page
     assert "Uses a wheelchair; needs the ramp." in page
-    assert "Wen Wait" in page
+    assert "Wen W." in page
     assert booking.parent.email not in page and "@" not in page.split("<main", 1)[1]
     assert '<dd id="places-left">2</dd>' in page  # 4 places, 2 taken
-    entry = RegisterLogEntry.objects.get()
-    assert (entry.action, entry.actor, entry.session) == ("viewed", champion.user, session_today)
+    entry = SessionLogEntry.objects.get()
+    assert (entry.action, entry.user, entry.session) == (
+        "startwell.register.viewed",
+        champion.user,
+        session_today,
+    )
 
 
 def test_register_queries_do_not_grow_with_bookings(client, champion, activity):
@@ -416,7 +422,10 @@ def test_walk_in_over_capacity_asks_for_the_confirmation(client, champion, sessi
     response = client.post(u("add_walk_in", session_today.pk), data | {"over_capacity": "on"})
     assert response.status_code == 302
     assert WalkIn.objects.get().over_capacity
-    assert RegisterLogEntry.objects.filter(action="walk_in_over_capacity").count() == 1
+    assert (
+        SessionLogEntry.objects.filter(action="startwell.register.walk_in_over_capacity").count()
+        == 1
+    )
 
 
 def test_attendance_before_the_day_is_refused_with_a_message(client, champion, session_tomorrow):
@@ -452,7 +461,7 @@ def test_suspended_or_lapsed_champion_is_told_why(client, champion, session_toda
     response = client.get(u("register", session_today.pk))
     assert response.status_code == 403
     assert "not current" in response.content.decode()
-    assert not RegisterLogEntry.objects.exists()
+    assert not SessionLogEntry.objects.exists()
 
 
 def test_declining_without_a_reason_is_refused_in_place(client, manager, centre):
@@ -501,6 +510,7 @@ def test_champions_link_in_the_header_only_for_champions_and_managers(
 def test_adults_session_can_be_run_with_lapsed_checks(client, centre):
     champion = ChampionFactory(centre=centre, dbs_checked_on=None)
     adults = ActivityPageFactory(parent=centre, adults_only=True, max_age_months=None)
+    HostingFactory(champion=champion, activity=adults)
     session = SessionFactory(activity=adults, start=started_earlier_today())
     client.force_login(champion.user)
     assert client.get(u("register", session.pk)).status_code == 200
@@ -535,7 +545,7 @@ def test_a_manager_without_a_second_factor_is_sent_to_set_one_up(client, centre)
     client.force_login(manager)
     response = client.get(u("manage_centre", centre.pk))
     assert response.status_code == 302
-    assert response["Location"] == reverse("mfa_activate_totp")
+    assert response["Location"] == reverse("mfa_index")
 
 
 def test_access_notes_given_when_booking_reach_the_register(
@@ -576,6 +586,9 @@ def test_amount_due_at_the_centre_is_shown_and_taken_on_the_register(
     response = client.post(u("booking_action", session_today.pk, booking.pk, "paid"))
     assert response.status_code == 302
     booking.refresh_from_db()
-    assert booking.paid_at_centre_by == champion.user and not booking.payment_due_at_centre
+    assert booking.paid_at_centre_at and not booking.payment_due_at_centre
+    assert logged(session_today, "paid_at_centre") == [
+        (champion.user.pk, f"Booking {booking.reference}")
+    ]
     page = client.get(u("register", session_today.pk)).content.decode()
     assert "to pay at the centre" not in page and "Paid at the centre</span>" in page

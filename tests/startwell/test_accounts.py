@@ -151,7 +151,7 @@ def test_wrong_password_is_refused_with_a_message(client, parent):
 
 
 def test_repeated_failed_sign_ins_are_refused(client, parent):
-    for _ in range(5):
+    for _ in range(10):
         client.post(reverse("account_login"), {"login": parent.email, "password": "wrong"})
 
     # Even the right password is refused until the limit has passed.

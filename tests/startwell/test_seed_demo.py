@@ -86,6 +86,7 @@ def test_each_app_contributes_its_demo_step_and_they_run_in_layer_order():
         "bookings.demo.seed_bookings_demo",
         "codesign.demo.seed_codesign_demo",
         "parent_champions.demo.seed_champions_demo",
+        "privacy.demo.seed_privacy_notice",
     ]
 
 

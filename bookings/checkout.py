@@ -1,9 +1,10 @@
-"""Money for bookings: sending a family to Stripe Checkout, acting on Stripe's webhook events,
-refunds, releasing holds nobody paid for, and payments taken at the centre.
+"""Paying online: sending a family to Stripe Checkout, acting on what Stripe says about the
+payment (its webhook events, or the page the family comes back to), and releasing holds nobody
+paid for.
 
 Stripe's record is the only proof of payment. Every change to who holds places happens under the
-session lock (see `bookings.services`), so a payment that arrives late never overbooks; calls to
-Stripe happen outside that lock, with idempotency keys, so a retry never charges or refunds twice.
+session lock (`bookings.locking`), so a payment that arrives late never overbooks; calls to Stripe
+happen outside that lock, with idempotency keys, so a retry never charges twice.
 """
 
 import datetime
@@ -15,9 +16,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from . import notifications, services, stripe_gateway
+from . import capacity, money, notifications, selectors, stripe_gateway
+from .errors import BookingError
+from .locking import locked_session, session_transaction
 from .models import Booking, Payment, StripeEvent
 from .pricing import CURRENCY
+from .transitions import move
 
 logger = logging.getLogger(__name__)
 
@@ -49,14 +53,14 @@ def start_checkout(*, booking: Booking) -> str:
     """Opens (or reopens) a Stripe Checkout Session for a booking waiting for payment and returns
     the address of Stripe's payment page."""
     if not stripe_gateway.is_configured():
-        raise services.BookingError(ONLINE_PAYMENT_OFF)
+        raise BookingError(ONLINE_PAYMENT_OFF)
     now = timezone.now()
-    with services._locked_session(booking.session_id):
+    with session_transaction(), locked_session(booking.session_id):
         booking = Booking.objects.select_related("session__activity").get(pk=booking.pk)
         if booking.status != Booking.Status.PENDING_PAYMENT:
-            raise services.BookingError(NOT_AWAITING_PAYMENT)
+            raise BookingError(NOT_AWAITING_PAYMENT)
         if booking.hold_expires_at <= now:
-            raise services.BookingError(HOLD_LAPSED)
+            raise BookingError(HOLD_LAPSED)
         payment, _ = Payment.objects.get_or_create(
             booking=booking, defaults={"amount_pence": booking.amount_pence}
         )
@@ -68,7 +72,7 @@ def start_checkout(*, booking: Booking) -> str:
                 existing = stripe_gateway.retrieve_checkout_session(payment.checkout_session_id)
             except stripe_gateway.GatewayError as error:
                 # Opening a second page while the first may still be open could charge twice.
-                raise services.BookingError(CHECKOUT_UNAVAILABLE) from error
+                raise BookingError(CHECKOUT_UNAVAILABLE) from error
             if existing.get("status") == "open":
                 return existing["url"]
         # A new payment page needs a new idempotency key.
@@ -82,8 +86,8 @@ def start_checkout(*, booking: Booking) -> str:
         )
     except stripe_gateway.GatewayError as error:
         logger.warning("Checkout for booking %s failed: %s", booking.reference, error)
-        raise services.BookingError(CHECKOUT_UNAVAILABLE) from error
-    with services._locked_session(session.pk):
+        raise BookingError(CHECKOUT_UNAVAILABLE) from error
+    with session_transaction(), locked_session(session.pk):
         booking = Booking.objects.get(pk=booking.pk)
         payment = Payment.objects.get(booking=booking)
         if payment.status == Payment.Status.PAID:
@@ -157,7 +161,7 @@ def _can_take_late_payment(session, booking: Booking, now: datetime.datetime) ->
     )
     if another:
         return False
-    return session.capacity - services.places_taken(session) >= booking.places
+    return session.capacity - selectors.places_taken(session) >= booking.places
 
 
 def record_checkout_paid(checkout: dict[str, Any]) -> str:
@@ -172,7 +176,7 @@ def record_checkout_paid(checkout: dict[str, Any]) -> str:
     if checkout.get("payment_status") != "paid":
         return f"{reference}: not paid yet"
     refund = False
-    with services._locked_session(booking.session_id) as session:
+    with session_transaction(), locked_session(booking.session_id) as session:
         now = timezone.now()
         booking = Booking.objects.select_related("parent").get(pk=booking.pk)
         payment, _ = Payment.objects.get_or_create(
@@ -199,9 +203,7 @@ def record_checkout_paid(checkout: dict[str, Any]) -> str:
         if booking.status == Booking.Status.PENDING_PAYMENT or _can_take_late_payment(
             session, booking, now
         ):
-            booking.status = Booking.Status.CONFIRMED
-            booking.confirmed_at = now
-            booking.save(update_fields=["status", "confirmed_at"])
+            move(booking, Booking.Status.CONFIRMED, now=now)
             payment.save()
             notifications.booking_confirmed(booking)
             return f"{reference}: paid and confirmed"
@@ -217,7 +219,7 @@ def record_checkout_paid(checkout: dict[str, Any]) -> str:
         )
         payment.save()
     if refund:
-        issue_refund(payment_id=payment.pk)
+        money.issue_refund(payment_id=payment.pk)
     return f"{reference}: paid too late, refunded"
 
 
@@ -229,7 +231,7 @@ def record_checkout_expired(checkout: dict[str, Any]) -> str:
     if booking is None:
         logger.warning("Expired checkout %s for unknown booking %r", checkout.get("id"), reference)
         return f"unknown booking {reference!r}"
-    with services._locked_session(booking.session_id) as session:
+    with session_transaction(), locked_session(booking.session_id) as session:
         booking = Booking.objects.select_related("parent").get(pk=booking.pk)
         payment = Payment.objects.filter(booking=booking).first()
         if payment is None or payment.is_paid:
@@ -247,148 +249,10 @@ def record_checkout_expired(checkout: dict[str, Any]) -> str:
         if booking.hold_expires_at > max(page_closed_at, timezone.now()):
             # A household promoted from the waiting list may still open a new payment page.
             return f"{reference}: payment page closed, places still held"
-        booking.status = Booking.Status.PAYMENT_EXPIRED
-        booking.save(update_fields=["status"])
+        move(booking, Booking.Status.PAYMENT_EXPIRED, now=timezone.now())
         notifications.hold_released(booking)
-        services._promote_waiting(session)
+        capacity.promote_waiting(session)
         return f"{reference}: released"
-
-
-def close_unpaid_checkout(booking: Booking) -> None:
-    """The booking no longer waits for payment: mark its payment page closed here, and close it
-    at Stripe once the change is committed, so that nobody pays for places already released.
-    If they manage to pay anyway, `record_checkout_paid` confirms or refunds."""
-    payment = Payment.objects.filter(booking=booking, status=Payment.Status.OPEN).first()
-    if payment is None:
-        return
-    payment.status = Payment.Status.EXPIRED
-    payment.save(update_fields=["status", "updated_at"])
-    if payment.checkout_session_id:
-        checkout_id = payment.checkout_session_id
-        transaction.on_commit(lambda: _expire_at_stripe(checkout_id))
-
-
-def _expire_at_stripe(checkout_session_id: str) -> None:
-    try:
-        stripe_gateway.expire_checkout_session(checkout_session_id)
-    except stripe_gateway.GatewayError as error:
-        # Already paid or already expired: its webhook says which, and is acted on then.
-        logger.info("Could not close payment page %s: %s", checkout_session_id, error)
-
-
-# --- Refunds ------------------------------------------------------------------------------------
-
-# Refund states only move forward, whatever order Stripe's events arrive in.
-_REFUND_RANK = {
-    Payment.RefundStatus.NONE: 0,
-    Payment.RefundStatus.REQUESTED: 1,
-    Payment.RefundStatus.PENDING: 2,
-    Payment.RefundStatus.REFUNDED: 3,
-    Payment.RefundStatus.FAILED: 4,
-}
-_STRIPE_REFUND_STATUS = {
-    "pending": Payment.RefundStatus.PENDING,
-    "requires_action": Payment.RefundStatus.PENDING,
-    "succeeded": Payment.RefundStatus.REFUNDED,
-    "failed": Payment.RefundStatus.FAILED,
-    "canceled": Payment.RefundStatus.FAILED,
-}
-REFUND_FAILED_NOTE = "Stripe could not refund this payment ({detail}). Refund the family by hand."
-
-
-def settle_cancelled_booking(booking: Booking, *, reason: str) -> None:
-    """Money side of a cancellation, called under the session lock: close an unpaid payment
-    page, ask Stripe for a refund of an online payment once the cancellation is committed, and
-    flag money taken at the centre for staff to give back."""
-    close_unpaid_checkout(booking)
-    payment = Payment.objects.filter(booking=booking, status=Payment.Status.PAID).first()
-    if payment is None or payment.refund_status:
-        return
-    payment.refund_reason = reason
-    if payment.method == Payment.Method.CENTRE:
-        payment.needs_attention = True
-        payment.attention_note = "Paid at the centre: give the money back to the family."
-        payment.save(update_fields=["refund_reason", "needs_attention", "attention_note"])
-        return
-    payment.refund_status = Payment.RefundStatus.REQUESTED
-    payment.save(update_fields=["refund_reason", "refund_status", "updated_at"])
-    payment_id = payment.pk
-    transaction.on_commit(lambda: issue_refund(payment_id=payment_id))
-
-
-def issue_refund(*, payment_id: int) -> Payment:
-    """Asks Stripe to refund a payment whose refund was requested. If Stripe refuses, the
-    booking is flagged for staff and the family told it is in hand; nothing is lost."""
-    payment = Payment.objects.select_related("booking").get(pk=payment_id)
-    if payment.refund_status != Payment.RefundStatus.REQUESTED:
-        return payment
-    reference = payment.booking.reference
-    try:
-        refund = stripe_gateway.create_refund(
-            payment_intent=payment.payment_intent_id,
-            metadata={"booking_reference": reference},
-            idempotency_key=f"refund-{reference}",
-        )
-    except stripe_gateway.GatewayError as error:
-        logger.error("Refund for booking %s failed: %s", reference, error)
-        refund = {"id": "", "status": "failed", "failure_reason": str(error)}
-    with transaction.atomic():
-        payment = (
-            Payment.objects.select_for_update().select_related("booking__parent").get(pk=payment_id)
-        )
-        if refund.get("id"):
-            payment.refund_id = refund["id"]
-        told = _apply_refund_status(payment, refund)
-        payment.save()
-        if not told and payment.refund_status in (
-            Payment.RefundStatus.PENDING,
-            Payment.RefundStatus.REFUNDED,
-        ):
-            notifications.refund_started(payment.booking, payment=payment)
-    return payment
-
-
-def _apply_refund_status(payment: Payment, refund: dict[str, Any]) -> bool:
-    """Moves the refund state forward to what Stripe reports; returns True if the family was
-    told about a failure."""
-    new = _STRIPE_REFUND_STATUS.get(refund.get("status") or "")
-    if new is None or _REFUND_RANK[new] <= _REFUND_RANK[payment.refund_status]:
-        return False
-    payment.refund_status = new
-    if new == Payment.RefundStatus.REFUNDED:
-        payment.refunded_at = timezone.now()
-    if new == Payment.RefundStatus.FAILED:
-        detail = refund.get("failure_reason") or "no reason given"
-        payment.needs_attention = True
-        payment.attention_note = REFUND_FAILED_NOTE.format(detail=detail)
-        notifications.refund_in_hand(payment.booking, payment=payment)
-        return True
-    return False
-
-
-def record_refund(refund: dict[str, Any]) -> str:
-    """Stripe reports on a refund (`refund.*`, `charge.refund.updated`)."""
-    payment = None
-    if refund.get("id"):
-        payment = Payment.objects.filter(refund_id=refund["id"]).first()
-    if payment is None and refund.get("payment_intent"):
-        payment = Payment.objects.filter(payment_intent_id=refund["payment_intent"]).first()
-    if payment is None:
-        logger.warning("Stripe refund %s for an unknown payment", refund.get("id"))
-        return "unknown payment"
-    with transaction.atomic():
-        payment = (
-            Payment.objects.select_for_update().select_related("booking__parent").get(pk=payment.pk)
-        )
-        if not payment.refund_id and refund.get("id"):
-            payment.refund_id = refund["id"]
-        if not payment.refund_status:
-            # A refund made from Stripe's dashboard: record it all the same.
-            payment.refund_status = Payment.RefundStatus.REQUESTED
-            payment.refund_reason = "Refunded by the centre."
-        _apply_refund_status(payment, refund)
-        payment.save()
-    return f"{payment.booking.reference}: refund {payment.get_refund_status_display().lower()}"
 
 
 # --- Webhook events -----------------------------------------------------------------------------
@@ -398,10 +262,10 @@ HANDLERS = {
     "checkout.session.completed": record_checkout_paid,
     "checkout.session.async_payment_succeeded": record_checkout_paid,
     "checkout.session.expired": record_checkout_expired,
-    "refund.created": record_refund,
-    "refund.updated": record_refund,
-    "refund.failed": record_refund,
-    "charge.refund.updated": record_refund,
+    "refund.created": money.record_refund,
+    "refund.updated": money.record_refund,
+    "refund.failed": money.record_refund,
+    "charge.refund.updated": money.record_refund,
 }
 
 
@@ -441,40 +305,9 @@ def release_expired_holds(*, now: datetime.datetime | None = None) -> int:
     )
     released = 0
     for session_id in sorted(session_ids):
-        with services._locked_session(session_id) as session:
-            lapsed = services._release_lapsed_holds(session, now)
+        with session_transaction(), locked_session(session_id) as session:
+            lapsed = capacity.release_lapsed_holds(session, now)
             if lapsed:
-                services._promote_waiting(session)
+                capacity.promote_waiting(session)
             released += len(lapsed)
     return released
-
-
-# --- Paying at the centre -----------------------------------------------------------------------
-
-
-def paid_online(booking: Booking) -> bool:
-    return Payment.objects.filter(
-        booking=booking, method=Payment.Method.ONLINE, status=Payment.Status.PAID
-    ).exists()
-
-
-def record_paid_at_centre(booking: Booking, *, by, at: datetime.datetime) -> Payment:
-    """The money side of `services.record_payment_at_centre` (call it through that)."""
-    payment, _ = Payment.objects.update_or_create(
-        booking=booking,
-        defaults={
-            "method": Payment.Method.CENTRE,
-            "amount_pence": booking.amount_pence,
-            "status": Payment.Status.PAID,
-            "paid_at": at,
-            "recorded_by": by,
-        },
-    )
-    return payment
-
-
-def mark_paid_at_centre(*, booking: Booking, by) -> Payment | None:
-    """A champion or manager records that the family paid at the centre (the register's "Paid
-    at the centre"). Returns the payment recorded, or None for a booking with nothing to pay."""
-    services.record_payment_at_centre(booking_id=booking.pk, by=by)
-    return Payment.objects.filter(booking=booking, method=Payment.Method.CENTRE).first()

@@ -1,0 +1,98 @@
+"""The one audit trail of sessions and their registers: Wagtail's log (`wagtail.log_actions.log`)
+written to `SessionLogEntry`, with every kind of entry named here and registered with Wagtail
+(`register_log_actions`), so a misspelt action is refused instead of starting a new kind.
+
+Register entries share the prefix `startwell.register.` (who looked, who was checked in, who was
+messaged) and session entries `startwell.session.` (created, changed, cancelled, covered), so a
+retention rule can find each kind by its prefix. `data["detail"]` is the line a manager reads."""
+
+import datetime
+
+from django.utils import timezone
+from wagtail.log_actions import LogFormatter
+from wagtail.log_actions import log as wagtail_log
+
+from .models import Session, SessionLogEntry
+
+REGISTER = "startwell.register."
+SESSION = "startwell.session."
+
+VIEWED = REGISTER + "viewed"
+CHECKED_IN = REGISTER + "checked_in"
+NO_SHOW = REGISTER + "no_show"
+PAID_AT_CENTRE = REGISTER + "paid_at_centre"
+CANCELLED_FOR_FAMILY = REGISTER + "cancelled_for_family"
+OFFERED_PLACE = REGISTER + "offered_place"
+WALK_IN = REGISTER + "walk_in"
+WALK_IN_OVER_CAPACITY = REGISTER + "walk_in_over_capacity"
+MESSAGED = REGISTER + "messaged"
+SESSION_CREATED = SESSION + "created"
+SESSION_CHANGED = SESSION + "changed"
+SESSION_CANCELLED = SESSION + "cancelled"
+COVER_ASSIGNED = SESSION + "cover_assigned"
+COVER_REMOVED = SESSION + "cover_removed"
+
+LABELS = {
+    VIEWED: "Viewed the register",
+    CHECKED_IN: "Checked a family in",
+    NO_SHOW: "Marked a family as not coming",
+    PAID_AT_CENTRE: "Marked as paid at the centre",
+    CANCELLED_FOR_FAMILY: "Cancelled a booking for a family",
+    OFFERED_PLACE: "Offered a place from the waiting list",
+    WALK_IN: "Added a walk-in",
+    WALK_IN_OVER_CAPACITY: "Added a walk-in over capacity",
+    MESSAGED: "Messaged the families booked",
+    SESSION_CREATED: "Created the session",
+    SESSION_CHANGED: "Changed the session",
+    SESSION_CANCELLED: "Cancelled the session",
+    COVER_ASSIGNED: "Asked a champion to cover the session",
+    COVER_REMOVED: "No longer asked a champion to cover the session",
+}
+
+
+class DetailFormatter(LogFormatter):
+    """Shows the entry's plain-English detail as its comment in Wagtail's history views."""
+
+    def format_comment(self, log_entry):
+        return (log_entry.data or {}).get("detail", "")
+
+
+def register_actions(actions) -> None:
+    """Called from the `register_log_actions` hook: the model the trail is kept in, and every
+    kind of entry it may hold."""
+    actions.register_model(Session, SessionLogEntry)
+    for action, label in LABELS.items():
+        formatter = type("Formatter", (DetailFormatter,), {"label": label, "message": label})
+        actions.register_action(action)(formatter)
+
+
+def record(session: Session, action: str, *, user, detail: str = "", **data) -> SessionLogEntry:
+    """Writes one entry. `detail` is what a manager reads; `data` keeps what an audit needs in
+    fields (a message's subject and body, the booking's reference). An action not registered
+    above is refused by Wagtail's log entry validation."""
+    if action not in LABELS:
+        raise ValueError(f"Unknown session log action {action!r}")
+    return wagtail_log(session, action, user=user, data={"detail": detail, **data})
+
+
+def _describe(value) -> str:
+    if isinstance(value, datetime.datetime):
+        return f"{timezone.localtime(value):%-d %b %Y %H:%M}"
+    if value is None or value == "":
+        return "(none)"
+    return str(value)
+
+
+def describe_values(values: dict) -> str:
+    """A new session's values, as a manager reads them: "capacity: 10; venue: Hall"."""
+    return "; ".join(f"{name}: {_describe(value)}" for name, value in values.items())
+
+
+def describe_changes(session: Session, changes: dict) -> str:
+    """What an edit changes, from what to what, read before it is saved:
+    "capacity: 10 → 12". Fields whose value stays the same are left out."""
+    return "; ".join(
+        f"{name}: {_describe(getattr(session, name))} → {_describe(new)}"
+        for name, new in changes.items()
+        if getattr(session, name) != new
+    )

@@ -1,0 +1,115 @@
+"""Who holds the places on a session: giving back places whose time to pay ran out, the funded
+places' limit, and giving waiting households a place — the one function (`give_place`) behind both
+the automatic promotion when places free up and an offer made from the register. Every function
+here is called with the session locked (`bookings.locking`), so the counts it reads stay true
+until it writes."""
+
+import datetime
+
+from django.utils import timezone
+
+from . import money, notifications, selectors, stripe_gateway
+from .errors import BookingError, plural
+from .models import Booking, Session
+from .transitions import move
+
+NO_FUNDED_PLACES = "There are no funded places left on this session. You can still book and pay."
+NO_FUNDED_PLACES_ENOUGH = "Only {left} funded place{s} left on this session."
+NO_ROOM = "There {are} {left} place{s} left and this family needs {places}."
+NO_FUNDED_ROOM = (
+    "This family asked for a funded place and there {are} {left} funded place{s} left: "
+    "they stay on the waiting list."
+)
+NOT_WAITING = "This family is not on the waiting list any more."
+
+# A waiting household promoted into a paid place has longer to pay: the offer may come at night.
+PROMOTED_PAYMENT_HOLD = datetime.timedelta(hours=12)
+
+
+def _is_are(n: int) -> str:
+    return "is" if n == 1 else "are"
+
+
+def check_funded_places(session: Session, places: int) -> None:
+    left = selectors.funded_places_left(session)
+    if left <= 0:
+        raise BookingError(NO_FUNDED_PLACES, field="funded_place")
+    if places > left:
+        raise BookingError(
+            NO_FUNDED_PLACES_ENOUGH.format(left=left, s=plural(left)), field="funded_place"
+        )
+
+
+def release_lapsed_holds(session: Session, now: datetime.datetime) -> list[Booking]:
+    """Gives back the places of bookings whose time to pay has run out. The caller then offers
+    the places to the waiting list."""
+    lapsed = list(
+        Booking.objects.filter(
+            session=session, status=Booking.Status.PENDING_PAYMENT, hold_expires_at__lte=now
+        ).select_related("parent")
+    )
+    for booking in lapsed:
+        move(booking, Booking.Status.PAYMENT_EXPIRED, now=now)
+        money.close_unpaid_checkout(booking)
+        notifications.hold_released(booking)
+    return lapsed
+
+
+def places_left(session: Session) -> int:
+    return max(session.capacity - selectors.places_taken(session), 0)
+
+
+def give_place(session: Session, booking: Booking, *, now: datetime.datetime) -> Booking:
+    """Gives a waiting household its place, and tells the family. The price is what they agreed
+    when they joined the list; a paid place is held for payment while the family pays online (a
+    longer hold than for a new booking: the offer may come at night), or confirmed with the
+    amount due at the centre when online payment is off. Refuses when the household does not fit
+    the places, or the funded places, left."""
+    if session.is_cancelled:
+        raise BookingError(selectors.SESSION_CANCELLED)
+    if booking.status != Booking.Status.WAITING:
+        raise BookingError(NOT_WAITING)
+    if session.start <= now:
+        raise BookingError(selectors.STARTED)
+    left = places_left(session)
+    if booking.places > left:
+        raise BookingError(
+            NO_ROOM.format(are=_is_are(left), left=left, s=plural(left), places=booking.places)
+        )
+    if booking.funded:
+        funded_left = max(selectors.funded_places_left(session), 0)
+        if booking.places > funded_left:
+            raise BookingError(
+                NO_FUNDED_ROOM.format(
+                    are=_is_are(funded_left), left=funded_left, s=plural(funded_left)
+                ),
+                field="funded_place",
+            )
+    if booking.amount_pence and stripe_gateway.is_configured():
+        hold_until = min(now + PROMOTED_PAYMENT_HOLD, session.start)
+        move(booking, Booking.Status.PENDING_PAYMENT, now=now, hold_until=hold_until)
+    else:
+        move(booking, Booking.Status.CONFIRMED, now=now)
+    notifications.promoted_from_waiting_list(booking)
+    return booking
+
+
+def promote_waiting(session: Session) -> list[Booking]:
+    """Moves waiting households into freed places, first come first served, skipping any that
+    need more places (or funded places) than are free."""
+    now = timezone.now()
+    promoted = []
+    if session.is_cancelled or session.start <= now:
+        return promoted
+    waiting = Booking.objects.filter(session=session, status=Booking.Status.WAITING).order_by(
+        "waiting_since", "pk"
+    )
+    for booking in waiting.select_related("parent"):
+        if places_left(session) <= 0:
+            break
+        try:
+            give_place(session, booking, now=now)
+        except BookingError:
+            continue  # does not fit: the next household in line may
+        promoted.append(booking)
+    return promoted

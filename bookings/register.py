@@ -1,0 +1,119 @@
+"""On the day: the register. Whoever runs it (a champion or a manager; the caller checks who
+may) records who came, walk-ins and payments taken at the centre. Who did each is kept in the
+sessions' audit trail by the caller (`bookings.audit`), not on the booking."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import money, selectors
+from .errors import BookingError, plural
+from .locking import locked_session, session_transaction
+from .models import Attendance, Booking, Session, WalkIn
+from .selectors import SESSION_CANCELLED, places_taken
+
+NOT_SESSION_DAY = "Attendance can be marked from the day of the session ({day})."
+NOT_STARTED_FOR_NO_SHOW = "A family can be marked as not coming only once the session has started."
+NOT_BOOKED = "Only families with a confirmed booking can be marked on the register."
+WALK_IN_NOT_TODAY = "Walk-ins can be added on the day of the session only."
+WALK_IN_NO_LABEL = "Give a first name or a label, so the family can be told apart on the register."
+WALK_IN_NO_CHILDREN = "Say how many children came (at least one)."
+WALK_IN_NO_ADULTS = "Say how many adults came (at least one)."
+WALK_IN_OVER_CAPACITY = (
+    "This walk-in needs {places} place{s} but {left} {are} left. To record them anyway, tick "
+    "'Take the session over capacity'."
+)
+ALREADY_PAID = "This booking is already marked as paid at the centre."
+PAID_ONLINE = "This booking was paid online: there is nothing to pay at the centre."
+
+
+def _session_day(session: Session):
+    return timezone.localtime(session.start).date()
+
+
+def _check_register_open(session: Session) -> None:
+    if session.is_cancelled:
+        raise BookingError(SESSION_CANCELLED)
+
+
+def mark_attendance(*, booking_id: int, attendance: str, by) -> Booking:
+    """Marks a confirmed booking as attended (from the session day) or as a no-show (once the
+    session has started). Marking again replaces the earlier mark."""
+    if attendance not in (Attendance.ATTENDED, Attendance.NO_SHOW):
+        raise ValueError(f"Not a booking attendance: {attendance}")
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().select_related("session").get(pk=booking_id)
+        session = booking.session
+        _check_register_open(session)
+        if booking.status != Booking.Status.CONFIRMED:
+            raise BookingError(NOT_BOOKED)
+        now = timezone.now()
+        day = _session_day(session)
+        if timezone.localdate(now) < day:
+            raise BookingError(NOT_SESSION_DAY.format(day=f"{day:%A %-d %B}"))
+        if attendance == Attendance.NO_SHOW and now < session.start:
+            raise BookingError(NOT_STARTED_FOR_NO_SHOW)
+        booking.attendance = attendance
+        booking.attendance_recorded_at = now
+        booking.save(update_fields=["attendance", "attendance_recorded_at"])
+        return booking
+
+
+def record_walk_in(
+    *, session_id: int, label: str, children: int, adults: int, by, over_capacity: bool = False
+) -> WalkIn:
+    """Records a family who came without a booking. Their places count against capacity; going
+    past it needs `over_capacity=True`, which is kept on the row."""
+    label = (label or "").strip()
+    if not label:
+        raise BookingError(WALK_IN_NO_LABEL, field="label")
+    with session_transaction(), locked_session(session_id) as session:
+        _check_register_open(session)
+        if timezone.localdate() != _session_day(session):
+            raise BookingError(WALK_IN_NOT_TODAY)
+        if session.activity.adults_only:
+            if adults < 1:
+                raise BookingError(WALK_IN_NO_ADULTS, field="adults")
+            places = adults
+        else:
+            if children < 1:
+                raise BookingError(WALK_IN_NO_CHILDREN, field="children")
+            places = children
+        left = max(session.capacity - places_taken(session), 0)
+        past_capacity = places > left
+        if past_capacity and not over_capacity:
+            raise BookingError(
+                WALK_IN_OVER_CAPACITY.format(
+                    places=places, s=plural(places), left=left, are="is" if left == 1 else "are"
+                ),
+                field="over_capacity",
+            )
+        return WalkIn.objects.create(
+            session=session,
+            label=label,
+            children=children,
+            adults=adults,
+            places=places,
+            over_capacity=past_capacity,
+            recorded_by=by,
+        )
+
+
+def record_payment_at_centre(*, booking_id: int, by) -> Booking:
+    """Notes that the family paid at the centre for a confirmed booking; for a booking with an
+    amount due (`payment_due_at_centre`) the payment is recorded with its amount."""
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().select_related("session").get(pk=booking_id)
+        _check_register_open(booking.session)
+        if booking.status != Booking.Status.CONFIRMED:
+            raise BookingError(NOT_BOOKED)
+        if booking.paid_at_centre_at:
+            raise BookingError(ALREADY_PAID)
+        if selectors.paid_online(booking):
+            raise BookingError(PAID_ONLINE)
+        now = timezone.now()
+        booking.paid_at_centre_at = now
+        if booking.amount_pence:
+            money.record_paid_at_centre(booking, by=by, at=now)
+        booking.payment_due_at_centre = False
+        booking.save(update_fields=["paid_at_centre_at", "payment_due_at_centre"])
+        return booking

@@ -1,0 +1,148 @@
+"""The register of a session, one read model for everyone who runs it: the managers' register in
+the Wagtail admin and the champions' register pages. Who is booked, who is paying now, who is
+waiting (in the order places will be offered), who walked in, and the places left.
+
+A fixed number of queries whatever the number of bookings."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from .models import Booking, Payment, Session, WalkIn
+
+# The order freed places are offered in: first come, first served.
+WAITING_LIST_ORDER = ("waiting_since", "pk")
+
+
+def describe_age(months: int) -> str:
+    if months < 0:
+        return "not born yet"
+    if months < 24:
+        return f"{months} month{'s' if months != 1 else ''}"
+    return f"{months // 12} years"
+
+
+# A booking whose family deleted its account, or past its retention period.
+ANONYMISED = "A family (no longer named)"
+
+
+def short_name(booking: Booking) -> str:
+    """How a champion sees a household: first name and surname initial ("Priya P."), or the
+    booking reference when the parent gave no name; never their e-mail address."""
+    parent = booking.parent
+    if parent is None:
+        return ANONYMISED
+    first, last = parent.first_name.strip(), parent.last_name.strip()
+    if first and last:
+        return f"{first} {last[0]}."
+    return first or last or f"Booking {booking.reference}"
+
+
+@dataclass
+class RegisterRow:
+    booking: Booking
+    # (first name, age on the day of the session)
+    children: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def short_name(self) -> str:
+        return short_name(self.booking)
+
+    @property
+    def full_name(self) -> str:
+        """For the centre's managers, who may also see contact details."""
+        parent = self.booking.parent
+        if parent is None:
+            return ANONYMISED
+        return parent.get_full_name() or parent.email
+
+
+@dataclass
+class Register:
+    session: Session
+    confirmed: list[RegisterRow]
+    awaiting_payment: list[RegisterRow]
+    waiting: list[RegisterRow]
+    walk_ins: list[WalkIn]
+    # Payments a person has to look at; only for the centre's managers.
+    payments_needing_attention: list[Payment]
+
+    @property
+    def booked(self) -> list[RegisterRow]:
+        """Households holding places: booked, or paying now."""
+        return self.confirmed + self.awaiting_payment
+
+    @property
+    def places_booked(self) -> int:
+        return sum(row.booking.places for row in self.booked)
+
+    @property
+    def walk_in_places(self) -> int:
+        return sum(walk_in.places for walk_in in self.walk_ins)
+
+    @property
+    def places_taken(self) -> int:
+        return self.places_booked + self.walk_in_places
+
+    @property
+    def places_left(self) -> int:
+        return max(self.session.capacity - self.places_taken, 0)
+
+    @property
+    def over_capacity_by(self) -> int:
+        return max(self.places_taken - self.session.capacity, 0)
+
+    @property
+    def attended_count(self) -> int:
+        came = sum(1 for row in self.booked if row.booking.attendance == "attended")
+        return came + len(self.walk_ins)
+
+    @property
+    def funded_places_used(self) -> int:
+        """How many funded places were claimed; never who claimed them."""
+        return sum(row.booking.places for row in self.confirmed if row.booking.funded)
+
+
+def _rows(bookings: QuerySet[Booking], day) -> list[RegisterRow]:
+    return [
+        RegisterRow(
+            booking=booking,
+            children=[
+                (child.first_name, describe_age(child.age_in_months_on(day)))
+                for child in booking.children.all()
+            ],
+        )
+        for booking in bookings
+    ]
+
+
+def register_for(session: Session, *, with_payments: bool = False) -> Register:
+    """The session's register. Six queries at most (five without the payments that need a
+    person), whatever the numbers of bookings, children and walk-ins."""
+    day = timezone.localtime(session.start).date()
+    bookings = Booking.objects.filter(session=session).select_related("parent")
+    bookings = bookings.prefetch_related(Prefetch("children"))
+    held = _rows(
+        bookings.filter(status__in=Booking.HOLDING_STATUSES).order_by("confirmed_at", "pk"), day
+    )
+    waiting = _rows(
+        bookings.filter(status=Booking.Status.WAITING).order_by(*WAITING_LIST_ORDER), day
+    )
+    payments = []
+    if with_payments:
+        payments = list(
+            Payment.objects.filter(booking__session=session, needs_attention=True)
+            .select_related("booking")
+            .order_by("pk")
+        )
+    return Register(
+        session=session,
+        confirmed=[row for row in held if row.booking.status == Booking.Status.CONFIRMED],
+        awaiting_payment=[
+            row for row in held if row.booking.status == Booking.Status.PENDING_PAYMENT
+        ],
+        waiting=waiting,
+        walk_ins=list(WalkIn.objects.filter(session=session).order_by("recorded_at", "pk")),
+        payments_needing_attention=payments,
+    )

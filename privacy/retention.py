@@ -1,0 +1,209 @@
+"""The retention schedule: how long each kind of personal data is kept, read from settings (the
+privacy notice renders the same figures), and the rules that remove or anonymise it once that
+time has passed. `enforce` runs them all; each rule takes `now` so that it can be tested at the
+boundary."""
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db.models import Exists, F, OuterRef, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from bookings import audit
+from bookings.models import Booking, SessionLogEntry, StripeEvent
+from startwell.mail import deliver_email
+from startwell.models import Child, User
+
+from . import services
+from .models import DataExport, IdleAccountWarning
+from .selectors import is_staff_account
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Period:
+    """One line of the schedule, as the privacy notice shows it."""
+
+    what: str
+    kept_for: str
+    then: str
+
+
+def _plural(n: int, unit: str) -> str:
+    return f"{n} {unit}{'' if n == 1 else 's'}"
+
+
+def schedule() -> list[Period]:
+    """The retention schedule in plain English, from the settings."""
+    return [
+        Period(
+            "Your children's profiles (first name, month and year of birth)",
+            f"until the child is {_plural(settings.RETENTION_CHILD_PROFILE_AGE_YEARS, 'year')} "
+            "old and has no more sessions booked",
+            "removed; bookings they came to keep only the month and year of birth",
+        ),
+        Period(
+            "Bookings and waiting lists",
+            f"{_plural(settings.RETENTION_BOOKING_MONTHS, 'month')} after the session",
+            "your name and your children's names are taken off; the centre keeps the count of "
+            "places, ages and who came, with nobody named",
+        ),
+        Period(
+            "Registers' records of who looked at or changed them, and messages sent to families",
+            _plural(settings.RETENTION_REGISTER_LOG_MONTHS, "month"),
+            "deleted",
+        ),
+        Period(
+            "Card payment notices from our payment provider (Stripe)",
+            _plural(settings.RETENTION_STRIPE_EVENT_DAYS, "day"),
+            "their contents are deleted; the payment's amount and date stay with the booking",
+        ),
+        Period(
+            "E-mails we have sent you, and downloads of your data",
+            _plural(settings.RETENTION_SENT_EMAIL_DAYS, "day"),
+            "deleted (an e-mail's text is deleted as soon as it has been sent)",
+        ),
+        Period(
+            "Accounts nobody has signed in to",
+            _plural(settings.RETENTION_IDLE_ACCOUNT_MONTHS, "month"),
+            f"we e-mail a warning; {_plural(settings.RETENTION_IDLE_WARNING_DAYS, 'day')} later "
+            "the account is deleted, unless you have signed in",
+        ),
+    ]
+
+
+def remove_grown_children(now: datetime.datetime) -> int:
+    """Children who have reached the age limit (in the portal's own months: a child is 72 months
+    old throughout the month of their sixth birthday) and have nothing upcoming booked."""
+    today = timezone.localdate(now)
+    months = settings.RETENTION_CHILD_PROFILE_AGE_YEARS * 12
+    latest_birth = today - relativedelta(months=months)
+    upcoming = Booking.objects.filter(
+        children=OuterRef("pk"), status__in=Booking.ACTIVE_STATUSES, session__end__gt=now
+    )
+    grown = (
+        Child.objects.filter(parent__isnull=False)
+        .filter(
+            Q(birth_year__lt=latest_birth.year)
+            | Q(birth_year=latest_birth.year, birth_month__lte=latest_birth.month)
+        )
+        .exclude(Exists(upcoming))
+    )
+    removed = 0
+    for child in grown:
+        services.remove_child_profile(child)
+        removed += 1
+    return removed
+
+
+def anonymise_old_bookings(now: datetime.datetime) -> int:
+    cutoff = now - relativedelta(months=settings.RETENTION_BOOKING_MONTHS)
+    return services.anonymise_bookings(
+        Booking.objects.filter(parent__isnull=False, session__end__lt=cutoff)
+    )
+
+
+def delete_old_register_logs(now: datetime.datetime) -> int:
+    """Register views and changes, and the messages sent to families (kept in the log)."""
+    cutoff = now - relativedelta(months=settings.RETENTION_REGISTER_LOG_MONTHS)
+    deleted, _ = SessionLogEntry.objects.filter(
+        action__startswith=audit.REGISTER, timestamp__lt=cutoff
+    ).delete()
+    return deleted
+
+
+def clear_old_stripe_payloads(now: datetime.datetime) -> int:
+    """The event id stays, so a replayed event is still recognised and ignored."""
+    cutoff = now - datetime.timedelta(days=settings.RETENTION_STRIPE_EVENT_DAYS)
+    return StripeEvent.objects.filter(received_at__lt=cutoff).exclude(payload={}).update(payload={})
+
+
+def delete_old_email_records(now: datetime.datetime) -> int:
+    """Finished e-mail tasks (sent ones hold no message already; failed ones still do) and
+    stored data downloads."""
+    cutoff = now - datetime.timedelta(days=settings.RETENTION_SENT_EMAIL_DAYS)
+    deleted, _ = DBTaskResult.objects.filter(
+        task_path=deliver_email.module_path,
+        status__in=["SUCCESSFUL", "FAILED"],
+        finished_at__lt=cutoff,
+    ).delete()
+    link_cutoff = now - datetime.timedelta(days=settings.PRIVACY_EXPORT_LINK_DAYS)
+    for stored in DataExport.objects.filter(created_at__lt=link_cutoff):
+        stored.file.delete(save=False)
+        stored.delete()
+        deleted += 1
+    return deleted
+
+
+def warn_idle_accounts(now: datetime.datetime) -> int:
+    cutoff = now - relativedelta(months=settings.RETENTION_IDLE_ACCOUNT_MONTHS)
+    idle = (
+        User.objects.filter(is_active=True, idle_warning__isnull=True)
+        .filter(
+            Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff),
+        )
+        .filter(is_staff=False, is_superuser=False)
+    )
+    warned = 0
+    erase_on = timezone.localdate(now) + datetime.timedelta(
+        days=settings.RETENTION_IDLE_WARNING_DAYS
+    )
+    for user in idle:
+        if is_staff_account(user):
+            continue
+        IdleAccountWarning.objects.create(user=user, warned_at=now)
+        send_mail(
+            "Your Start Well account will be deleted unless you sign in",
+            render_to_string("privacy/email/idle_warning.txt", {"erase_on": erase_on}),
+            None,
+            [user.email],
+        )
+        warned += 1
+    return warned
+
+
+def erase_idle_accounts(now: datetime.datetime) -> int:
+    """Erases warned accounts still unused a warning period later; forgets the warning of anyone
+    who signed in since."""
+    IdleAccountWarning.objects.filter(user__last_login__gt=F("warned_at")).delete()
+    cutoff = now - datetime.timedelta(days=settings.RETENTION_IDLE_WARNING_DAYS)
+    erased = 0
+    for warning in IdleAccountWarning.objects.filter(warned_at__lt=cutoff).select_related("user"):
+        try:
+            services.delete_account(user=warning.user)
+        except services.PrivacyError:
+            warning.delete()  # became staff in the meantime
+            continue
+        erased += 1
+    return erased
+
+
+RULES = [
+    remove_grown_children,
+    anonymise_old_bookings,
+    delete_old_register_logs,
+    clear_old_stripe_payloads,
+    delete_old_email_records,
+    erase_idle_accounts,
+    warn_idle_accounts,
+]
+
+
+def enforce(now: datetime.datetime | None = None) -> dict[str, int]:
+    """Runs every rule; one failing rule does not stop the others (it is retried next run)."""
+    now = now or timezone.now()
+    done = {}
+    for rule in RULES:
+        try:
+            done[rule.__name__] = rule(now)
+        except Exception:
+            logger.exception("Retention rule %s failed", rule.__name__)
+            done[rule.__name__] = -1
+    return done

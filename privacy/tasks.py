@@ -1,0 +1,40 @@
+"""Background work for families' data: building large downloads, and the retention schedule."""
+
+import datetime
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django_tasks import task
+
+from startwell import periodic
+from startwell.models import User
+
+from . import export, retention
+
+
+@task()
+def send_data_export(user_id: int) -> None:
+    """Builds a large data download and e-mails the person a link to it."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return  # the account was deleted in the meantime
+    stored = export.store_export(user)
+    link = settings.WAGTAILADMIN_BASE_URL + reverse(
+        "privacy:download_link", args=[export.link_token(stored)]
+    )
+    context = {"link": link, "days": settings.PRIVACY_EXPORT_LINK_DAYS}
+    send_mail(
+        "Your data download is ready",
+        render_to_string("privacy/email/export_ready.txt", context),
+        None,
+        [user.email],
+    )
+
+
+@periodic.every(datetime.timedelta(days=1))
+@task()
+def enforce_retention() -> dict:
+    """Removes or anonymises whatever has been kept as long as the privacy notice says."""
+    return retention.enforce()
