@@ -95,8 +95,8 @@ def other_centre(db):
 
 @pytest.fixture
 def without_page_tree(db):
-    """For tests of code that builds the site itself (the demo): no home, centres or their
-    managers' groups, as on a fresh install (within this test only)."""
+    """For tests of code that builds the site itself (every test that loads the demo): no
+    home, centres or their managers' groups, as on a fresh install (within this test only)."""
     page_tree.remove_page_tree()
 
 

@@ -55,7 +55,7 @@ def test_editors_can_create_the_notice_under_home_only(home):
     case.assertCanNotCreateAt(CentrePage, PrivacyNoticePage)
 
 
-def test_the_demo_seeds_one_notice(db):
+def test_the_demo_seeds_one_notice(without_page_tree):
     call_command("seed_demo", verbosity=0)
     call_command("seed_demo", verbosity=0)
     [page] = PrivacyNoticePage.objects.live()
