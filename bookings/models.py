@@ -189,13 +189,6 @@ class Booking(models.Model):
     waiting_since = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
-    cancelled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     access_notes = models.CharField(
         max_length=500,
@@ -205,21 +198,7 @@ class Booking(models.Model):
     # Kept for the centre's reports; walk-ins are `WalkIn` rows, present by definition.
     attendance = models.CharField(max_length=20, choices=Attendance.choices, blank=True)
     attendance_recorded_at = models.DateTimeField(null=True, blank=True)
-    attendance_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     paid_at_centre_at = models.DateTimeField(null=True, blank=True)
-    paid_at_centre_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     # What the family agreed to pay for the whole booking, in pence; 0 for free and funded places.
     amount_pence = models.PositiveIntegerField(default=0)
     # A funded place claimed by self-declaration. Staff see only how many were used, never whose.

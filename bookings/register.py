@@ -1,5 +1,6 @@
 """On the day: the register. Whoever runs it (a champion or a manager; the caller checks who
-may) records who came, walk-ins and payments taken at the centre."""
+may) records who came, walk-ins and payments taken at the centre. Who did each is kept in the
+sessions' audit trail by the caller (`bookings.audit`), not on the booking."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -53,10 +54,7 @@ def mark_attendance(*, booking_id: int, attendance: str, by) -> Booking:
             raise BookingError(NOT_STARTED_FOR_NO_SHOW)
         booking.attendance = attendance
         booking.attendance_recorded_at = now
-        booking.attendance_recorded_by = by
-        booking.save(
-            update_fields=["attendance", "attendance_recorded_at", "attendance_recorded_by"]
-        )
+        booking.save(update_fields=["attendance", "attendance_recorded_at"])
         return booking
 
 
@@ -114,11 +112,8 @@ def record_payment_at_centre(*, booking_id: int, by) -> Booking:
             raise BookingError(PAID_ONLINE)
         now = timezone.now()
         booking.paid_at_centre_at = now
-        booking.paid_at_centre_by = by
         if booking.amount_pence:
             money.record_paid_at_centre(booking, by=by, at=now)
         booking.payment_due_at_centre = False
-        booking.save(
-            update_fields=["paid_at_centre_at", "paid_at_centre_by", "payment_due_at_centre"]
-        )
+        booking.save(update_fields=["paid_at_centre_at", "payment_due_at_centre"])
         return booking

@@ -80,7 +80,8 @@ def move(
 ) -> Booking:
     """Moves a booking (its session locked by the caller) to `to` and saves it with the fields
     that go with the new status. `hold_until` is required when holding places for payment; `by`
-    is who cancelled. Raises `BookingError` for a change the table does not allow."""
+    is who asked, which the booking does not keep (staff actions are in `bookings.audit`).
+    Raises `BookingError` for a change the table does not allow."""
     if not may_move(booking, to):
         raise BookingError(
             f"This booking is {S(booking.status).label.lower()}, "
@@ -102,8 +103,7 @@ def move(
         changed += ["hold_expires_at", "payment_due_at_centre"]
     elif to in (S.CANCELLED, S.LEFT_WAITING_LIST):
         booking.cancelled_at = now
-        booking.cancelled_by = by
-        changed += ["cancelled_at", "cancelled_by"]
+        changed += ["cancelled_at"]
     booking.status = to
     booking.save(update_fields=changed)
     return booking

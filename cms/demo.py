@@ -90,6 +90,11 @@ def _ensure_home() -> HomePage:
     return home
 
 
+# One demo centre asks its champions for a second factor before registers, the others do not,
+# so the demo shows both.
+CHAMPIONS_NEED_SECOND_FACTOR = {"northfield"}
+
+
 def _ensure_centre(index: CentreIndexPage, spec: DemoCentre) -> CentrePage:
     centre = CentrePage.objects.filter(slug=spec.slug).first()
     if centre is None:
@@ -106,6 +111,7 @@ def _ensure_centre(index: CentreIndexPage, spec: DemoCentre) -> CentrePage:
             email=f"{spec.slug}@startwell.example",
             accessibility=ACCESSIBILITY,
             partner_services=[("service", service) for service in SERVICES],
+            champions_need_second_factor=spec.slug in CHAMPIONS_NEED_SECOND_FACTOR,
         )
         for name, kind, address, postcode in spec.venues:
             centre.venues.add(Venue(name=name, kind=kind, address=address, postcode=postcode))

@@ -88,6 +88,14 @@ class CentrePage(Page):
     manager_group = models.OneToOneField(
         Group, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
     )
+    champions_need_second_factor = models.BooleanField(
+        "champions need a second factor",
+        default=True,
+        help_text=(
+            "Parent champions must sign in with an authenticator app or a passkey before they "
+            "open a register, add walk-ins, message families or edit sessions at this centre."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -109,6 +117,7 @@ class CentrePage(Page):
         FieldPanel("partner_services"),
         InlinePanel("venues", heading="Venues (anchor points)", label="Venue"),
         FieldPanel("body"),
+        MultiFieldPanel([FieldPanel("champions_need_second_factor")], heading="Parent champions"),
     ]
     search_fields = [
         *Page.search_fields,

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cms.models import CentrePage
 from startwell.errors import ApplicationError, show_as_message, show_on_form
-from startwell.middleware import staff_second_factor
 
 from . import selectors, services
 from .forms import (
@@ -232,7 +231,6 @@ def idea_notifications(request, pk: int):
 
 
 @login_required
-@staff_second_factor
 @require_http_methods(["GET", "POST"])
 def idea_moderate(request, pk: int):
     idea = _idea_for_team(request, pk, check=selectors.can_moderate)
@@ -253,7 +251,6 @@ def idea_moderate(request, pk: int):
 
 
 @login_required
-@staff_second_factor
 @require_POST
 def idea_review(request, pk: int):
     idea = _idea_for_team(request, pk, check=selectors.can_decide)
@@ -274,7 +271,6 @@ DECISIONS = {
 
 
 @login_required
-@staff_second_factor
 @require_http_methods(["GET", "POST"])
 def idea_decide(request, pk: int):
     idea = _idea_for_team(request, pk, check=selectors.can_decide)
@@ -312,14 +308,12 @@ _DECISION_STATUS = {
 
 
 @login_required
-@staff_second_factor
 @require_POST
 def comment_hide(request, pk: int):
     return _moderate_comment(request, pk, services.hide_comment, "The comment is hidden.")
 
 
 @login_required
-@staff_second_factor
 @require_POST
 def comment_restore(request, pk: int):
     return _moderate_comment(request, pk, services.restore_comment, "The comment is shown.")
@@ -341,7 +335,6 @@ def _moderate_comment(request, pk: int, service, done: str):
 
 
 @login_required
-@staff_second_factor
 @require_GET
 def manage(request):
     moderated = selectors.centres_moderated_by(request.user)
@@ -364,7 +357,6 @@ def manage(request):
 
 
 @login_required
-@staff_second_factor
 @require_http_methods(["GET", "POST"])
 def centre_settings(request, centre_id: int):
     centre = get_object_or_404(CentrePage, pk=centre_id)

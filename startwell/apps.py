@@ -6,5 +6,6 @@ class StartWellConfig(AppConfig):
     verbose_name = "Start Well"
 
     def ready(self):
-        # Connects the receiver that clears a delivered e-mail from the task queue's table.
-        from . import mail  # noqa: F401
+        # Connects the receiver that clears a delivered e-mail from the task queue's table,
+        # and those that note a second factor completed in this sign-in (allauth's signals).
+        from . import mail, second_factor  # noqa: F401

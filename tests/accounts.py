@@ -9,9 +9,11 @@ from allauth.mfa.totp.internal.auth import (
     generate_totp_secret,
     hotp_value,
 )
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from startwell.second_factor import has_second_factor, mark_completed
 from tests.factories.accounts import PASSWORD
 
 TOTP_PERIOD = 30
@@ -54,3 +56,16 @@ def confirm_password(client, *, password: str = PASSWORD):
     response = client.post(reverse("account_reauthenticate"), {"password": password})
     assert response.status_code == 302, response.content.decode()[:2000]
     return response
+
+
+class SignedInClient(Client):
+    """Django's test client, whose `force_login` stands for a whole sign-in: the password and,
+    when the person has an authenticator, the second factor too (as `sign_in` does through the
+    forms). Tests of a half-finished sign-in use `sign_in` or a plain `Client`."""
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        if has_second_factor(user):
+            session = self.session
+            mark_completed(session, user)
+            session.save()

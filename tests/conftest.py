@@ -8,7 +8,7 @@ from django.core.management import call_command
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
 
-from tests.accounts import activate_totp
+from tests.accounts import SignedInClient, activate_totp
 from tests.factories import (
     CentreIndexPageFactory,
     CentrePageFactory,
@@ -50,6 +50,13 @@ def tree_root() -> Page:
     if root is None:
         root = Page.add_root(instance=Page(title="Root", slug="root"))
     return root
+
+
+@pytest.fixture
+def client():
+    """pytest-django's client, but `force_login` also completes the second factor of someone
+    who has one, as signing in does (staff need it on every page: startwell.middleware)."""
+    return SignedInClient()
 
 
 @pytest.fixture

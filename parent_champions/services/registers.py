@@ -13,7 +13,6 @@ from bookings import audit
 from bookings import register as booking_register
 from bookings import selectors as booking_selectors
 from bookings import services as booking_services
-from bookings.errors import BookingError
 from bookings.models import Attendance, Booking, Session, WalkIn
 from bookings.registers import short_name
 
@@ -96,10 +95,7 @@ def run_register_action(*, user, session: Session, booking_id: int, action: str)
     register_action = REGISTER_ACTIONS[action]
     check_can_run(user=user, session=session)
     booking = Booking.objects.select_related("parent").get(pk=booking_id, session=session)
-    try:
-        register_action.run(booking, user)
-    except BookingError as error:
-        raise ChampionError(error.message, field=error.field) from error
+    register_action.run(booking, user)
     audit.record(
         session,
         register_action.logged_as,
@@ -120,17 +116,14 @@ def add_walk_in(
     over_capacity: bool = False,
 ) -> WalkIn:
     check_can_run(user=user, session=session)
-    try:
-        walk_in = booking_register.record_walk_in(
-            session_id=session.pk,
-            label=label,
-            children=children,
-            adults=adults,
-            by=user,
-            over_capacity=over_capacity,
-        )
-    except BookingError as error:
-        raise ChampionError(error.message, field=error.field) from error
+    walk_in = booking_register.record_walk_in(
+        session_id=session.pk,
+        label=label,
+        children=children,
+        adults=adults,
+        by=user,
+        over_capacity=over_capacity,
+    )
     who = f"{walk_in.label}: {walk_in.places} place{'s' if walk_in.places != 1 else ''}"
     facts = {"walk_in": walk_in.pk, "places": walk_in.places}
     if walk_in.over_capacity:

@@ -6,7 +6,6 @@ from django.utils import timezone
 
 from bookings import audit
 from bookings import services as booking_services
-from bookings.errors import BookingError
 from bookings.models import Session
 from cms.models import ActivityPage, CentrePage
 
@@ -81,9 +80,6 @@ def update_session(*, user, session_id: int, values: dict) -> Session:
     if not changes:
         return session
     described = audit.describe_changes(session, changes)
-    try:
-        session = booking_services.update_session(session_id=session.pk, changes=changes, by=user)
-    except BookingError as error:
-        raise ChampionError(error.message, field=error.field) from error
+    session = booking_services.update_session(session_id=session.pk, changes=changes, by=user)
     audit.record(session, audit.SESSION_CHANGED, user=user, detail=described)
     return session

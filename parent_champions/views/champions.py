@@ -6,10 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from cms.selectors import centres_managed_by
-from startwell.errors import show_on_form
+from startwell.errors import ApplicationError, show_on_form
 
 from .. import selectors
-from ..errors import ChampionError
 from ..forms import ApplicationForm
 from ..services import applications
 
@@ -44,7 +43,7 @@ def apply(request):
                 strengths=data["strengths"],
                 availability=data["availability"],
             )
-        except ChampionError as error:
+        except ApplicationError as error:
             show_on_form(form, error)
         else:
             messages.success(

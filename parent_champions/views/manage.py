@@ -14,11 +14,9 @@ from django.views.decorators.http import require_POST
 
 from cms.models import CentrePage
 from cms.selectors import centres_managed_by
-from startwell.errors import show_as_message, show_on_form
-from startwell.middleware import needs_second_factor
+from startwell.errors import ApplicationError, show_as_message, show_on_form
 
 from .. import selectors
-from ..errors import ChampionError
 from ..forms import ChecksForm, DeclineForm, HostForm
 from ..services import applications
 
@@ -29,20 +27,14 @@ LOG_PAGE_SIZE = 50
 
 
 def manager_view(view):
-    """Signed in, managing at least one centre (else 404), and, as staff, with a second factor:
-    someone who has not set up their authenticator app yet is sent to do so first."""
+    """Signed in and managing at least one centre (else 404). The second factor staff need is
+    asked for by startwell.middleware, for every staff page at once."""
 
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not centres_managed_by(request.user).exists():
             raise Http404
-        if needs_second_factor(request.user):
-            messages.info(
-                request,
-                "Staff need a second factor: set up an authenticator app to manage champions.",
-            )
-            return redirect("mfa_activate_totp")
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -99,7 +91,7 @@ def manage_application(request, application_id: int):
                 )
                 messages.success(request, "Declined. The parent has been told why.")
                 return redirect("parent_champions:manage_centre", centre_id=application.centre_id)
-        except ChampionError as error:
+        except ApplicationError as error:
             show_on_form(decline_form, error)
     elif request.method == "POST":
         raise Http404
@@ -153,7 +145,7 @@ def manage_checks(request, champion_id: int):
             applications.record_checks(
                 champion_id=champion.pk, by=request.user, **form.cleaned_data
             )
-        except ChampionError as error:
+        except ApplicationError as error:
             show_on_form(form, error)
         else:
             messages.success(request, "Checks recorded.")
@@ -173,7 +165,7 @@ def manage_status(request, champion_id: int, change: str):
         raise Http404
     try:
         service(champion_id=champion.pk, by=request.user)
-    except ChampionError as error:
+    except ApplicationError as error:
         show_as_message(request, error)
     else:
         messages.success(request, "Suspended." if change == "suspend" else "Reinstated.")
@@ -188,7 +180,7 @@ def manage_host(request, champion_id: int):
     if form.is_valid():
         try:
             applications.assign_host(champion_id=champion.pk, by=request.user, **form.target())
-        except ChampionError as error:
+        except ApplicationError as error:
             show_on_form(form, error)
         else:
             messages.success(request, "Host assigned.")

@@ -14,10 +14,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bookings.registers import register_for
-from startwell.errors import show_as_message, show_on_form
+from startwell.errors import ApplicationError, show_as_message, show_on_form
 
 from .. import selectors
-from ..errors import ChampionError
 from ..forms import CoverForm, MessageForm, WalkInForm
 from ..services import applications, registers
 
@@ -63,7 +62,7 @@ def register(request, session_id: int):
     session = session_in_reach(request, session_id)
     try:
         registers.open_register(user=request.user, session=session)
-    except ChampionError as error:
+    except ApplicationError as error:
         return refused(request, error.message)
     return _render_register(request, session)
 
@@ -79,7 +78,7 @@ def booking_action(request, session_id: int, booking_id: int, action: str):
         done = registers.run_register_action(
             user=request.user, session=session, booking_id=booking.pk, action=action
         )
-    except ChampionError as error:
+    except ApplicationError as error:
         show_as_message(request, error)
     else:
         messages.success(request, done)
@@ -105,7 +104,7 @@ def add_walk_in(request, session_id: int):
                 adults=data["adults"],
                 over_capacity=data["over_capacity"],
             )
-        except ChampionError as error:
+        except ApplicationError as error:
             show_on_form(form, error)
         else:
             messages.success(request, f"Walk-in added: {walk_in.label}.")
@@ -130,7 +129,7 @@ def message_families(request, session_id: int):
                 subject=form.cleaned_data["subject"],
                 body=form.cleaned_data["body"],
             )
-        except ChampionError as error:
+        except ApplicationError as error:
             show_on_form(form, error)
         else:
             messages.success(request, f"Message sent to {sent} famil{'y' if sent == 1 else 'ies'}.")
@@ -156,7 +155,7 @@ def assign_cover(request, session_id: int):
             applications.assign_cover(
                 session_id=session.pk, champion_id=champion.pk, by=request.user
             )
-        except ChampionError as error:
+        except ApplicationError as error:
             show_on_form(form, error)
         else:
             name = champion.user.get_full_name() or champion.user.display_name

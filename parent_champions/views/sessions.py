@@ -7,10 +7,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from cms.models import ActivityPage, CentrePage
-from startwell.errors import show_on_form
+from startwell.errors import ApplicationError, show_on_form
 
 from .. import selectors
-from ..errors import ChampionError
 from ..forms import SessionForm
 from ..services import sessions
 from .registers import refused, session_in_reach
@@ -35,7 +34,7 @@ def session_create(request, activity_id: int):
             session = sessions.create_session(
                 user=request.user, activity_id=activity.pk, values=_session_values(form)
             )
-        except ChampionError as error:
+        except ApplicationError as error:
             show_on_form(form, error)
         else:
             messages.success(request, "Session created.")
@@ -58,7 +57,7 @@ def session_edit(request, session_id: int):
             sessions.update_session(
                 user=request.user, session_id=session.pk, values=_session_values(form)
             )
-        except ChampionError as error:
+        except ApplicationError as error:
             show_on_form(form, error)
         else:
             messages.success(request, "Session saved.")

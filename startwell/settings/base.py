@@ -80,7 +80,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "startwell.middleware.StaffSessionIdleMiddleware",
     "startwell.middleware.StaffSecondFactorMiddleware",
+    "parent_champions.second_factor.ChampionSecondFactorMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -178,7 +180,10 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Start Well] "
+# Parents choose "remember me" (two weeks) or until the browser closes; staff sessions end
+# after this many idle minutes whatever they choose (startwell.middleware).
 ACCOUNT_SESSION_REMEMBER = None
+STAFF_SESSION_IDLE_MINUTES = int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", "30"))
 # Counted in the shared cache, so the limits hold across every worker process.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
@@ -198,7 +203,18 @@ ACCOUNT_RATE_LIMITS = {
 # otherwise pick their own address.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or None
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Passkeys beside the authenticator app: on a phone a passkey is easier than typing codes. A
+# passkey can also be the whole sign-in (it is something you have and, unlocked by the phone,
+# something you are), so it counts as a completed second factor.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+# Only the development and test settings accept passkeys on http://localhost.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
+MFA_ADAPTER = "startwell.adapters.MFAAdapter"
+MFA_FORMS = {"add_webauthn": "startwell.forms.AddPasskeyForm"}
+# Authenticator secrets are encrypted with this key (Fernet). Without it, a key is derived from
+# SECRET_KEY; set it separately so rotating SECRET_KEY does not lose every authenticator.
+MFA_ENCRYPTION_KEY = os.environ.get("MFA_ENCRYPTION_KEY", "")
 MFA_TOTP_ISSUER = "Start Well"
 # Accept the code one period either side of now: phone clocks drift, and a code typed as it
 # changes should still work.

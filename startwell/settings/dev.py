@@ -10,5 +10,7 @@ EMAIL_DELIVERY_BACKEND = os.environ.get(  # noqa: F405
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
-# The second factor is required of staff everywhere; in development TOTP codes come from any
-# authenticator app (or `python -m startwell.totp <secret>`).
+# The second factor is required of staff everywhere; in development codes come from any
+# authenticator app given the secret the set-up page shows, and passkeys work on
+# http://localhost: browsers treat it as a secure origin, and this lets allauth do the same.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True

@@ -22,3 +22,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     }
 
 LOGGING["loggers"]["django_tasks"] = {"level": "WARNING"}  # noqa: F405
+
+# Passkeys need a secure origin; browsers treat http://localhost as one, allauth must too.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True

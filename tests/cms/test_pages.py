@@ -15,7 +15,7 @@ from wagtail.test.utils.form_data import (
 )
 
 from cms.models import CentreIndexPage, CentrePage, HomePage, PrivacyNoticePage, StandardPage
-from tests.accounts import activate_totp
+from tests.accounts import SignedInClient, activate_totp
 from tests.factories import (
     CentreIndexPageFactory,
     CentrePageFactory,
@@ -35,6 +35,8 @@ STREAM_FIELDS = {
 
 
 class PageTypeTests(WagtailPageTestCase):
+    client_class = SignedInClient
+
     @classmethod
     def setUpTestData(cls):
         cls.home = HomePageFactory(parent=Page.get_first_root_node())

@@ -221,8 +221,8 @@ def test_staff_without_a_second_factor_are_sent_to_set_one_up(client, centre):
     for url in [reverse("codesign:manage"), reverse("codesign:moderate", args=[idea.pk])]:
         response = client.get(url)
         assert response.status_code == 302
-        assert response["Location"] == reverse("mfa_activate_totp")
+        assert response["Location"] == reverse("mfa_index")
     response = client.post(reverse("codesign:moderate", args=[idea.pk]), {"decision": "publish"})
-    assert response["Location"] == reverse("mfa_activate_totp")
+    assert response["Location"] == reverse("mfa_index")
     idea.refresh_from_db()
     assert idea.status == S.SUBMITTED

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from bookings.models import Attendance, Booking, WalkIn
 from cms.services import ensure_centre_manager_group
 from parent_champions.models import Champion
+from startwell.second_factor import has_second_factor, mark_completed
 from tests.accounts import activate_totp
 from tests.e2e.accessibility import assert_accessible
 from tests.factories import (
@@ -35,6 +36,8 @@ def sign_in(page, live_server, user):
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    if has_second_factor(user):  # and, as the sign-in form asks of them, their second factor
+        mark_completed(store, user)
     store.save()
     page.context.add_cookies(
         [{"name": settings.SESSION_COOKIE_NAME, "value": store.session_key, "url": live_server.url}]

@@ -7,18 +7,17 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.accounts import activate_totp
+from tests.accounts import SignedInClient, activate_totp
 from tests.e2e.accessibility import assert_accessible
 from tests.factories import ActivityPageFactory, SessionFactory, UserFactory
 
 
 def sign_in(page, live_server, user):
     """Signs `user` in for this browser (the sign-in form itself is allauth's, tested there)."""
-    client = Client()
+    client = SignedInClient()  # force_login stands for a full sign-in, second factor too
     client.force_login(user)
     page.context.clear_cookies()
     page.context.add_cookies(

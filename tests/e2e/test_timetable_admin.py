@@ -3,10 +3,10 @@ cancels a session, with axe-core checking each page the portal adds to the admin
 
 import pytest
 from allauth.mfa.models import Authenticator
-from django.test import Client
 from playwright.sync_api import expect
 
 from bookings.models import Session
+from tests.accounts import SignedInClient
 from tests.e2e.accessibility import assert_accessible
 from tests.factories import (
     ActivityPageFactory,
@@ -23,7 +23,7 @@ def manager_page(live_server, page, centre):
     manager = UserFactory()
     Authenticator.objects.create(user=manager, type=Authenticator.Type.TOTP, data={"secret": "x"})
     manager.groups.add(centre.manager_group)
-    client = Client()
+    client = SignedInClient()  # force_login stands for a full sign-in, second factor too
     client.force_login(manager)
     page.context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from bookings.errors import BookingError
 from bookings.models import Booking, SessionLogEntry
 from parent_champions.errors import ChampionError
 from parent_champions.services import sessions
@@ -75,7 +76,7 @@ def test_raising_capacity_promotes_the_waiting_list(champion, session_tomorrow):
 def test_session_changes_that_break_the_rules_write_nothing(champion, session_tomorrow):
     book(session_tomorrow, children=3)
     values = {name: getattr(session_tomorrow, name) for name in sessions.SESSION_FIELDS}
-    with pytest.raises(ChampionError) as error:
+    with pytest.raises(BookingError) as error:
         sessions.update_session(
             user=champion.user, session_id=session_tomorrow.pk, values=values | {"capacity": 2}
         )

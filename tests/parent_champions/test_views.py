@@ -544,7 +544,7 @@ def test_a_manager_without_a_second_factor_is_sent_to_set_one_up(client, centre)
     client.force_login(manager)
     response = client.get(u("manage_centre", centre.pk))
     assert response.status_code == 302
-    assert response["Location"] == reverse("mfa_activate_totp")
+    assert response["Location"] == reverse("mfa_index")
 
 
 def test_access_notes_given_when_booking_reach_the_register(

@@ -147,3 +147,22 @@ def test_deleting_a_rich_account_leaves_nothing_personal_and_the_figures_unchang
     assert figures() == before
     # The family heard about its cancellations and refund before the account went.
     assert any("refund" in message.subject.lower() for message in mail.outbox)
+
+
+def test_the_audit_trail_keeps_its_entries_without_the_deleted_persons_name(
+    family, django_capture_on_commit_callbacks
+):
+    from bookings import audit
+    from privacy import services
+
+    session = family.past.session
+    audit.record(
+        session, audit.COVER_ASSIGNED, user=None, detail="Quillon Marchbanks covers this session"
+    )
+    entries = session.log_entries.count()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.delete_account(user=family.parent)
+
+    assert session.log_entries.count() == entries
+    assert tables_holding("Quillon Marchbanks", family.parent.email) == {}

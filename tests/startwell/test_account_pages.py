@@ -39,6 +39,7 @@ SIGNED_IN_PAGES = [
     "account_reauthenticate",
     "mfa_index",
     "mfa_activate_totp",
+    "mfa_add_webauthn",
 ]
 
 SIGNED_IN_WITH_TOTP_PAGES = [
