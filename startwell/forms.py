@@ -115,6 +115,9 @@ class AddPasskeyForm(AddWebAuthnForm):
     """allauth's form for adding a passkey, in plain words. Signing in with the passkey alone is
     ticked already: on a phone that is what makes a passkey easier than an authenticator app."""
 
+    # allauth's name field, on one line like every other name.
+    name = SingleLineCharField(required=False)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name"].label = "Name for this passkey"

@@ -1,9 +1,11 @@
 """A centre may ask its champions for a second factor before its register pages; champions may
 add one whether or not their centre asks."""
 
+import importlib
 from urllib.parse import urlencode
 
 import pytest
+from django.apps import apps
 from django.test import Client
 from django.urls import reverse
 
@@ -37,6 +39,23 @@ def panel_fields(panels) -> set[str]:
 def test_new_centres_ask_their_champions_for_a_second_factor(db):
     assert CentrePage(title="New centre").champions_need_second_factor is True
     assert "champions_need_second_factor" in panel_fields(CentrePage.content_panels)
+
+
+def test_the_migration_leaves_existing_centres_and_their_drafts_off(centre):
+    """Existing centres get False from the column's first default; their saved drafts are
+    given the same value, so publishing a draft later does not switch it on unnoticed."""
+    migration = importlib.import_module(
+        "cms.migrations.0005_centrepage_champions_need_second_factor"
+    )
+    revision = centre.save_revision()
+    revision.content["champions_need_second_factor"] = True
+    revision.save()
+
+    migration.keep_existing_centres_off(apps, None)
+
+    revision.refresh_from_db()
+    assert revision.content["champions_need_second_factor"] is False
+    assert revision.as_object().champions_need_second_factor is False
 
 
 def test_champion_without_a_second_factor_is_sent_to_set_one_up(

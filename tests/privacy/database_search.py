@@ -24,12 +24,3 @@ def tables_holding(*needles: str) -> dict[str, list[str]]:
                         if needle in lowered:
                             found.setdefault(table, []).append(needle)
     return found
-
-
-def text_column_count() -> int:
-    """How many columns the search above reads (so a test can show it looked somewhere)."""
-    count = 0
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names(cursor):
-            count += len(connection.introspection.get_table_description(cursor, table))
-    return count

@@ -136,3 +136,21 @@ def test_a_tampered_link_is_refused_plainly(client, family):
     response = client.get(reverse("privacy:download_link", args=["not-a-real-link"]))
     assert response.status_code == 410
     assert "This download link is not right" in response.content.decode()
+
+
+def test_the_download_costs_the_same_queries_however_much_there_is(family, centre):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from privacy.selectors import personal_data
+    from tests.factories import BookingFactory, SessionFactory
+
+    with CaptureQueriesContext(connection) as few:
+        personal_data(family.parent)
+    for _ in range(5):
+        more = BookingFactory(parent=family.parent, session=SessionFactory(activity__parent=centre))
+        more.children.set(family.children)
+    with CaptureQueriesContext(connection) as many:
+        data = personal_data(family.parent)
+    assert len(data["bookings"]) == 7
+    assert len(many.captured_queries) == len(few.captured_queries)

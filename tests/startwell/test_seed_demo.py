@@ -50,6 +50,8 @@ def test_seed_demo_twice_changes_nothing(without_page_tree):
     assert CentrePage.objects.live().count() == 5
     assert all(centre.venues.exists() for centre in CentrePage.objects.all())
     assert all(centre.partner_services for centre in CentrePage.objects.all())
+    asking = CentrePage.objects.filter(champions_need_second_factor=True)
+    assert {centre.slug for centre in asking} == {"northfield"}
     assert "parent@startwell.example" in first_output
     assert DEMO_PASSWORD in first_output
 
