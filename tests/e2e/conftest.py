@@ -4,7 +4,10 @@ phone-sized screen, with axe-core checking each page for accessibility."""
 import os
 
 import pytest
+from allauth.account.internal.flows.login import record_authentication
+from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.test import RequestFactory
 
 from tests.accounts import SignedInClient
 
@@ -54,13 +57,29 @@ def commits_for_real(transactional_db):
 @pytest.fixture
 def sign_in(live_server):
     """`sign_in(page, user)` signs `user` in for the browser `page` (and its other tabs) by
-    giving it a signed-in session cookie, with the second factor done for someone who has one.
-    Whoever was signed in there before is signed out. The sign-in forms themselves are walked
-    through in test_accounts.py."""
+    giving it the session cookie a sign-in through the forms leaves: allauth's record of the
+    password (and of the second factor, for someone who has one) made just now, and the
+    portal's mark of a completed second factor. Whoever was signed in there before is signed
+    out. The sign-in forms themselves are walked through in test_accounts.py."""
 
     def sign_in(page, user):
-        client = SignedInClient()
+        client = SignedInClient()  # marks the second factor completed (startwell.second_factor)
         client.force_login(user)
+        session = client.session
+        request = RequestFactory().get("/")
+        request.session, request.user = session, user
+        record_authentication(request, user, "password", email=user.email)
+        second_factor = (
+            Authenticator.objects.filter(user=user)
+            .exclude(type=Authenticator.Type.RECOVERY_CODES)
+            .order_by("pk")
+            .first()
+        )
+        if second_factor is not None:
+            record_authentication(
+                request, user, "mfa", id=second_factor.pk, type=second_factor.type
+            )
+        session.save()
         page.context.clear_cookies()
         page.context.add_cookies(
             [

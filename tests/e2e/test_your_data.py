@@ -31,14 +31,6 @@ def parent_with_booking(centre):
     return parent, booking
 
 
-def sign_in(page, base_url, email):
-    page.goto(base_url + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
 def age_the_sign_in(page):
     """As if the parent signed in an hour ago: sensitive changes then ask for the password."""
     [cookie] = [c for c in page.context.cookies() if c["name"] == "sessionid"]
@@ -51,7 +43,7 @@ def age_the_sign_in(page):
 
 
 def test_parent_reads_the_privacy_notice_and_downloads_their_data(
-    live_server, page, home, parent_with_booking
+    live_server, page, sign_in, home, parent_with_booking
 ):
     notice = home.add_child(
         instance=PrivacyNoticePage(title="Privacy notice", slug="privacy-notice", intro="Hello.")
@@ -63,7 +55,8 @@ def test_parent_reads_the_privacy_notice_and_downloads_their_data(
     expect(page.get_by_role("heading", name="How long we keep your information")).to_be_visible()
     assert_accessible(page)
 
-    sign_in(page, live_server.url, parent.email)
+    sign_in(page, parent)
+    page.goto(live_server.url + "/")
 
     page.get_by_role("link", name="My account").click()
     page.get_by_role("navigation", name="Your account").get_by_role(
@@ -90,9 +83,9 @@ def test_parent_reads_the_privacy_notice_and_downloads_their_data(
     assert_accessible(page)
 
 
-def test_parent_deletes_their_account(live_server, page, parent_with_booking):
+def test_parent_deletes_their_account(live_server, page, sign_in, parent_with_booking):
     parent, booking = parent_with_booking
-    sign_in(page, live_server.url, parent.email)
+    sign_in(page, parent)
     age_the_sign_in(page)
 
     page.goto(live_server.url + "/accounts/data/")
