@@ -226,10 +226,6 @@ def can_cancel_online(booking: Booking) -> bool:
     )
 
 
-def has_verified_email(user) -> bool:
-    return user.emailaddress_set.filter(verified=True).exists()
-
-
 def paid_online(booking: Booking) -> bool:
     return Payment.objects.filter(
         booking=booking, method=Payment.Method.ONLINE, status=Payment.Status.PAID

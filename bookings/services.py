@@ -9,6 +9,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from startwell.models import Child
+from startwell.selectors import has_verified_email
 
 from . import capacity, money, notifications, selectors, stripe_gateway, transitions
 from .errors import BookingError, plural
@@ -128,7 +129,7 @@ def book_session(
     for payment holding its places for 30 minutes (`bookings.checkout.start_checkout` sends the
     family to pay); without it, the booking is confirmed and paid at the centre.
     """
-    if not selectors.has_verified_email(parent):
+    if not has_verified_email(parent):
         raise BookingError(NOT_VERIFIED)
     children = list(children)
     access_notes = (access_notes or "").strip()[:500]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cms.models import CentrePage
 from startwell.errors import show_on_form
+from startwell.selectors import has_verified_email
 
 from . import checkout, selectors, services, stripe_gateway
 from .calendar import booking_ics, centre_feed_ics
@@ -78,7 +79,7 @@ def book(request, session_id: int):
         session = selectors.bookable_session(session_id)
     except Session.DoesNotExist:
         raise Http404("No such session") from None
-    verified = selectors.has_verified_email(request.user)
+    verified = has_verified_email(request.user)
     existing = selectors.active_booking(parent=request.user, session=session)
     form = BookingForm(
         request.POST if request.method == "POST" else None, session=session, parent=request.user

@@ -8,9 +8,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bookings import audit
-from bookings import selectors as booking_selectors
 from bookings.models import Session
 from cms.models import ActivityPage, CentrePage
+from startwell.selectors import has_verified_email
 
 from .. import notifications
 from ..errors import FIELD_REQUIRED, NOT_MANAGER, ChampionError
@@ -58,7 +58,7 @@ def _required(value: str, field: str) -> str:
 def apply_to_be_champion(
     *, parent, centre_id: int, why: str, strengths: str, availability: str
 ) -> ChampionApplication:
-    if not booking_selectors.has_verified_email(parent):
+    if not has_verified_email(parent):
         raise ChampionError(NOT_VERIFIED)
     why = _required(why, "why")
     strengths = _required(strengths, "strengths")
