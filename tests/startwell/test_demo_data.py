@@ -71,7 +71,11 @@ def test_loading_the_demo_again_changes_nothing(demo):
 def test_five_centres_with_venues_partners_and_one_asking_champions_for_a_second_factor(demo):
     assert CentrePage.objects.live().count() == 5
     assert all(centre.venues.exists() for centre in CentrePage.objects.all())
-    assert all(centre.partner_services for centre in CentrePage.objects.all())
+    assert all(centre.partners.count() == 5 for centre in CentrePage.objects.all())
+    assert all(venue.latitude for venue in Venue.objects.all())
+    partner_activities = ActivityPage.objects.filter(delivered_by="partner")
+    assert partner_activities.exists()
+    assert not partner_activities.filter(partner__isnull=True).exists()
     asking = CentrePage.objects.filter(champions_need_second_factor=True)
     assert {centre.slug for centre in asking} == {"northfield"}
 
