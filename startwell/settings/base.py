@@ -231,6 +231,10 @@ WAGTAILUSERS_PASSWORD_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "txt"]
 WAGTAIL_I18N_ENABLED = False
+# Every centre is in England and every time in the admin is the portal's local time: no choice
+# of time zone in the admin's account settings (the full list also offers names, such as
+# "localtime", that browsers do not know).
+WAGTAIL_USER_TIME_ZONES = ["Europe/London"]
 # The dashboard's upgrade notice would fetch from wagtail.org; the admin loads nothing from
 # other sites (startwell/csp.py), and upgrades come through requirements anyway.
 WAGTAIL_ENABLE_UPDATE_CHECK = False
