@@ -180,6 +180,9 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Start Well] "
+# Sessions in the database, encrypted: sign-in codes and reset keys wait there
+# (startwell/sessions.py).
+SESSION_ENGINE = "startwell.sessions"
 # Parents choose "remember me" (two weeks) or until the browser closes; staff sessions end
 # after this many idle minutes whatever they choose (startwell.middleware).
 ACCOUNT_SESSION_REMEMBER = None
