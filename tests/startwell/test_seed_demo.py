@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from wagtail.models import GroupPagePermission, Page, Revision
 
-from cms.models import CentrePage, Footprint, Venue
+from cms.models import ActivityPage, CentrePage, Footprint, Venue
 from startwell import demo
 from startwell.demo import DEMO_PASSWORD
 from startwell.models import User
@@ -49,7 +49,11 @@ def test_seed_demo_twice_changes_nothing(without_page_tree):
     assert counts() == after_first
     assert CentrePage.objects.live().count() == 5
     assert all(centre.venues.exists() for centre in CentrePage.objects.all())
-    assert all(centre.partner_services for centre in CentrePage.objects.all())
+    assert all(centre.partners.count() == 5 for centre in CentrePage.objects.all())
+    assert all(venue.latitude for venue in Venue.objects.all())
+    partner_activities = ActivityPage.objects.filter(delivered_by="partner")
+    assert partner_activities.exists()
+    assert not partner_activities.filter(partner__isnull=True).exists()
     asking = CentrePage.objects.filter(champions_need_second_factor=True)
     assert {centre.slug for centre in asking} == {"northfield"}
     assert "parent@startwell.example" in first_output
