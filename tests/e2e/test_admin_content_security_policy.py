@@ -104,6 +104,8 @@ def test_a_manager_goes_through_the_admin_with_nothing_refused(
         f"/admin/pages/{activity.pk}/history/",
         f"/admin/pages/{activity.pk}/move/",
         "/admin/snippets/cms/footprint/",
+        "/admin/snippets/cms/partnerorganisation/",
+        "/admin/snippets/cms/partnerorganisation/add/",
         "/admin/timetable/sessions/?when=upcoming",
         f"/admin/timetable/sessions/edit/{session.pk}/",
         f"/admin/timetable/sessions/inspect/{session.pk}/",
