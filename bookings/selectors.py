@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import (
     F,
     IntegerField,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -165,6 +166,19 @@ def centre_feed_sessions(centre: CentrePage) -> QuerySet[Session]:
         .select_related("activity", "venue")
         .order_by("start", "pk")
     )
+
+
+def next_change_by_itself(now: datetime.datetime) -> datetime.datetime | None:
+    """The next moment public pages change with nobody writing anything: a scheduled session
+    starts (it leaves the timetable and counts as held) or its booking opens or closes. One
+    query; the anonymous page cache keeps nothing past it (`startwell.pagecache`)."""
+    scheduled = Session.objects.filter(status=Session.Status.SCHEDULED)
+    moments = scheduled.aggregate(
+        start=Min("start", filter=Q(start__gt=now)),
+        opens=Min("booking_opens", filter=Q(booking_opens__gt=now)),
+        closes=Min("booking_closes", filter=Q(booking_closes__gt=now)),
+    )
+    return min((moment for moment in moments.values() if moment is not None), default=None)
 
 
 # --- Places and what a person may do ------------------------------------------------------------
