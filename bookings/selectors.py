@@ -194,6 +194,17 @@ def places_taken(session: Session) -> int:
     return (total or 0) + (walk_ins or 0)
 
 
+def places_left_counting_lapsed_holds_as_free(session: Session) -> int:
+    """Places left if every payment hold past its time were released (as the writes do first,
+    under the lock)."""
+    holding = Q(status=Booking.Status.CONFIRMED) | Q(
+        status=Booking.Status.PENDING_PAYMENT, hold_expires_at__gt=timezone.now()
+    )
+    held = Booking.objects.filter(holding, session=session).aggregate(total=Sum("places"))
+    walk_ins = WalkIn.objects.filter(session=session).aggregate(total=Sum("places"))
+    return session.capacity - (held["total"] or 0) - (walk_ins["total"] or 0)
+
+
 def funded_places_used(session: Session) -> int:
     """How many funded places are taken; the only thing about funded places staff see."""
     total = Booking.objects.filter(
