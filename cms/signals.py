@@ -16,9 +16,10 @@ def create_manager_group(sender, instance: CentrePage, created: bool, raw: bool 
 
 
 def connect_page_cache() -> None:
-    """Public pages show pages, their venues and neighbourhoods, images and documents: any
-    change to them (a page saved, published, unpublished, moved or deleted; a snippet or an
-    image edited) ends the anonymous page cache's generation."""
+    """Public pages (and the Open Referral API) show pages, their venues, partners and
+    neighbourhoods, images and documents: any change to them (a page saved, published,
+    unpublished, moved or deleted; a snippet or an image edited) ends the anonymous page
+    cache's generation."""
     from django.db.models.signals import post_delete
     from wagtail.documents import get_document_model
     from wagtail.images import get_image_model
@@ -27,7 +28,7 @@ def connect_page_cache() -> None:
 
     from startwell import pagecache
 
-    from .models import Footprint, Venue
+    from .models import CentrePartner, Footprint, PartnerOrganisation, Venue
 
     def page_changed(sender, instance=None, raw=False, **kwargs):
         if isinstance(instance, Page) and not raw:
@@ -40,4 +41,12 @@ def connect_page_cache() -> None:
     post_delete.connect(page_changed, weak=False, dispatch_uid="pagecache:pages-deleted")
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(page_event, weak=False, dispatch_uid=f"pagecache:{id(signal)}")
-    pagecache.invalidate_on_change(Footprint, Venue, Site, get_image_model(), get_document_model())
+    pagecache.invalidate_on_change(
+        Footprint,
+        Venue,
+        PartnerOrganisation,  # a snippet: edited without publishing any page
+        CentrePartner,
+        Site,
+        get_image_model(),
+        get_document_model(),
+    )

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "parent_champions",
     "reports",
     "privacy",
+    "openreferral",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
