@@ -60,6 +60,8 @@ end
 
 function response(status, headers, body)
   received = received + 1
+  -- One connection a thread answers in order: past its own requests, only the filler is left.
+  if received > #mine then return end
   local key = tostring(status)
   statuses[key] = (statuses[key] or 0) + 1
   if received == #mine then
