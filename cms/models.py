@@ -13,6 +13,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from startwell.admin_forms import SingleLineModelForm, SingleLinePageForm
 from startwell.limits import MOST_PENCE_PER_PLACE, MOST_PER_PLACE_TO_CHARGE
 
 from .blocks import BodyBlock
@@ -21,6 +22,8 @@ from .blocks import BodyBlock
 @register_snippet
 class Footprint(models.Model):
     """One of the borough's neighbourhood areas; centres and their reach are counted by it."""
+
+    base_form_class = SingleLineModelForm
 
     name = models.CharField(max_length=80, unique=True)
     description = models.TextField(blank=True)
@@ -39,6 +42,8 @@ class PartnerOrganisation(models.Model):
     """An organisation that works from Start Well centres: health visiting, school nursing, early
     help, a voluntary group… Kept once for the borough; centres list it, activities name it as
     the one that delivers them, and its staff may be invited to run its sessions."""
+
+    base_form_class = SingleLineModelForm
 
     KIND_CHOICES = [
         ("health_visiting", "Health visiting"),
@@ -83,6 +88,8 @@ class PartnerOrganisation(models.Model):
 
 
 class HomePage(Page):
+    base_form_class = SingleLinePageForm
+
     intro = models.TextField(help_text="A sentence or two introducing Start Well")
     body = StreamField(BodyBlock(), blank=True)
 
@@ -100,6 +107,8 @@ class HomePage(Page):
 
 
 class CentreIndexPage(Page):
+    base_form_class = SingleLinePageForm
+
     intro = models.TextField(blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -118,6 +127,8 @@ class CentreIndexPage(Page):
 
 class CentrePage(Page):
     """One Start Well family centre, run by a primary school."""
+
+    base_form_class = SingleLinePageForm
 
     school = models.CharField("run by", max_length=150, help_text="The school that runs the centre")
     footprint = models.ForeignKey(
@@ -175,6 +186,7 @@ class CentrePage(Page):
         index.SearchField("address"),
         index.SearchField("postcode"),
         index.RelatedFields("partners", [index.SearchField("partner_name")]),
+        index.RelatedFields("venues", [index.SearchField("postcode")]),
         index.RelatedFields("footprint", [index.SearchField("name")]),
     ]
 
@@ -272,6 +284,8 @@ class Venue(Orderable):
 class ActivityPage(Page):
     """What happens at a centre (Stay & Play, baby massage…); its dated occurrences are
     `bookings.Session` rows."""
+
+    base_form_class = SingleLinePageForm
 
     CATEGORY_CHOICES = [
         ("stay_and_play", "Stay and play"),
@@ -382,6 +396,8 @@ class ActivityPage(Page):
         index.SearchField("summary"),
         index.SearchField("body"),
         index.RelatedFields("partner", [index.SearchField("name")]),
+        # "WN5" finds what happens in that postcode district.
+        index.SearchField("postcodes"),
         index.FilterField("category"),
     ]
 
@@ -422,6 +438,14 @@ class ActivityPage(Page):
         if self.adults_only:
             return "Adults"
         return describe_age_range(self.min_age_months, self.max_age_months)
+
+    def postcodes(self) -> str:
+        """The postcodes of the centre and its venues, for site search (when it is indexed)."""
+        centre = CentrePage.objects.ancestor_of(self).first() if self.pk else None
+        if centre is None:
+            return ""
+        venues = Venue.objects.filter(centre=centre).values_list("postcode", flat=True)
+        return " ".join([centre.postcode, *venues])
 
     @property
     def delivered_by_name(self) -> str:
@@ -479,6 +503,8 @@ def describe_age_range(min_months: int | None, max_months: int | None) -> str:
 
 
 class StandardPage(Page):
+    base_form_class = SingleLinePageForm
+
     intro = models.TextField(blank=True)
     body = StreamField(BodyBlock(), blank=True)
 
@@ -492,6 +518,8 @@ class StandardPage(Page):
 class PrivacyNoticePage(Page):
     """The privacy notice: the borough's own words, edited in the admin, followed by the
     retention schedule, which the template renders from the settings the schedule enforces."""
+
+    base_form_class = SingleLinePageForm
 
     intro = models.TextField(help_text="A sentence or two on who we are and why we hold data")
     body = StreamField(BodyBlock(), blank=True)
