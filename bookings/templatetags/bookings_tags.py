@@ -1,15 +1,21 @@
 """Template tags that let the centre and activity pages (in `cms`, which knows nothing of
 bookings) list their upcoming sessions the same way as the timetable does."""
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import template
+from django.db.models import OuterRef, Subquery
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
-from bookings import selectors
+from bookings import selectors, structured_data
 from bookings.models import Session
-from cms.models import ActivityPage
+from cms.models import ActivityPage, CentrePage
+from startwell import pagecache
 
 register = template.Library()
 
@@ -18,13 +24,26 @@ SESSIONS_ON_A_CENTRE_PAGE = 6
 SESSIONS_ON_AN_ACTIVITY_PAGE = 20
 
 
-@register.inclusion_tag("bookings/_upcoming_sessions.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def upcoming_sessions_for(context, page, *, heading_level=2):
     """The next sessions of a centre page or an activity page, with a link to the timetable
-    filtered to match. One query however many sessions there are."""
+    filtered to match. One query however many sessions there are, and none at all while the
+    page cache's generation lasts: the same for everyone, so kept as a fragment."""
+    request = context.get("request")
+
+    def render() -> str:
+        return get_template("bookings/_upcoming_sessions.html").render(
+            _upcoming_context(request, page, heading_level)
+        )
+
+    if page.pk is None:  # a new page previewed in the admin has no sessions yet
+        return render()
+    return pagecache.fragment(request, f"upcoming|{page.pk}|{heading_level}", render)
+
+
+def _upcoming_context(request, page, heading_level: int) -> dict:
     activity_page = isinstance(page, ActivityPage)
     if page.pk is None:
-        # A new page previewed in the admin has no sessions yet.
         sessions = Session.objects.none()
         filters = {}
     elif activity_page:
@@ -37,7 +56,7 @@ def upcoming_sessions_for(context, page, *, heading_level=2):
     limit = SESSIONS_ON_AN_ACTIVITY_PAGE if activity_page else SESSIONS_ON_A_CENTRE_PAGE
     sessions = list(sessions[: limit + 1])
     return {
-        "request": context.get("request"),
+        "request": request,
         "sessions": sessions[:limit],
         "more": len(sessions) > limit,
         "more_url": f"{reverse('bookings:session_list')}?{urlencode(filters)}".rstrip("?"),
@@ -56,3 +75,61 @@ def places_phrase(session) -> str:
     if left <= 0:
         return "Full – join the waiting list"
     return f"{left} place{'' if left == 1 else 's'} left"
+
+
+@register.simple_tag
+def events_json_ld(page):
+    """The activity's upcoming sessions as schema.org events, in a JSON-LD data block (never run
+    as script, so the Content-Security-Policy has nothing to allow). Written here so that our
+    templates hold no `<script>` element without a `src`."""
+    if page.pk is None:
+        return ""
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        # <, > and & are escaped as json_script does, so the data cannot leave the element.
+        mark_safe(structured_data.events_json(page)),  # noqa: S308  # nosec
+    )
+
+
+@dataclass(frozen=True)
+class SearchRow:
+    page: object
+    centre: CentrePage | None = None
+    next_session: Session | None = None
+
+
+@register.simple_tag
+def search_rows(results) -> list[SearchRow]:
+    """Each search result with, for an activity, its centre and its next session, so that five
+    centres' "Baby massage" can be told apart. Three queries however many results."""
+    pages = list(results)
+    activities = [page for page in pages if isinstance(page, ActivityPage)]
+    if not activities:
+        return [SearchRow(page) for page in pages]
+    parent_paths = {activity.path[: -ActivityPage.steplen] for activity in activities}
+    centres = {centre.path: centre for centre in CentrePage.objects.filter(path__in=parent_paths)}
+    soonest = (
+        selectors.upcoming_sessions()
+        .filter(activity=OuterRef("pk"))
+        .order_by("start", "pk")
+        .values("pk")[:1]
+    )
+    next_ids = dict(
+        ActivityPage.objects.filter(pk__in=[a.pk for a in activities])
+        .annotate(next_session=Subquery(soonest))
+        .values_list("pk", "next_session")
+    )
+    sessions = {
+        session.pk: session
+        for session in selectors.with_places(
+            Session.objects.filter(pk__in=[pk for pk in next_ids.values() if pk])
+        ).select_related("venue")
+    }
+    rows = []
+    for page in pages:
+        if isinstance(page, ActivityPage):
+            centre = centres.get(page.path[: -ActivityPage.steplen])
+            rows.append(SearchRow(page, centre, sessions.get(next_ids.get(page.pk))))
+        else:
+            rows.append(SearchRow(page))
+    return rows
