@@ -1,6 +1,7 @@
 """`manage.py seed_demo` loads the demo once; running it again changes nothing."""
 
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -11,12 +12,13 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
-from wagtail.models import GroupPagePermission, Page, Revision
+from wagtail.models import GroupPagePermission, Page, Revision, Site
 
 from cms.models import CentrePage, Footprint, Venue
 from startwell import demo
 from startwell.demo import DEMO_PASSWORD
 from startwell.models import User
+from tests.accounts import activate_totp
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,6 +56,20 @@ def test_seed_demo_twice_changes_nothing(without_page_tree):
     assert {centre.slug for centre in asking} == {"northfield"}
     assert "parent@startwell.example" in first_output
     assert DEMO_PASSWORD in first_output
+
+
+def test_the_demo_site_has_the_portals_name_and_address(without_page_tree, settings, client):
+    settings.SITE_URL = "https://startwell.example"
+    seed()
+
+    site = Site.objects.get(is_default_site=True)
+    assert (site.site_name, site.root_url) == ("Start Well", "https://startwell.example")
+    # The admin home's heading is the site's name, not its host.
+    manager = User.objects.get(email=demo.manager_email("northfield"))
+    activate_totp(manager)
+    client.force_login(manager)
+    html = client.get("/admin/").content.decode()
+    assert re.search(r"<h1[^>]*>\s*Start Well\s*</h1>", html)
 
 
 def test_each_demo_manager_is_in_exactly_their_centres_group(without_page_tree):
