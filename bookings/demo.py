@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from cms.models import ActivityPage, CentrePage
+from cms.models import ActivityPage, CentrePage, PartnerOrganisation
 from startwell import demo
 from startwell.demo import CENTRES
 from startwell.models import Child, User
@@ -163,6 +163,7 @@ def _ensure_holidays() -> None:
 
 
 def _ensure_activity(centre: CentrePage, spec: DemoActivity) -> ActivityPage:
+    partner = PartnerOrganisation.objects.filter(name=spec.partner_name).first()
     activity = ActivityPage.objects.child_of(centre).filter(slug=spec.slug).first()
     if activity:
         return activity
@@ -172,7 +173,7 @@ def _ensure_activity(centre: CentrePage, spec: DemoActivity) -> ActivityPage:
         summary=spec.summary,
         category=spec.category,
         delivered_by=spec.delivered_by,
-        partner_name=spec.partner_name,
+        partner=partner if spec.partner_name else None,
         min_age_months=spec.min_age_months,
         max_age_months=spec.max_age_months,
         adults_only=spec.adults_only,

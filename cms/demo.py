@@ -1,5 +1,8 @@
-"""Demo pages: the home page, "Our centres" and the five demo centres with their venues and
-partner services; each centre's managers' group, with the centre's demo manager in it."""
+"""Demo pages: the borough's partner organisations, the home page, "Our centres" and the five
+demo centres with their venues and the partners working there; each centre's managers' group,
+with the centre's demo manager in it."""
+
+from decimal import Decimal
 
 from urllib.parse import urlsplit
 
@@ -10,7 +13,15 @@ from startwell import demo
 from startwell.demo import CENTRES, DemoCentre
 from startwell.models import User
 
-from .models import CentreIndexPage, CentrePage, Footprint, HomePage, Venue
+from .models import (
+    CentreIndexPage,
+    CentrePage,
+    CentrePartner,
+    Footprint,
+    HomePage,
+    PartnerOrganisation,
+    Venue,
+)
 from .services import ensure_centre_manager_group
 
 FOOTPRINTS = [
@@ -23,38 +34,52 @@ FOOTPRINTS = [
     "Canal Side",
 ]
 
-SERVICES = [
+# The borough's partner organisations; every demo centre lists the first five, with when
+# families find them there. The midwives run the antenatal groups but keep no regular slot.
+PARTNERS = [
     {
-        "kind": "health_visitors",
         "name": "Health Visiting Team",
+        "kind": "health_visiting",
         "description": "Baby weighing, feeding support and development reviews.",
+        "website": "https://health-visiting.startwell.example",
+        "phone": "01632 960 100",
         "when": "Tuesdays 9:30 to 11:30",
     },
     {
-        "kind": "school_nurses",
         "name": "School Nursing Service",
+        "kind": "school_nursing",
         "description": "Health advice for children aged 5 to 19 and their families.",
         "when": "Thursdays by appointment",
     },
     {
-        "kind": "early_help",
         "name": "Early Help Team",
+        "kind": "early_help",
         "description": "Someone to talk to when family life gets hard, before it becomes a crisis.",
+        "email": "early.help@startwell.example",
         "when": "Weekdays, ask at reception",
     },
     {
-        "kind": "youth_justice",
         "name": "Youth Justice Service",
+        "kind": "youth_justice",
         "description": "Support for young people and their families.",
         "when": "By referral",
     },
     {
-        "kind": "voluntary",
         "name": "Little Steps Parent Group (voluntary)",
+        "kind": "voluntary",
         "description": "Parent-led peer support and a toy library.",
         "when": "Fridays 10:00 to 12:00",
     },
+    {
+        "name": "Community Midwives",
+        "kind": "midwifery",
+        "description": "Antenatal care and groups for parents-to-be.",
+    },
 ]
+LISTED_AT_EVERY_CENTRE = 5
+
+# Demo venues sit around one point, a little apart, so that directories can map them.
+DEMO_LATITUDE, DEMO_LONGITUDE = Decimal("53.545000"), Decimal("-2.632000")
 
 
 OPENING_TIMES = "Monday to Thursday: 9:00 to 16:30\nFriday: 9:00 to 15:30\nWeekends: closed"
@@ -124,7 +149,6 @@ def _ensure_centre(index: CentreIndexPage, spec: DemoCentre) -> CentrePage:
             phone="01632 960 000",
             email=f"{spec.slug}@startwell.example",
             accessibility=ACCESSIBILITY,
-            partner_services=[("service", service) for service in SERVICES],
             champions_need_second_factor=spec.slug in CHAMPIONS_NEED_SECOND_FACTOR,
         )
         for name, kind, address, postcode in spec.venues:
@@ -132,7 +156,30 @@ def _ensure_centre(index: CentreIndexPage, spec: DemoCentre) -> CentrePage:
         index.add_child(instance=centre)
         centre.save_revision().publish()
     ensure_centre_manager_group(centre=centre)
+    for order, spec_partner in enumerate(PARTNERS[:LISTED_AT_EVERY_CENTRE]):
+        CentrePartner.objects.get_or_create(
+            centre=centre,
+            partner=PartnerOrganisation.objects.get(name=spec_partner["name"]),
+            defaults={"when": spec_partner.get("when", ""), "sort_order": order},
+        )
     return centre
+
+
+def _ensure_partners() -> None:
+    for spec in PARTNERS:
+        details = {key: value for key, value in spec.items() if key not in {"name", "when"}}
+        PartnerOrganisation.objects.get_or_create(name=spec["name"], defaults=details)
+
+
+def _place_venues() -> None:
+    """Gives the demo venues that have none a position, a few hundred metres apart."""
+    unplaced = Venue.objects.filter(latitude__isnull=True).order_by("centre__path", "sort_order")
+    for step, venue in enumerate(
+        unplaced, start=Venue.objects.filter(latitude__isnull=False).count()
+    ):
+        venue.latitude = DEMO_LATITUDE + Decimal("0.004") * (step % 5)
+        venue.longitude = DEMO_LONGITUDE + Decimal("0.006") * (step // 5)
+        venue.save(update_fields=["latitude", "longitude"])
 
 
 def _ensure_index(home: HomePage) -> CentreIndexPage:
@@ -153,9 +200,11 @@ def _ensure_index(home: HomePage) -> CentreIndexPage:
 def seed_pages() -> None:
     for name in FOOTPRINTS:
         Footprint.objects.get_or_create(name=name)
+    _ensure_partners()
     index = _ensure_index(_ensure_home())
     _name_site()
     for spec in CENTRES:
         centre = _ensure_centre(index, spec)
         manager = User.objects.get(email=demo.manager_email(spec.slug))  # made by the accounts step
         manager.groups.add(centre.manager_group)
+    _place_venues()

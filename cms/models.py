@@ -2,7 +2,9 @@
 
 Page models hold content, panels and parent/child rules; anything else lives in services."""
 
+from django import forms
 from django.contrib.auth.models import Group
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -11,14 +13,17 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from startwell.admin_forms import SingleLineModelForm, SingleLinePageForm
 from startwell.limits import MOST_PENCE_PER_PLACE, MOST_PER_PLACE_TO_CHARGE
 
-from .blocks import BodyBlock, PartnerServicesBlock
+from .blocks import BodyBlock
 
 
 @register_snippet
 class Footprint(models.Model):
     """One of the borough's neighbourhood areas; centres and their reach are counted by it."""
+
+    base_form_class = SingleLineModelForm
 
     name = models.CharField(max_length=80, unique=True)
     description = models.TextField(blank=True)
@@ -32,7 +37,59 @@ class Footprint(models.Model):
         return self.name
 
 
+@register_snippet
+class PartnerOrganisation(models.Model):
+    """An organisation that works from Start Well centres: health visiting, school nursing, early
+    help, a voluntary group… Kept once for the borough; centres list it, activities name it as
+    the one that delivers them, and its staff may be invited to run its sessions."""
+
+    base_form_class = SingleLineModelForm
+
+    KIND_CHOICES = [
+        ("health_visiting", "Health visiting"),
+        ("school_nursing", "School nursing"),
+        ("midwifery", "Midwifery"),
+        ("early_help", "Early help"),
+        ("youth_justice", "Youth justice"),
+        ("send", "SEND support"),
+        ("voluntary", "Voluntary group"),
+        ("adult_learning", "Adult learning and employment"),
+        ("other", "Other service"),
+    ]
+
+    name = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=30, choices=KIND_CHOICES)
+    description = models.TextField(blank=True, help_text="What they help with, in plain words")
+    website = models.URLField(blank=True)
+    email = models.EmailField("public e-mail", blank=True)
+    phone = models.CharField("public phone", max_length=30, blank=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("kind"),
+        FieldPanel("description"),
+        MultiFieldPanel(
+            [FieldPanel("website"), FieldPanel("email"), FieldPanel("phone")],
+            heading="How families reach them",
+        ),
+    ]
+    search_fields = [
+        index.SearchField("name"),
+        index.SearchField("description"),
+        index.AutocompleteField("name"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "partner organisation"
+
+    def __str__(self):
+        return self.name
+
+
 class HomePage(Page):
+    base_form_class = SingleLinePageForm
+
     intro = models.TextField(help_text="A sentence or two introducing Start Well")
     body = StreamField(BodyBlock(), blank=True)
 
@@ -50,6 +107,8 @@ class HomePage(Page):
 
 
 class CentreIndexPage(Page):
+    base_form_class = SingleLinePageForm
+
     intro = models.TextField(blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -69,6 +128,8 @@ class CentreIndexPage(Page):
 class CentrePage(Page):
     """One Start Well family centre, run by a primary school."""
 
+    base_form_class = SingleLinePageForm
+
     school = models.CharField("run by", max_length=150, help_text="The school that runs the centre")
     footprint = models.ForeignKey(
         Footprint, on_delete=models.PROTECT, related_name="centres", help_text="Neighbourhood"
@@ -83,7 +144,6 @@ class CentrePage(Page):
         "accessibility information",
         help_text="Step-free access, toilets, parking, buggy storage, quiet space…",
     )
-    partner_services = StreamField(PartnerServicesBlock(), blank=True)
     body = StreamField(BodyBlock(), blank=True)
     manager_group = models.OneToOneField(
         Group, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
@@ -114,7 +174,7 @@ class CentrePage(Page):
             heading="Finding and contacting the centre",
         ),
         FieldPanel("accessibility"),
-        FieldPanel("partner_services"),
+        InlinePanel("partners", heading="Partners working here", label="Partner organisation"),
         InlinePanel("venues", heading="Venues (anchor points)", label="Venue"),
         FieldPanel("body"),
         MultiFieldPanel([FieldPanel("champions_need_second_factor")], heading="Parent champions"),
@@ -125,7 +185,7 @@ class CentrePage(Page):
         index.SearchField("summary"),
         index.SearchField("address"),
         index.SearchField("postcode"),
-        index.SearchField("partner_services"),
+        index.RelatedFields("partners", [index.SearchField("partner_name")]),
         index.RelatedFields("footprint", [index.SearchField("name")]),
     ]
 
@@ -135,11 +195,39 @@ class CentrePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["venues"] = self.venues.all()
+        context["partners"] = self.partners.select_related("partner")
         return context
 
     @property
     def opening_lines(self) -> list[str]:
         return [line.strip() for line in self.opening_times.splitlines() if line.strip()]
+
+
+class CentrePartner(Orderable):
+    """A partner organisation working at a centre, and when families find them there."""
+
+    centre = ParentalKey(CentrePage, on_delete=models.CASCADE, related_name="partners")
+    partner = models.ForeignKey(
+        PartnerOrganisation, on_delete=models.PROTECT, related_name="centre_links"
+    )
+    when = models.CharField(
+        max_length=200, blank=True, help_text="When they are here, e.g. 'Tuesdays 9:30 to 12:00'"
+    )
+
+    # A plain list: a borough has a few dozen partners, and managers need no snippet permission.
+    panels = [FieldPanel("partner", widget=forms.Select), FieldPanel("when")]
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "partner"], name="one_link_per_partner")
+        ]
+
+    def __str__(self):
+        return f"{self.partner} at {self.centre.title}"
+
+    @property
+    def partner_name(self) -> str:
+        return self.partner.name
 
 
 class Venue(Orderable):
@@ -162,12 +250,29 @@ class Venue(Orderable):
     address = models.TextField()
     postcode = models.CharField(max_length=10)
     access_notes = models.TextField(blank=True, help_text="Entrances, parking, step-free access")
+    # For directories and maps (the Open Referral UK feed); empty when not known.
+    latitude = models.DecimalField(
+        max_digits=8,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
 
     panels = [
         FieldPanel("name"),
         FieldPanel("kind"),
         FieldPanel("address"),
         FieldPanel("postcode"),
+        FieldPanel("latitude"),
+        FieldPanel("longitude"),
         FieldPanel("access_notes"),
     ]
 
@@ -178,6 +283,8 @@ class Venue(Orderable):
 class ActivityPage(Page):
     """What happens at a centre (Stay & Play, baby massage…); its dated occurrences are
     `bookings.Session` rows."""
+
+    base_form_class = SingleLinePageForm
 
     CATEGORY_CHOICES = [
         ("stay_and_play", "Stay and play"),
@@ -216,8 +323,13 @@ class ActivityPage(Page):
         "oldest age (months)", null=True, blank=True, help_text="Leave empty for no upper limit"
     )
     delivered_by = models.CharField(max_length=20, choices=DELIVERED_BY_CHOICES)
-    partner_name = models.CharField(
-        "partner service", max_length=120, blank=True, help_text="Who runs it, if a partner does"
+    partner = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activities",
+        help_text="Who runs it, if a partner does",
     )
     price_model = models.CharField(max_length=20, choices=PRICE_MODEL_CHOICES, default=PRICE_FREE)
     # Money is kept in pence (GBP) so that sums are exact.
@@ -262,7 +374,7 @@ class ActivityPage(Page):
             heading="Who it is for",
         ),
         MultiFieldPanel(
-            [FieldPanel("delivered_by"), FieldPanel("partner_name")],
+            [FieldPanel("delivered_by"), FieldPanel("partner", widget=forms.Select)],
             heading="Who runs it",
         ),
         MultiFieldPanel(
@@ -281,8 +393,8 @@ class ActivityPage(Page):
     search_fields = [
         *Page.search_fields,
         index.SearchField("summary"),
-        index.SearchField("partner_name"),
         index.SearchField("body"),
+        index.RelatedFields("partner", [index.SearchField("name")]),
         index.FilterField("category"),
     ]
 
@@ -305,6 +417,12 @@ class ActivityPage(Page):
             raise ValidationError(
                 {"max_age_months": "The oldest age must not be below the youngest age."}
             )
+        if self.delivered_by == "partner" and self.partner_id is None:
+            raise ValidationError({"partner": "Choose the partner organisation that runs it."})
+        if self.delivered_by != "partner" and self.partner_id is not None:
+            raise ValidationError(
+                {"partner": "Leave the partner empty unless a partner organisation runs it."}
+            )
         price_problems = price_model_problems(
             self.price_model, self.price_pence, self.suggested_pence, self.minimum_pence
         )
@@ -317,6 +435,13 @@ class ActivityPage(Page):
         if self.adults_only:
             return "Adults"
         return describe_age_range(self.min_age_months, self.max_age_months)
+
+    @property
+    def delivered_by_name(self) -> str:
+        """Who runs it, in words: the partner's name, or 'Parent champions', 'Centre staff'."""
+        if self.delivered_by == "partner" and self.partner_id:
+            return self.partner.name
+        return self.get_delivered_by_display()
 
 
 # Stripe takes no card payment below 30p in GBP.
@@ -367,6 +492,8 @@ def describe_age_range(min_months: int | None, max_months: int | None) -> str:
 
 
 class StandardPage(Page):
+    base_form_class = SingleLinePageForm
+
     intro = models.TextField(blank=True)
     body = StreamField(BodyBlock(), blank=True)
 
@@ -380,6 +507,8 @@ class StandardPage(Page):
 class PrivacyNoticePage(Page):
     """The privacy notice: the borough's own words, edited in the admin, followed by the
     retention schedule, which the template renders from the settings the schedule enforces."""
+
+    base_form_class = SingleLinePageForm
 
     intro = models.TextField(help_text="A sentence or two on who we are and why we hold data")
     body = StreamField(BodyBlock(), blank=True)

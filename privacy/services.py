@@ -8,7 +8,9 @@ year of birth, so "a household of 2 children aged 14 and 30 months" is still cou
 
 import logging
 import secrets
+from importlib import import_module
 
+from django.conf import settings
 from django.contrib.sessions.models import Session as BrowserSession
 from django.db import transaction
 from django.db.models import Q
@@ -20,7 +22,7 @@ from codesign.models import Support
 from startwell.errors import ApplicationError
 from startwell.models import Child
 
-from .models import DataExport
+from .models import AnonymousChild, DataExport, HouseholdKey
 from .selectors import is_staff_account
 
 logger = logging.getLogger(__name__)
@@ -42,37 +44,61 @@ def new_household_key() -> str:
     return "h" + secrets.token_hex(8)
 
 
-def _anonymous_copy(child: Child) -> Child:
-    return Child.objects.create(
-        parent=None, first_name="", birth_month=child.birth_month, birth_year=child.birth_year
+def household_keys(parent_ids) -> dict[int, str]:
+    """Each account's household key: the one its earlier anonymised bookings got, else new."""
+    keys = dict(HouseholdKey.objects.filter(user_id__in=parent_ids).values_list("user_id", "key"))
+    new = [HouseholdKey(user_id=pk, key=new_household_key()) for pk in parent_ids if pk not in keys]
+    HouseholdKey.objects.bulk_create(new)
+    return keys | {row.user_id: row.key for row in new}
+
+
+def anonymous_stand_ins(children) -> dict[int, Child]:
+    """Each child's anonymous stand-in (month and year of birth only): the one their earlier
+    anonymised bookings got, else a new one."""
+    children = {child.pk: child for child in children}
+    stand_ins = {
+        row.child_id: row.stand_in
+        for row in AnonymousChild.objects.filter(child_id__in=children).select_related("stand_in")
+    }
+    missing = [child for pk, child in children.items() if pk not in stand_ins]
+    made = Child.objects.bulk_create(
+        [
+            Child(parent=None, first_name="", birth_month=c.birth_month, birth_year=c.birth_year)
+            for c in missing
+        ]
     )
+    AnonymousChild.objects.bulk_create(
+        [
+            AnonymousChild(child=child, stand_in=copy)
+            for child, copy in zip(missing, made, strict=True)
+        ]
+    )
+    return stand_ins | {child.pk: copy for child, copy in zip(missing, made, strict=True)}
 
 
 def anonymise_bookings(bookings) -> int:
-    """Cuts the bookings off from their families. Each family's bookings in this batch share one
-    household key, and each child one anonymous copy, so a family and each child count once."""
+    """Cuts the bookings off from their families. A family's bookings share one household key
+    and each child one anonymous stand-in, whichever day they are anonymised on, so a family and
+    each child count once in the figures. Bookings already anonymised are left as they are."""
     bookings = list(
         bookings.filter(parent__isnull=False).select_related("parent").prefetch_related("children")
     )
-    households: dict[int, str] = {}
-    copies: dict[int, Child] = {}
+    households = household_keys({booking.parent_id for booking in bookings})
+    stand_ins = anonymous_stand_ins(
+        {child for booking in bookings for child in booking.children.all() if child.parent_id}
+    )
     links = Booking.children.through
     for booking in bookings:
-        household = households.setdefault(booking.parent_id, new_household_key())
-        anonymous_children = []
-        for child in booking.children.all():
-            if child.parent_id is None:
-                anonymous_children.append(child)  # already anonymous
-            else:
-                if child.pk not in copies:
-                    copies[child.pk] = _anonymous_copy(child)
-                anonymous_children.append(copies[child.pk])
+        anonymous_children = [
+            child if child.parent_id is None else stand_ins[child.pk]
+            for child in booking.children.all()
+        ]
         links.objects.filter(booking=booking).delete()
         links.objects.bulk_create(
             [links(booking=booking, child=child) for child in anonymous_children]
         )
         Booking.objects.filter(pk=booking.pk).update(
-            parent=None, household=household, access_notes=""
+            parent=None, household=households[booking.parent_id], access_notes=""
         )
     return len(bookings)
 
@@ -85,14 +111,14 @@ def remove_child_profile(child: Child) -> None:
 
 
 def anonymise_child_links(child: Child) -> None:
-    """Points the child's bookings at an anonymous copy (birth month and year only)."""
+    """Points the child's bookings at their anonymous stand-in (birth month and year only)."""
     links = Booking.children.through
     booking_ids = list(links.objects.filter(child=child).values_list("booking_id", flat=True))
     if not booking_ids:
         return
-    copy = _anonymous_copy(child)
+    stand_in = anonymous_stand_ins([child])[child.pk]
     links.objects.filter(child=child).delete()
-    links.objects.bulk_create([links(booking_id=pk, child=copy) for pk in booking_ids])
+    links.objects.bulk_create([links(booking_id=pk, child=stand_in) for pk in booking_ids])
 
 
 def _cancel_upcoming(user) -> None:
@@ -135,10 +161,13 @@ def _scrub_audit_trail(user) -> None:
 
 def _forget_browser_sessions(user) -> None:
     """Signs the person out everywhere: removes every stored browser session that is theirs."""
+    # Read by the configured session engine (the sessions are encrypted: startwell/sessions.py);
+    # the model's own get_decoded() knows only Django's plain format.
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
     theirs = [
         stored.pk
         for stored in BrowserSession.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if stored.get_decoded().get("_auth_user_id") == str(user.pk)
+        if store.decode(stored.session_data).get("_auth_user_id") == str(user.pk)
     ]
     BrowserSession.objects.filter(pk__in=theirs).delete()
 

@@ -1,9 +1,28 @@
 """Content-Security-Policy for every response (django-csp). Our own pages load scripts, styles,
 images and fonts from the portal only and have no inline script or style, so an injected
-`<script>` or `style=` would not run. The Wagtail admin gets a second, relaxed policy: see
-`ADMIN_DIRECTIVES`."""
+`<script>` or `style=` would not run.
 
-from csp.constants import NONE, SELF, UNSAFE_INLINE
+The Wagtail admin gets the same policy with two differences (`ADMIN_DIRECTIVES`):
+
+- Wagtail 8 still writes a few inline `<script>` elements, each a single call that starts one of
+  its widgets: the date and time pickers, the page and snippet choosers, inline panels such as a
+  centre's venues. Each admin page's response gets a fresh nonce, and `add_admin_script_nonces`
+  puts it on exactly those scripts, checked by their text: one call of a known initialiser whose
+  arguments are plain data (JSON). Any other inline script, such as one smuggled into a title,
+  gets no nonce and is refused. Wagtail runs some of these scripts later itself (the publishing
+  schedule dialog's date pickers, a new venue's form): jQuery copies the nonce onto the copy it
+  runs, so they pass too. The list of initialisers is `WAGTAIL_INITIALISERS`; docs/security.md
+  says how to extend it when a Wagtail upgrade adds one.
+- Image choosers preview uploads as blob: URLs before they are saved.
+
+Styles stay 'self' everywhere: the admin pages our managers use write no inline style element
+or attribute (Wagtail's scripts set styles through the DOM, which CSP does not govern).
+"""
+
+import json
+import re
+
+from csp.constants import NONCE, NONE, SELF
 from csp.middleware import CSPMiddleware, PolicyParts
 
 # The public site and the family, champion and account pages.
@@ -23,26 +42,95 @@ PUBLIC_DIRECTIVES = {
     # redirect, and browsers apply form-action to where a form submission is redirected.
 }
 
-# Wagtail 8's admin writes inline <script> elements without a nonce (its date and time pickers,
-# inline panels such as a centre's venues) and inline style attributes, and its templates cannot
-# be given our nonce: with a nonce in the policy browsers ignore 'unsafe-inline', so those
-# widgets would stop working. The admin is reached only by staff who have passed the second
-# factor, and it still loads nothing from any other site.
 ADMIN_DIRECTIVES = {
     **PUBLIC_DIRECTIVES,
-    "script-src": [SELF, UNSAFE_INLINE],
-    "style-src": [SELF, UNSAFE_INLINE],
-    # Image choosers preview uploads as blob: URLs before they are saved.
+    "script-src": [SELF, NONCE],
     "img-src": [SELF, "data:", "blob:"],
 }
 ADMIN_PREFIX = "/admin/"
 
+# The global functions and classes Wagtail 8's inline scripts call to start a widget.
+WAGTAIL_INITIALISERS = frozenset(
+    {
+        "initDateChooser",  # wagtailadmin/widgets/date_input.html
+        "initTimeChooser",  # wagtailadmin/widgets/time_input.html
+        "initDateTimeChooser",  # wagtailadmin/widgets/datetime_input.html
+        "PageChooser",  # wagtail.admin.widgets.chooser.BaseChooser.render and its kin
+        "SnippetChooser",
+        "ImageChooser",
+        "DocumentChooser",
+        "TaskChooser",
+        "InlinePanel",  # wagtailadmin/panels/inline_panel.html
+        "MultipleChooserPanel",  # wagtailadmin/panels/multiple_chooser_panel.html
+    }
+)
+INLINE_SCRIPT = re.compile(r"<script>(?P<body>.*?)</script>", re.S)
+# `initDateChooser("id_first_date", {...});` or `new PageChooser("id_page", {...});`
+CALL = re.compile(r"\s*(?:new\s+)?(?P<name>\w+)\((?P<arguments>.*)\);\s*", re.S)
+# `(function() { var panel = new InlinePanel(JSON.parse("...")); })();`
+PANEL = re.compile(
+    r"\s*\(function\(\)\s*\{\s*var\s+panel\s*=\s*new\s+(?P<name>\w+)"
+    r"\(JSON\.parse\((?P<arguments>.*)\)\);\s*\}\)\(\);\s*",
+    re.S,
+)
+
+
+def _refuse_constant(name):
+    raise ValueError(name)
+
+
+def is_wagtail_initialiser(script: str) -> bool:
+    """Whether an inline script's text is one call of a known Wagtail initialiser with nothing
+    but data (JSON values) as its arguments: nothing else in it can run."""
+    for pattern in (PANEL, CALL):
+        match = pattern.fullmatch(script)
+        if match is None:
+            continue
+        if match["name"] not in WAGTAIL_INITIALISERS:
+            return False
+        try:
+            json.loads(f"[{match['arguments']}]", parse_constant=_refuse_constant)
+        except ValueError:
+            return False
+        return True
+    return False
+
+
+def add_admin_script_nonces(html: str, nonce: str) -> str:
+    """Gives Wagtail's own initialiser scripts in an admin page the response's nonce."""
+
+    def with_nonce(match: re.Match) -> str:
+        if not is_wagtail_initialiser(match["body"]):
+            return match[0]
+        return f'<script nonce="{nonce}">{match["body"]}</script>'
+
+    return INLINE_SCRIPT.sub(with_nonce, html)
+
+
+def is_admin(request) -> bool:
+    return request.path_info.startswith(ADMIN_PREFIX)
+
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """django-csp's middleware, with the admin's policy for paths under /admin/."""
+    """django-csp's middleware, with the admin's policy for paths under /admin/ and the
+    response's nonce on Wagtail's initialiser scripts there."""
+
+    def process_response(self, request, response):
+        if (
+            is_admin(request)
+            and not response.streaming
+            and response.get("Content-Type", "").startswith("text/html")
+            and b"<script>" in response.content
+        ):
+            # Reading request.csp_nonce makes django-csp put the nonce in the header.
+            html = response.content.decode(response.charset)
+            response.content = add_admin_script_nonces(html, str(request.csp_nonce))
+            if response.has_header("Content-Length"):
+                response["Content-Length"] = str(len(response.content))
+        return super().process_response(request, response)
 
     def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
-        if not report_only and parts.config is None and request.path_info.startswith(ADMIN_PREFIX):
+        if not report_only and parts.config is None and is_admin(request):
             parts.config = ADMIN_DIRECTIVES
         return parts

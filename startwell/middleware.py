@@ -21,8 +21,9 @@ from .second_factor import completed_second_factor, is_staff_member, second_fact
 
 # Views whose module is in one of these packages are exempt: allauth's pages are the way to
 # sign in, sign out, re-authenticate and set up the second factor, and they only ever show
-# the signed-in person's own account.
-EXEMPT_PACKAGES = ("allauth",)
+# the signed-in person's own account; the directory API (openreferral) is public, read-only
+# data about activities, the same for everyone, and never a family's.
+EXEMPT_PACKAGES = ("allauth", "openreferral")
 
 # Every other exempt view, by URL name (or dotted path when it has none), and why.
 EXEMPT_VIEWS = {

@@ -29,6 +29,7 @@ urlpatterns = [
     path("payments/", include("bookings.payment_urls")),
     path("ideas/", include("codesign.urls")),
     path("champions/", include("parent_champions.urls")),
+    path("openreferral/", include("openreferral.urls")),
     path("children/", views.child_list, name="child_list"),
     path("children/add/", views.child_add, name="child_add"),
     path("children/<int:child_id>/edit/", views.child_edit, name="child_edit"),

@@ -5,6 +5,10 @@ one another or a conftest.py."""
 import ast
 from pathlib import Path
 
+import pytest
+
+from tests.support.runs import repeats_nothing_on_a_second_database, uses_database
+
 TESTS = Path(__file__).resolve().parent
 
 
@@ -50,3 +54,16 @@ def test_the_rule_catches_each_way_of_importing():
     assert is_shared_by_mistake("tests.parent_champions.conftest")
     assert not is_shared_by_mistake("tests.support.payments")
     assert not is_shared_by_mistake("tests.accounts")
+
+
+def test_the_second_database_leaves_out_only_what_it_would_repeat(request):
+    """The PostgreSQL run leaves out tests that never touch the database and browser journeys;
+    a test of the database runs on both."""
+    assert not uses_database(request.node)  # this test touches no database
+    assert repeats_nothing_on_a_second_database(request.node)
+
+
+@pytest.mark.django_db
+def test_a_test_of_the_database_runs_on_both(request):
+    assert uses_database(request.node)
+    assert not repeats_nothing_on_a_second_database(request.node)

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "parent_champions",
     "reports",
     "privacy",
+    "openreferral",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -180,6 +181,9 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Start Well] "
+# Sessions in the database, encrypted: sign-in codes and reset keys wait there
+# (startwell/sessions.py).
+SESSION_ENGINE = "startwell.sessions"
 # Parents choose "remember me" (two weeks) or until the browser closes; staff sessions end
 # after this many idle minutes whatever they choose (startwell.middleware).
 ACCOUNT_SESSION_REMEMBER = None
@@ -235,6 +239,10 @@ WAGTAILUSERS_PASSWORD_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "txt"]
 WAGTAIL_I18N_ENABLED = False
+# Every centre is in England and every time in the admin is the portal's local time: no choice
+# of time zone in the admin's account settings (the full list also offers names, such as
+# "localtime", that browsers do not know).
+WAGTAIL_USER_TIME_ZONES = ["Europe/London"]
 # The dashboard's upgrade notice would fetch from wagtail.org; the admin loads nothing from
 # other sites (startwell/csp.py), and upgrades come through requirements anyway.
 WAGTAIL_ENABLE_UPDATE_CHECK = False

@@ -18,7 +18,9 @@ from cms.models import CentreIndexPage, CentrePage, HomePage, PrivacyNoticePage,
 from tests.accounts import SignedInClient, activate_totp
 from tests.factories import (
     CentrePageFactory,
+    CentrePartnerFactory,
     FootprintFactory,
+    PartnerOrganisationFactory,
     StandardPageFactory,
     UserFactory,
     VenueFactory,
@@ -28,7 +30,7 @@ from tests.support import page_tree
 STREAM_FIELDS = {
     HomePage: ["body"],
     CentreIndexPage: [],
-    CentrePage: ["partner_services", "body"],
+    CentrePage: ["body"],
     StandardPage: ["body"],
 }
 
@@ -108,8 +110,8 @@ class PageTypeTests(WagtailPageTestCase):
                 "email": "",
                 "opening_times": "Monday: 9:00 to 15:00",
                 "accessibility": "Step-free entrance.",
-                "partner_services": streamfield(
-                    [("service", {"kind": "health_visitors", "name": "Health visiting"})]
+                "partners": inline_formset(
+                    [{"partner": PartnerOrganisationFactory(name="Health visiting").pk, "when": ""}]
                 ),
                 "venues": inline_formset(
                     [
@@ -139,10 +141,19 @@ def test_centre_page_shows_what_a_family_needs(client, centre):
     centre.email = "hello@northfield.example"
     centre.opening_times = "Monday: 9:00 to 16:00\nTuesday: 9:00 to 12:00"
     centre.accessibility = "Step-free entrance and a changing places toilet."
-    centre.partner_services = [
-        ("service", {"kind": "health_visitors", "name": "Northfield Health Visiting Team"}),
-        ("service", {"kind": "youth_justice", "name": "Youth Justice Service", "when": "Fridays"}),
-    ]
+    CentrePartnerFactory(
+        centre=centre,
+        partner=PartnerOrganisationFactory(
+            name="Northfield Health Visiting Team",
+            kind="health_visiting",
+            website="https://hv.example.org",
+        ),
+    )
+    CentrePartnerFactory(
+        centre=centre,
+        partner=PartnerOrganisationFactory(name="Youth Justice Service", kind="youth_justice"),
+        when="Fridays",
+    )
     centre.save_revision().publish()
     VenueFactory(centre=centre, name="Greenway GP Practice", kind="gp", postcode="NF1 2AB")
 
@@ -159,9 +170,12 @@ def test_centre_page_shows_what_a_family_needs(client, centre):
         'href="tel:01632960123"',
         "hello@northfield.example",
         "Step-free entrance and a changing places toilet.",
+        "Partners working here",
         "Northfield Health Visiting Team",
-        "Health visitors",
+        "Health visiting",
+        'href="https://hv.example.org"',
         "Youth Justice Service",
+        "<strong>When:</strong> Fridays",
         "Greenway GP Practice",
         "GP practice",
         "NF1 2AB",

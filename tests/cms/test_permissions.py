@@ -25,7 +25,7 @@ def edit_url(page):
 
 def edit_data(html, **changes):
     data = querydict_from_html(html, form_id="page-edit-form")
-    data.update(nested_form_data({"partner_services": streamfield([]), "body": streamfield([])}))
+    data.update(nested_form_data({"body": streamfield([])}))
     for name, value in changes.items():
         data[name] = value
     data["action-publish"] = "action-publish"

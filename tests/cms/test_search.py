@@ -4,13 +4,17 @@ import pytest
 from django.urls import reverse
 
 from cms.views import MAX_QUERY_LENGTH
+from tests.factories import CentrePartnerFactory, PartnerOrganisationFactory
 
 
 @pytest.fixture
 def centre_with_services(centre):
-    centre.partner_services = [
-        ("service", {"kind": "youth_justice", "name": "Brightwater Youth Justice Team"}),
-    ]
+    CentrePartnerFactory(
+        centre=centre,
+        partner=PartnerOrganisationFactory(
+            name="Brightwater Youth Justice Team", kind="youth_justice"
+        ),
+    )
     centre.save_revision().publish()
     return centre
 

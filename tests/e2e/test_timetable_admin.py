@@ -56,6 +56,8 @@ def test_manager_reads_the_register_previews_a_series_and_cancels(
     page.get_by_label("Ends at").fill("11:30")
     page.get_by_label("First date").fill("2027-05-25")
     page.get_by_label("Last date").fill("2027-06-08")
+    # Wagtail's date picker stays open over the form until one taps elsewhere.
+    page.get_by_text("Sessions are created on every chosen day").click()
     page.get_by_label("Capacity").fill("10")
     page.get_by_text("Sessions are created on every chosen day").click()  # closes the pickers
     page.get_by_role("button", name="Preview the dates").click()

@@ -8,13 +8,13 @@ import re
 import zipfile
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from bookings.models import Booking
 from cms.models import PrivacyNoticePage
 from startwell.models import User
+from startwell.sessions import SessionStore
 from tests.factories import BookingFactory, ChildFactory, SessionFactory, UserFactory
 from tests.factories.accounts import PASSWORD
 from tests.support.accessibility import assert_accessible

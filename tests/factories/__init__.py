@@ -12,8 +12,10 @@ from .champions import ChampionApplicationFactory, ChampionFactory, HostingFacto
 from .pages import (
     CentreIndexPageFactory,
     CentrePageFactory,
+    CentrePartnerFactory,
     FootprintFactory,
     HomePageFactory,
+    PartnerOrganisationFactory,
     StandardPageFactory,
     VenueFactory,
 )
@@ -29,6 +31,8 @@ __all__ = [
     "SessionFactory",
     "CentreIndexPageFactory",
     "CentrePageFactory",
+    "CentrePartnerFactory",
+    "PartnerOrganisationFactory",
     "FootprintFactory",
     "HomePageFactory",
     "StandardPageFactory",

@@ -1,7 +1,16 @@
 import factory
 import wagtail_factories
 
-from cms.models import CentreIndexPage, CentrePage, Footprint, HomePage, StandardPage, Venue
+from cms.models import (
+    CentreIndexPage,
+    CentrePage,
+    CentrePartner,
+    Footprint,
+    HomePage,
+    PartnerOrganisation,
+    StandardPage,
+    Venue,
+)
 
 
 class FootprintFactory(factory.django.DjangoModelFactory):
@@ -62,3 +71,22 @@ class StandardPageFactory(wagtail_factories.PageFactory):
         model = StandardPage
 
     title = factory.Sequence(lambda n: f"Page {n}")
+
+
+class PartnerOrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PartnerOrganisation
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Partner {n}")
+    kind = "health_visiting"
+    description = "Baby weighing and development reviews."
+
+
+class CentrePartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CentrePartner
+
+    centre = factory.SubFactory(CentrePageFactory)
+    partner = factory.SubFactory(PartnerOrganisationFactory)
+    when = ""

@@ -1,5 +1,6 @@
 """Every single-line text field in the portal's forms refuses line breaks: a new form cannot
-forget it, because this walks every form class the apps define."""
+forget it, because this walks every form class the apps define. In the Wagtail admin, the
+pages, inline rows and snippets the portal defines do the same."""
 
 import importlib
 import importlib.util
@@ -7,10 +8,19 @@ import inspect
 
 import pytest
 from django import forms
+from django.apps import apps
 from django.core.mail import send_mail
+from django.urls import reverse
+from wagtail.models import get_page_models
+from wagtail.snippets.models import get_snippet_models
+from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, streamfield
 
+from cms.models import Footprint
+from startwell.admin_forms import SingleLineFieldsMixin
 from startwell.forms import SingleLineCharField, refuse_line_breaks
 from startwell.limits import LINE_BREAK_REFUSED
+from tests.accounts import activate_totp
+from tests.factories import UserFactory, VenueFactory
 
 OUR_APPS = ["startwell", "cms", "bookings", "codesign", "parent_champions", "reports", "privacy"]
 # Every forms module of every app, found rather than listed, so a new one is checked too.
@@ -73,3 +83,69 @@ def test_a_subject_built_from_a_title_with_a_line_break_is_still_delivered(
 
     [message] = mailoutbox
     assert message.subject == "Booking confirmed: Stay and play"
+
+
+@pytest.fixture
+def admin_client(client, manager, manager_totp):
+    client.force_login(manager)
+    return client
+
+
+def test_the_admin_refuses_a_line_break_in_a_centres_title_and_a_venues_name(admin_client, centre):
+    VenueFactory(centre=centre, name="School hall")
+    url = reverse("wagtailadmin_pages:edit", args=[centre.pk])
+    data = querydict_from_html(admin_client.get(url).content.decode(), form_id="page-edit-form")
+    data.update(nested_form_data({"body": streamfield([])}))
+    data["title"] = "Northfield\r\nCentre"
+    data["venues-0-name"] = "School\nhall"
+    data["action-publish"] = "action-publish"
+    revisions = centre.revisions.count()
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors["title"] == [LINE_BREAK_REFUSED]
+    assert form.formsets["venues"].forms[0].errors["name"] == [LINE_BREAK_REFUSED]
+    assert LINE_BREAK_REFUSED in response.content.decode()
+    centre.refresh_from_db()
+    assert centre.title == "Northfield Centre"
+    assert centre.revisions.count() == revisions
+    assert centre.venues.get().name == "School hall"
+
+
+def test_the_admin_keeps_text_areas_multi_line(admin_client, centre):
+    """An address or opening times are several lines: only single-line fields refuse."""
+    url = reverse("wagtailadmin_pages:edit", args=[centre.pk])
+    data = querydict_from_html(admin_client.get(url).content.decode(), form_id="page-edit-form")
+    data.update(nested_form_data({"body": streamfield([])}))
+    data["opening_times"] = "Monday: 9:00 to 16:00\r\nTuesday: 9:00 to 12:00"
+    data["action-publish"] = "action-publish"
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302
+    centre.refresh_from_db()
+    assert centre.opening_times.splitlines() == ["Monday: 9:00 to 16:00", "Tuesday: 9:00 to 12:00"]
+
+
+def test_every_page_type_and_snippet_we_own_keeps_its_single_lines(db):
+    owned = [m for m in apps.get_app_config("cms").get_models() if m in get_page_models()]
+    owned += [m for m in get_snippet_models() if m._meta.app_label == "cms"]
+    assert owned
+    for model in owned:
+        assert issubclass(model.base_form_class, SingleLineFieldsMixin), model
+
+
+def test_the_admin_refuses_a_line_break_in_a_snippets_name(admin_client, settings):
+    """Superusers keep the footprints."""
+    superuser = UserFactory(is_superuser=True)
+    activate_totp(superuser)
+    admin_client.force_login(superuser)
+    url = reverse("wagtailsnippets_cms_footprint:add")
+
+    response = admin_client.post(url, {"name": "North\rfield", "description": ""})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["name"] == [LINE_BREAK_REFUSED]
+    assert not Footprint.objects.filter(name__startswith="North").exists()

@@ -7,6 +7,8 @@ import datetime
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib.sessions.models import Session as BrowserSession
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -106,6 +108,7 @@ def test_deleting_a_rich_account_leaves_nothing_personal_and_the_figures_unchang
     confirm_password(client)
     other_device = client.__class__()
     other_device.force_login(parent)
+    other_device_session = other_device.cookies[settings.SESSION_COOKIE_NAME].value
     paid = pay_online(client, paid_session(centre), family.children[0], stripe_server)
     before = figures()
     session_day = family.past.session.start.date()
@@ -130,7 +133,8 @@ def test_deleting_a_rich_account_leaves_nothing_personal_and_the_figures_unchang
     assert not EmailAddress.objects.filter(email__icontains="quillon").exists()
     assert not Authenticator.objects.filter(user_id=parent.pk).exists()
     assert not ChampionApplication.objects.filter(parent_id=parent.pk).exists()
-    # Signed out here and on the other device.
+    # Signed out here and on the other device: its stored session is gone.
+    assert not BrowserSession.objects.filter(session_key=other_device_session).exists()
     assert client.get("/accounts/data/").status_code == 302
     assert other_device.get("/accounts/data/").status_code == 302
     # What the centre needs stays, anonymous: the past booking with its places, ages and

@@ -1,9 +1,13 @@
 """A delivered e-mail leaves nothing readable in the database: the task queue's row keeps that it
-was sent, not the message, its reset link or its sign-in code."""
+was sent, not the message, its reset link or its sign-in code; and the browser session that
+waits for the code (or has followed the link) holds them only encrypted."""
 
+import json
 import re
+from urllib.parse import urlparse
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore as SignedOnlySession
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
@@ -50,8 +54,27 @@ def test_reset_link_and_login_code_are_gone_once_delivered(client, database_queu
     assert key == waiting_key
     assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 2
 
+    # The sign-in code waits in the person's browser session until it is used: the portal
+    # reads it back, but a copy of the database does not show it.
+    assert code.group(1) in json.dumps(dict(client.session))
     found = tables_holding(key, link.group(0), code.group(1), reset.body[:60])
     assert found == {}
+
+    # Following the link keeps its key in the session until the new password is set.
+    response = client.get(urlparse(link.group(0)).path)
+    assert response.status_code == 302
+    reset_token = key.split("-", 1)[1]  # after the account's id
+    assert reset_token in json.dumps(dict(client.session))
+    assert tables_holding(reset_token) == {}
+
+
+def test_the_search_reads_a_session_signed_but_not_encrypted(db):
+    """The control for the searches above: Django's own database sessions are signed, not
+    hidden, and the search reads them as anyone with a copy of the database could."""
+    session = SignedOnlySession()
+    session["code"] = "QX7-K2P9"
+    session.save()
+    assert tables_holding("QX7-K2P9") == {"django_session": ["qx7-k2p9"]}
 
 
 def test_a_failed_delivery_keeps_its_message_to_retry(client, database_queue, settings):

@@ -2,7 +2,6 @@
 the settings; seeded by the demo; linked from every page's footer and from sign-up."""
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from wagtail.test.utils import WagtailPageTestCase
 
@@ -53,11 +52,3 @@ def test_editors_can_create_the_notice_under_home_only(home):
     case = WagtailPageTestCase()
     case.assertCanCreateAt(HomePage, PrivacyNoticePage)
     case.assertCanNotCreateAt(CentrePage, PrivacyNoticePage)
-
-
-def test_the_demo_seeds_one_notice(without_page_tree):
-    call_command("seed_demo", verbosity=0)
-    call_command("seed_demo", verbosity=0)
-    [page] = PrivacyNoticePage.objects.live()
-    assert page.get_parent().specific_class is HomePage
-    assert "Who we are" in str(page.body)

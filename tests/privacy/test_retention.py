@@ -12,8 +12,10 @@ from django_tasks_db.models import DBTaskResult
 
 from bookings import audit
 from bookings.models import Booking, SessionLogEntry, StripeEvent
-from privacy import retention
-from privacy.models import DataExport, IdleAccountWarning
+from cms.models import CentrePage
+from privacy import retention, services
+from privacy.models import AnonymousChild, DataExport, HouseholdKey, IdleAccountWarning
+from reports.registry import REPORTS
 from startwell import periodic
 from startwell.mail import deliver_email
 from startwell.models import Child, User
@@ -107,6 +109,49 @@ def test_bookings_lose_their_family_24_months_after_the_session(centre):
 
 
 # Register logs and messages ---------------------------------------------------------------
+
+
+def reach(start, end):
+    return REPORTS["reach"].figures(centres=CentrePage.objects.all(), start=start, end=end)
+
+
+def test_a_family_stays_one_household_and_one_child_whichever_day_it_is_anonymised(centre):
+    """The schedule runs daily: a family's bookings cross the 24 months on different days,
+    and each run keeps the same household key and the same anonymous child, so the figures of
+    any period stay as they were. Running again changes nothing."""
+    now = timezone.now()
+    cutoff = now - relativedelta(months=24)
+    parent = UserFactory()
+    child = ChildFactory(parent=parent)
+    bookings = []
+    for end in (cutoff - DAY, cutoff + 10 * DAY):
+        session = SessionFactory(start=end - datetime.timedelta(hours=1), end=end)
+        bookings.append(BookingFactory(session=session, parent=parent))
+        bookings[-1].children.set([child])
+    period = ((cutoff - 5 * DAY).date(), (cutoff + 15 * DAY).date())
+    before = reach(*period)
+
+    assert retention.anonymise_old_bookings(now) == 1
+    assert retention.anonymise_old_bookings(now) == 0
+    first = Booking.objects.get(pk=bookings[0].pk)
+    key, stand_in = first.household, first.children.get()
+    assert retention.anonymise_old_bookings(now + 11 * DAY) == 1
+    assert retention.anonymise_old_bookings(now + 11 * DAY) == 0
+
+    for booking in Booking.objects.filter(pk__in=[b.pk for b in bookings]):
+        assert booking.parent is None
+        assert booking.household == key
+        assert list(booking.children.all()) == [stand_in]
+    assert Child.objects.filter(parent__isnull=True).count() == 1
+    assert reach(*period) == before
+    # The key and the stand-in are kept only while the account and the profile are: then
+    # nothing links the anonymous rows to anyone.
+    services.remove_child_profile(child)
+    assert not AnonymousChild.objects.exists()
+    assert Booking.objects.get(pk=bookings[0].pk).children.get() == stand_in
+    parent.delete()
+    assert not HouseholdKey.objects.exists()
+    assert Booking.objects.get(pk=bookings[0].pk).household == key
 
 
 def test_register_logs_and_message_bodies_go_after_12_months():

@@ -148,8 +148,9 @@ def test_exempt_pages_open_before_the_second_factor(centre, rows, manager):
 
 def test_the_exempt_list_is_short_and_names_real_pages(rows):
     """Each exemption names one view and says why; allauth's pages are exempt as a package and
-    all live under /accounts/ (sign-in, sign-out, password, e-mail, second-factor set-up)."""
-    assert EXEMPT_PACKAGES == ("allauth",)
+    all live under /accounts/ (sign-in, sign-out, password, e-mail, second-factor set-up), the
+    public directory API's under /openreferral/."""
+    assert EXEMPT_PACKAGES == ("allauth", "openreferral")
     assert len(EXEMPT_VIEWS) <= 8
     assert all(reason.strip() for reason in EXEMPT_VIEWS.values())
     names_in_urlconf = {w.view_name for w in every_url(rows)}
@@ -158,7 +159,7 @@ def test_the_exempt_list_is_short_and_names_real_pages(rows):
     for walked in every_url(rows):
         match = resolve(walked.path)
         if is_exempt(match) and match.view_name not in EXEMPT_VIEWS:
-            assert walked.path.startswith("/accounts/"), walked.view_name
+            assert walked.path.startswith(("/accounts/", "/openreferral/")), walked.view_name
 
 
 def test_parents_are_not_asked_for_a_second_factor(client, parent, rows):
