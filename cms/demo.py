@@ -3,7 +3,6 @@ demo centres with their venues and the partners working there; each centre's man
 with the centre's demo manager in it."""
 
 from decimal import Decimal
-
 from urllib.parse import urlsplit
 
 from django.conf import settings
