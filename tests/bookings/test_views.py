@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from icalendar import Calendar
 
+from bookings import notifications
 from bookings.models import Booking, Session
 from tests.factories import (
     ActivityPageFactory,
@@ -389,6 +390,20 @@ def test_an_older_child_is_offered_in_years_and_months(signed_in, parent, centre
 
     rest = age - 24
     assert f"Ben (2 years {rest} month{'' if rest == 1 else 's'} old on the day)" in html
+
+
+def test_e_mails_link_to_the_address_the_site_is_reached_at(signed_in, session, kids, settings):
+    settings.SITE_URL = "http://127.0.0.1:8000"
+
+    signed_in.post(book_url(session), {"children": [kids[0].pk]}, HTTP_HOST="localhost:8123")
+
+    (confirmation,) = mail.outbox
+    assert "http://localhost:8123/bookings/" in confirmation.body
+    assert "127.0.0.1:8000" not in confirmation.body
+    # Outside a request (the scheduler's reminders), the configured address.
+    mail.outbox.clear()
+    notifications.session_reminder(Booking.objects.get(session=session))
+    assert "http://127.0.0.1:8000/bookings/" in mail.outbox[0].body
 
 
 def test_choosing_nobody_is_refused(signed_in, session, kids):
