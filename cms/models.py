@@ -186,6 +186,7 @@ class CentrePage(Page):
         index.SearchField("address"),
         index.SearchField("postcode"),
         index.RelatedFields("partners", [index.SearchField("partner_name")]),
+        index.RelatedFields("venues", [index.SearchField("postcode")]),
         index.RelatedFields("footprint", [index.SearchField("name")]),
     ]
 
@@ -395,6 +396,8 @@ class ActivityPage(Page):
         index.SearchField("summary"),
         index.SearchField("body"),
         index.RelatedFields("partner", [index.SearchField("name")]),
+        # "WN5" finds what happens in that postcode district.
+        index.SearchField("postcodes"),
         index.FilterField("category"),
     ]
 
@@ -435,6 +438,14 @@ class ActivityPage(Page):
         if self.adults_only:
             return "Adults"
         return describe_age_range(self.min_age_months, self.max_age_months)
+
+    def postcodes(self) -> str:
+        """The postcodes of the centre and its venues, for site search (when it is indexed)."""
+        centre = CentrePage.objects.ancestor_of(self).first() if self.pk else None
+        if centre is None:
+            return ""
+        venues = Venue.objects.filter(centre=centre).values_list("postcode", flat=True)
+        return " ".join([centre.postcode, *venues])
 
     @property
     def delivered_by_name(self) -> str:

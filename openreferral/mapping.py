@@ -263,3 +263,22 @@ def service_detail(
     record["cost_options"] = cost_options(activity, sid)
     record["attributes"] = attributes(activity, sid)
     return record
+
+
+def service_at_location_summary(
+    activity: ActivityPage, centre: CentrePage, venue: Venue | None, summary: dict
+) -> dict:
+    """An item of `/service_at_locations`: the place, briefly, and the service's summary."""
+    place = location(centre, venue)
+    brief = {
+        key: place[key]
+        for key in ("id", "location_type", "name", "description", "latitude", "longitude")
+        if key in place
+    }
+    return {
+        "id": service_at_location_id(summary["id"], centre, venue),
+        "service_id": summary["id"],
+        "location_id": place["id"],
+        "location": brief,
+        "service": summary,
+    }

@@ -6,12 +6,12 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Length, Substr
 from django.utils import timezone
 
 from bookings.models import Session
-from cms.models import ActivityPage, CentrePage
+from cms.models import ActivityPage, CentrePage, Venue
 
 from .taxonomy import TAXONOMY_ID, category_for_term
 
@@ -112,11 +112,39 @@ def last_session_change(activities: list[ActivityPage]) -> dict[int, datetime.da
     return {row["activity_id"]: row["changed"] for row in rows}
 
 
-def service_locations() -> QuerySet[Session]:
-    """One row per (activity, venue) among upcoming sessions: where each service happens."""
-    return (
-        upcoming_sessions()
-        .values("activity_id", "venue_id")
-        .distinct()
-        .order_by("activity_id", F("venue_id").asc(nulls_first=True))
-    )
+def outward_code(postcode: str) -> str:
+    """A postcode's district, the part before the space: "WN5" of "WN5 0AB" (or of "WN5")."""
+    squeezed = "".join(postcode.split()).upper()
+    return squeezed[:-3] if len(squeezed) > 4 else squeezed
+
+
+def service_places(
+    activities: QuerySet[ActivityPage], centres: dict[str, CentrePage], postcode: str = ""
+) -> list[tuple[int, str, int | None]]:
+    """(activity id, centre path, venue id or None) for each place a service happens: the venues
+    of its upcoming sessions, or its centre when none is named; in the order of `activities`,
+    then by venue. With `postcode`, only places in that postcode district. Three queries."""
+    found = list(activities.values_list("pk", "centre_path"))
+    used: dict[int, set[int | None]] = {}
+    upcoming = upcoming_sessions().filter(activity_id__in=[pk for pk, _ in found])
+    for activity_id, venue_id in upcoming.values_list("activity_id", "venue_id").distinct():
+        used.setdefault(activity_id, set()).add(venue_id)
+    places = [
+        (pk, centre_path, venue_id)
+        for pk, centre_path in found
+        for venue_id in sorted(used.get(pk, {None}), key=lambda v: (v is not None, v or 0))
+    ]
+    if postcode:
+        district = outward_code(postcode)
+        venues = dict(
+            Venue.objects.filter(pk__in={v for _, _, v in places if v}).values_list(
+                "pk", "postcode"
+            )
+        )
+        places = [
+            (pk, centre_path, venue_id)
+            for pk, centre_path, venue_id in places
+            if outward_code(venues[venue_id] if venue_id else centres[centre_path].postcode)
+            == district
+        ]
+    return places

@@ -11,5 +11,6 @@ urlpatterns = [
     path("", views.metadata, name="metadata"),
     path("services", views.services, name="services"),
     path("services/<str:service_id>", views.service, name="service"),
+    path("service_at_locations", views.service_at_locations, name="service_at_locations"),
     path("<path:path>", views.not_found, name="not_found"),
 ]

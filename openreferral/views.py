@@ -12,6 +12,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import get_current_timezone, is_naive, make_aware
 from django.views.decorators.http import require_GET
 
+from cms.models import Venue
+
 from . import mapping, selectors
 from .selectors import ServiceFilters
 
@@ -23,6 +25,7 @@ MOST_PER_PAGE = 100
 MOST_AGE = 150
 MAX_TEXT = 100
 CACHE_SECONDS = 300
+MOST_POSTCODE = 8
 
 
 class BadParameter(ValueError):
@@ -180,6 +183,35 @@ def service(request, service_id: str):
         mapping.page_url(activity, request),
     )
     return _respond(record)
+
+
+@require_GET
+def service_at_locations(request):
+    try:
+        filters = service_filters(request.GET)
+        page, per_page = _paging(request.GET)
+        postcode = request.GET.get("postcode", "").strip()
+        if len(postcode) > MOST_POSTCODE or (postcode and not postcode.replace(" ", "").isalnum()):
+            raise BadParameter("'postcode' must be a UK postcode or district, such as WN5 0AB.")
+    except BadParameter as problem:
+        return error(400, str(problem))
+    centres = selectors.public_centres()
+    found = selectors.filtered(selectors.public_activities(centres), filters)
+    places = selectors.service_places(found, centres, postcode)
+    shown = places[(page - 1) * per_page : page * per_page]
+    activities = {a.pk: a for a in found.filter(pk__in={pk for pk, _, _ in shown})}
+    venues = {v.pk: v for v in Venue.objects.filter(pk__in={v for _, _, v in shown if v})}
+    changed = selectors.last_session_change(list(activities.values()))
+    contents = []
+    for activity_id, centre_path, venue_id in shown:
+        activity, centre = activities[activity_id], centres[centre_path]
+        summary = mapping.service_summary(
+            activity, centre, changed.get(activity_id), mapping.page_url(activity, request)
+        )
+        contents.append(
+            mapping.service_at_location_summary(activity, centre, venues.get(venue_id), summary)
+        )
+    return _respond(_page_of(len(places), page, per_page, contents))
 
 
 def not_found(request, path: str = ""):

@@ -1,15 +1,17 @@
 """Demo champions: each centre's demo champion account is an approved champion there with current
-checks, hosting the centre's champion-led activities. Safe to run again."""
+checks, hosting the centre's champion-led activities; and the demo practitioner runs the Health
+Visiting Team's sessions at Northfield. Safe to run again."""
 
 import datetime
 
 from django.utils import timezone
 
-from cms.models import ActivityPage, CentrePage
+from cms.models import ActivityPage, CentrePage, PartnerOrganisation
 from startwell import demo
 from startwell.models import User
 
-from .models import Champion, ChampionApplication, Hosting
+from .models import Champion, ChampionApplication, Hosting, Practitioner
+from .services.practitioners import practitioners_group
 
 
 @demo.step(order=demo.CHAMPIONS)
@@ -46,4 +48,18 @@ def seed_champions_demo() -> list[Champion]:
                 champion=champion, activity=activity, defaults={"assigned_by": manager}
             )
         champions.append(champion)
+    _seed_practitioner()
     return champions
+
+
+def _seed_practitioner() -> None:
+    user = User.objects.filter(email=demo.PRACTITIONER_EMAIL).first()
+    centre = CentrePage.objects.filter(slug="northfield").first()
+    partner = PartnerOrganisation.objects.filter(name="Health Visiting Team").first()
+    if user is None or centre is None or partner is None:
+        return
+    manager = User.objects.filter(email=demo.manager_email(centre.slug)).first()
+    Practitioner.objects.get_or_create(
+        user=user, centre=centre, defaults={"partner": partner, "invited_by": manager}
+    )
+    user.groups.add(practitioners_group())

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from bookings.forms import SESSION_DATES, bound_places
 from bookings.models import Session
-from cms.models import CentrePage, Venue
+from cms.models import CentrePage, PartnerOrganisation, Venue
 from startwell.forms import PageChoiceField, SingleLineCharField, bound_dates, within_years_of_today
 
 from .models import ChampionApplication
@@ -167,3 +167,22 @@ class CoverForm(forms.Form):
         self.fields["champion"].label_from_instance = lambda champion: (
             champion.user.get_full_name() or champion.user.display_name
         )
+
+
+class PractitionerInviteForm(forms.Form):
+    """A manager inviting a partner organisation's member of staff to run its sessions."""
+
+    email = forms.EmailField(
+        label="Their work e-mail address",
+        max_length=254,
+        error_messages={
+            "required": "Enter the e-mail address to send the invitation to.",
+            "invalid": "Enter an e-mail address, like name@example.org.",
+        },
+    )
+    partner = forms.ModelChoiceField(
+        queryset=PartnerOrganisation.objects.order_by("name"),
+        label="The organisation they work for",
+        empty_label="Choose an organisation",
+        error_messages={"required": "Choose the organisation they work for."},
+    )

@@ -1,6 +1,8 @@
 """Parent champions: applications to a centre, the champions a manager approved (with their
 safeguarding checks), the activities and sessions they host, and the sessions a manager asked them
-to cover. What they do with a register is in the sessions' audit trail (`bookings.audit`)."""
+to cover. Practitioners: partner organisations' staff a manager invited to run their
+organisation's sessions at the centre. What they all do with a register is in the sessions' audit
+trail (`bookings.audit`)."""
 
 import datetime
 
@@ -10,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from bookings.models import Session
-from cms.models import ActivityPage, CentrePage
+from cms.models import ActivityPage, CentrePage, PartnerOrganisation
 
 
 def add_years(day: datetime.date, years: int) -> datetime.date:
@@ -221,3 +223,39 @@ class SessionCover(models.Model):
 
     def __str__(self):
         return f"{self.champion.user} covers {self.session}"
+
+
+class Practitioner(models.Model):
+    """A partner organisation's member of staff, invited by a centre's manager to run that
+    organisation's sessions at the centre (their registers, walk-ins, messages and the sessions
+    themselves) and nothing else. One role per person per centre."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practitioner_roles"
+    )
+    partner = models.ForeignKey(
+        PartnerOrganisation, on_delete=models.CASCADE, related_name="practitioners"
+    )
+    centre = models.ForeignKey(CentrePage, on_delete=models.CASCADE, related_name="practitioners")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    invited_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["centre__title", "partner__name", "user__email", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "centre"], name="one_practitioner_role_per_centre"
+            ),
+        ]
+        # Held through the practitioners' group: it makes its members staff, who need a second
+        # factor on every page (startwell.second_factor.is_staff_member).
+        permissions = [("run_partner_sessions", "Can run their organisation's sessions")]
+
+    def __str__(self):
+        return f"{self.user} for {self.partner} at {self.centre.title}"

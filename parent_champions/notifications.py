@@ -1,5 +1,5 @@
-"""E-mails about champion applications. They go through the queued mail backend, so each is sent
-only once the transaction that caused it has committed."""
+"""E-mails about champion applications and practitioners' invitations. They go through the
+queued mail backend, so each is sent only once the transaction that caused it has committed."""
 
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
@@ -35,4 +35,31 @@ def application_decided(application) -> None:
         [application.parent.email],
         application=application,
         link=reverse("parent_champions:dashboard"),
+    )
+
+
+def practitioner_invited(practitioner, *, new_account: bool) -> None:
+    """Tells the person invited what they may now do; someone new to the portal gets a link to
+    choose a password (allauth's password-reset link, which proves they hold the address)."""
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+
+    user = practitioner.user
+    if new_account:
+        link = reverse(
+            "account_reset_password_from_key",
+            kwargs={
+                "uidb36": user_pk_to_url_str(user),
+                "key": default_token_generator.make_token(user),
+            },
+        )
+    else:
+        link = reverse("parent_champions:dashboard")
+    _send(
+        "practitioner_invited",
+        f"You can now run {practitioner.partner.name}'s sessions at {practitioner.centre.title}",
+        [user.email],
+        practitioner=practitioner,
+        new_account=new_account,
+        link=link,
     )

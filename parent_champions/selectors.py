@@ -5,7 +5,7 @@ are `bookings.registers`.)"""
 
 import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from bookings.models import Session, SessionLogEntry
@@ -14,7 +14,7 @@ from cms.models import ActivityPage, CentrePage
 from cms.selectors import centres_managed_by
 
 from .errors import CHECKS_LAPSED, NOT_HOST, NOT_MANAGER, SUSPENDED
-from .models import Champion, ChampionApplication, Hosting, SessionCover
+from .models import Champion, ChampionApplication, Hosting, Practitioner, SessionCover
 
 
 def champion_roles(user) -> QuerySet[Champion]:
@@ -45,11 +45,39 @@ def applications_of(user) -> QuerySet[ChampionApplication]:
     return ChampionApplication.objects.filter(parent=user).select_related("centre")
 
 
+def practitioner_roles(user) -> QuerySet[Practitioner]:
+    """Every organisation and centre this person is a practitioner for."""
+    if not user.is_authenticated:
+        return Practitioner.objects.none()
+    return Practitioner.objects.filter(user=user).select_related("partner", "centre")
+
+
+def _their_organisations_session(user) -> Exists:
+    """A session of an activity run by an organisation this person practises for, at a centre
+    they were invited to (for a `Session` query)."""
+    return Exists(
+        Practitioner.objects.filter(
+            user=user, centre_id=OuterRef("centre_id"), partner_id=OuterRef("activity__partner_id")
+        )
+    )
+
+
+def practises(user, *, centre_id: int, partner_id: int | None) -> bool:
+    """Whether this person is a practitioner of the organisation at the centre."""
+    if partner_id is None or not user.is_authenticated:
+        return False
+    return Practitioner.objects.filter(
+        user=user, centre_id=centre_id, partner_id=partner_id
+    ).exists()
+
+
 def register_sessions_for(user) -> QuerySet[Session]:
     """Sessions whose register this person may open, on a need-to-know basis: every session of
     a centre they manage; as a champion, the sessions they host (the whole activity or that one
-    session) and those a manager asked them to cover. Any other session answers 404. (Whether a
-    champion may act right now, suspended or with lapsed checks, is `run_refusal`.)"""
+    session) and those a manager asked them to cover; as a practitioner, the sessions of their
+    organisation's activities at the centres they were invited to. Any other session answers
+    404. (Whether a champion may act right now, suspended or with lapsed checks, is
+    `run_refusal`.)"""
     if not user.is_authenticated:
         return Session.objects.none()
     if user.is_superuser:
@@ -60,6 +88,7 @@ def register_sessions_for(user) -> QuerySet[Session]:
         | Q(activity__in=hostings.filter(activity__isnull=False).values("activity"))
         | Q(pk__in=hostings.filter(session__isnull=False).values("session"))
         | Q(pk__in=SessionCover.objects.filter(champion__user=user).values("session"))
+        | Q(_their_organisations_session(user))
     )
 
 
@@ -74,6 +103,8 @@ def run_refusal(user, session: Session) -> str | None:
     (`register_sessions_for`)."""
     if user.is_superuser or manages_centre(user, session.centre_id):
         return None
+    if practises(user, centre_id=session.centre_id, partner_id=session.activity.partner_id):
+        return None
     champion = Champion.objects.filter(user=user, centre_id=session.centre_id).first()
     if champion is None:
         return NOT_MANAGER
@@ -86,9 +117,12 @@ def run_refusal(user, session: Session) -> str | None:
 
 def edit_refusal(user, activity: ActivityPage, centre_id: int) -> str | None:
     """Why this person may not add or change the activity's sessions (or None: they may).
-    Managers of the centre may; a champion only for activities they host, while active, and for
-    children's activities with current checks."""
+    Managers of the centre and its practitioners of the organisation that runs the activity may;
+    a champion only for activities they host, while active, and for children's activities with
+    current checks."""
     if user.is_superuser or manages_centre(user, centre_id):
+        return None
+    if practises(user, centre_id=centre_id, partner_id=activity.partner_id):
         return None
     champion = Champion.objects.filter(user=user, centre_id=centre_id).first()
     if champion is not None and not champion.is_active:
@@ -198,13 +232,20 @@ def centre_activities(centre: CentrePage) -> QuerySet[ActivityPage]:
 
 
 def may_edit_activity(user, activity_id: int, centre_id: int | None) -> bool:
-    """Managers of the centre and champions hosting the activity may add and change its sessions
+    """Managers of the centre, champions hosting the activity and practitioners of the
+    organisation that runs it at the centre may add and change its sessions
     (whether a champion may act right now, suspended or with lapsed checks, is the services'
     question: they are told why, not shown a 404)."""
     return (
         user.is_superuser
         or (centre_id is not None and manages_centre(user, centre_id))
         or hosts_activity(user, activity_id, active_only=False)
+        or (
+            centre_id is not None
+            and Practitioner.objects.filter(
+                user=user, centre_id=centre_id, partner__activities=activity_id
+            ).exists()
+        )
     )
 
 
@@ -218,5 +259,51 @@ def shows_champions_link(user) -> bool:
     return (
         user.is_superuser
         or Champion.objects.filter(user=user).exists()
+        or Practitioner.objects.filter(user=user).exists()
         or (centres_managed_by(user).exists())
+    )
+
+
+def practitioner_sessions(user, *, days: int = 60) -> QuerySet[Session]:
+    """Sessions from today on of the activities this person's organisations run at the centres
+    they were invited to, with places taken counted."""
+    if not user.is_authenticated:
+        return Session.objects.none()
+    start = _start_of_today()
+    sessions = Session.objects.filter(
+        _their_organisations_session(user),
+        start__gte=start,
+        start__lt=start + datetime.timedelta(days=days),
+    ).select_related("activity", "venue", "centre")
+    return with_places(sessions).order_by("start", "pk")
+
+
+def practitioner_activities(user) -> list[tuple[ActivityPage, CentrePage]]:
+    """The activities this person's organisations run at the centres they were invited to,
+    each with its centre, so they may add sessions to them."""
+    roles = list(practitioner_roles(user))
+    if not roles:
+        return []
+    found = []
+    activities = ActivityPage.objects.filter(
+        partner_id__in={role.partner_id for role in roles}
+    ).order_by("path")
+    centres = {role.centre.path: role.centre for role in roles}
+    wanted = {(role.centre.path, role.partner_id) for role in roles}
+    for activity in activities:
+        centre_path = activity.path[: -ActivityPage.steplen]
+        if (centre_path, activity.partner_id) in wanted:
+            found.append((activity, centres[centre_path]))
+    return found
+
+
+def practitioners_at(centre: CentrePage) -> QuerySet[Practitioner]:
+    return practitioners_in(CentrePage.objects.filter(pk=centre.pk))
+
+
+def practitioners_in(centres: QuerySet[CentrePage]) -> QuerySet[Practitioner]:
+    return (
+        Practitioner.objects.filter(centre__in=centres)
+        .select_related("user", "partner", "invited_by")
+        .order_by("partner__name", "user__email", "pk")
     )

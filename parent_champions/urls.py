@@ -33,6 +33,16 @@ urlpatterns = [
     path("manage/centres/<int:centre_id>/", manage.manage_centre, name="manage_centre"),
     path("manage/centres/<int:centre_id>/log/", manage.manage_log, name="manage_log"),
     path(
+        "manage/centres/<int:centre_id>/practitioners/",
+        manage.invite_practitioner,
+        name="invite_practitioner",
+    ),
+    path(
+        "manage/practitioners/<int:practitioner_id>/remove/",
+        manage.remove_practitioner,
+        name="remove_practitioner",
+    ),
+    path(
         "manage/applications/<int:application_id>/",
         manage.manage_application,
         name="manage_application",

@@ -146,6 +146,9 @@ CENTRES = [
 
 SUPERUSER_EMAIL = "admin@startwell.example"
 PARENT_EMAIL = "parent@startwell.example"
+# A health visitor who runs the Health Visiting Team's sessions at Northfield (the champions'
+# step gives the role).
+PRACTITIONER_EMAIL = "practitioner.northfield@startwell.example"
 
 
 def manager_email(slug: str) -> str:
@@ -186,15 +189,17 @@ def demo_logins() -> list[Login]:
     for spec in CENTRES:
         logins.append((f"manager, {spec.title}", manager_email(spec.slug)))
         logins.append((f"champion, {spec.title}", champion_email(spec.slug)))
+    logins.append(("practitioner, Health Visiting Team at Northfield", PRACTITIONER_EMAIL))
     return logins
 
 
 @step(order=ACCOUNTS)
 def seed_accounts() -> None:
-    """Every demo account: the superuser, the demo parent, and each centre's manager and
-    champion (the pages and champions steps give the last two their roles)."""
+    """Every demo account: the superuser, the demo parent, each centre's manager and champion,
+    and a practitioner (the pages and champions steps give them their roles)."""
     ensure_user(SUPERUSER_EMAIL, "Sam", "Admin", is_staff=True, is_superuser=True)
     ensure_user(PARENT_EMAIL, "Priya", "Parent")
     for spec in CENTRES:
         ensure_user(manager_email(spec.slug), "Morgan", "Manager")
         ensure_user(champion_email(spec.slug), "Charlie", "Champion")
+    ensure_user(PRACTITIONER_EMAIL, "Hana", "Visitor")

@@ -26,13 +26,23 @@ SESSION_KEY = "startwell_second_factor_user"
 SECOND_FACTOR_TYPES = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
 
 
+# Practitioners (partner organisations' staff running their sessions at a centre) hold this
+# permission through their group; named by app label so this app imports none above it.
+PRACTITIONER_PERMISSION = "parent_champions.run_partner_sessions"
+
+
 def is_staff_member(user) -> bool:
-    """Superusers, Django staff and anyone whose groups let them into the Wagtail admin (every
-    centre's managers' group does): the people who see other families' data."""
+    """Superusers, Django staff, anyone whose groups let them into the Wagtail admin (every
+    centre's managers' group does) and practitioners: the people who see other families' data."""
     return (
         user.is_authenticated
         and user.is_active
-        and (user.is_superuser or user.is_staff or user.has_perm("wagtailadmin.access_admin"))
+        and (
+            user.is_superuser
+            or user.is_staff
+            or user.has_perm("wagtailadmin.access_admin")
+            or user.has_perm(PRACTITIONER_PERMISSION)
+        )
     )
 
 

@@ -1,15 +1,19 @@
 """Template tags that let the centre and activity pages (in `cms`, which knows nothing of
 bookings) list their upcoming sessions the same way as the timetable does."""
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import template
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
-from bookings import selectors
+from bookings import selectors, structured_data
 from bookings.models import Session
-from cms.models import ActivityPage
+from cms.models import ActivityPage, CentrePage
 
 register = template.Library()
 
@@ -56,3 +60,61 @@ def places_phrase(session) -> str:
     if left <= 0:
         return "Full – join the waiting list"
     return f"{left} place{'' if left == 1 else 's'} left"
+
+
+@register.simple_tag
+def events_json_ld(page):
+    """The activity's upcoming sessions as schema.org events, in a JSON-LD data block (never run
+    as script, so the Content-Security-Policy has nothing to allow). Written here so that our
+    templates hold no `<script>` element without a `src`."""
+    if page.pk is None:
+        return ""
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        # <, > and & are escaped as json_script does, so the data cannot leave the element.
+        mark_safe(structured_data.events_json(page)),  # noqa: S308  # nosec
+    )
+
+
+@dataclass(frozen=True)
+class SearchRow:
+    page: object
+    centre: CentrePage | None = None
+    next_session: Session | None = None
+
+
+@register.simple_tag
+def search_rows(results) -> list[SearchRow]:
+    """Each search result with, for an activity, its centre and its next session, so that five
+    centres' "Baby massage" can be told apart. Three queries however many results."""
+    pages = list(results)
+    activities = [page for page in pages if isinstance(page, ActivityPage)]
+    if not activities:
+        return [SearchRow(page) for page in pages]
+    parent_paths = {activity.path[: -ActivityPage.steplen] for activity in activities}
+    centres = {centre.path: centre for centre in CentrePage.objects.filter(path__in=parent_paths)}
+    soonest = (
+        selectors.upcoming_sessions()
+        .filter(activity=OuterRef("pk"))
+        .order_by("start", "pk")
+        .values("pk")[:1]
+    )
+    next_ids = dict(
+        ActivityPage.objects.filter(pk__in=[a.pk for a in activities])
+        .annotate(next_session=Subquery(soonest))
+        .values_list("pk", "next_session")
+    )
+    sessions = {
+        session.pk: session
+        for session in selectors.with_places(
+            Session.objects.filter(pk__in=[pk for pk in next_ids.values() if pk])
+        ).select_related("venue")
+    }
+    rows = []
+    for page in pages:
+        if isinstance(page, ActivityPage):
+            centre = centres.get(page.path[: -ActivityPage.steplen])
+            rows.append(SearchRow(page, centre, sessions.get(next_ids.get(page.pk))))
+        else:
+            rows.append(SearchRow(page))
+    return rows

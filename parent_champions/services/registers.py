@@ -17,6 +17,7 @@ from bookings.models import Attendance, Booking, Session, WalkIn
 from bookings.registers import short_name
 
 from ..errors import ChampionError
+from ..models import Practitioner
 from ..selectors import run_refusal
 
 MESSAGE_EMPTY = "Write a message to send."
@@ -142,6 +143,20 @@ def add_walk_in(
     return walk_in
 
 
+def _sender(user, session: Session) -> str:
+    """How the families' e-mail signs off: a practitioner with their organisation."""
+    role = (
+        Practitioner.objects.filter(
+            user=user, centre_id=session.centre_id, partner_id=session.activity.partner_id
+        )
+        .select_related("partner")
+        .first()
+    )
+    if role is not None:
+        return f"{user.first_name}, {role.partner.name}" if user.first_name else role.partner.name
+    return user.first_name or "a parent champion"
+
+
 def message_families(*, user, session: Session, subject: str, body: str) -> int:
     """E-mails everyone with a confirmed booking, one message each, so no family sees another's
     address (and the sender sees none). Returns how many families were written to."""
@@ -171,7 +186,7 @@ def message_families(*, user, session: Session, subject: str, body: str) -> int:
                 "booking": booking,
                 "session": session,
                 "body": body,
-                "sender": user.first_name or "a parent champion",
+                "sender": _sender(user, session),
                 "centre": centre,
             },
         )

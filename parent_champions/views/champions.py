@@ -24,6 +24,9 @@ def dashboard(request):
         "hosted": list(selectors.hosted_sessions(user)) if active else [],
         "activities": list(selectors.activities_hosted_by(user)) if active else [],
         "applications": list(selectors.applications_of(user)),
+        "practises": list(selectors.practitioner_roles(user)),
+        "practitioner_sessions": list(selectors.practitioner_sessions(user)),
+        "practitioner_activities": selectors.practitioner_activities(user),
         "manages": centres_managed_by(user).exists(),
         "today": today,
     }

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -17,8 +18,8 @@ from cms.selectors import centres_managed_by
 from startwell.errors import ApplicationError, show_as_message, show_on_form
 
 from .. import selectors
-from ..forms import ChecksForm, DeclineForm, HostForm
-from ..services import applications
+from ..forms import ChecksForm, DeclineForm, HostForm, PractitionerInviteForm
+from ..services import applications, practitioners
 
 LOG_PAGE_SIZE = 50
 
@@ -52,9 +53,7 @@ def manage_index(request):
     return render(request, "parent_champions/manage/index.html", {"centres": centres})
 
 
-@manager_view
-def manage_centre(request, centre_id: int):
-    centre = get_object_or_404(_managed_centres(request), pk=centre_id)
+def _centre_page(request, centre, *, invite_form=None, status=200):
     one = CentrePage.objects.filter(pk=centre.pk)
     applications = list(selectors.applications_at(one).order_by("-created_at")[:30])
     today = timezone.localdate()
@@ -63,8 +62,55 @@ def manage_centre(request, centre_id: int):
         "open_applications": [a for a in applications if a.is_open],
         "decided_applications": [a for a in applications if not a.is_open],
         "champions": [(c, c.check_warnings(today)) for c in selectors.champions_at(one)],
+        "practitioners": list(selectors.practitioners_at(centre)),
+        "invite_form": invite_form or PractitionerInviteForm(),
     }
-    return render(request, "parent_champions/manage/centre.html", context)
+    return render(request, "parent_champions/manage/centre.html", context, status=status)
+
+
+@manager_view
+def manage_centre(request, centre_id: int):
+    return _centre_page(request, get_object_or_404(_managed_centres(request), pk=centre_id))
+
+
+@manager_view
+@require_POST
+def invite_practitioner(request, centre_id: int):
+    centre = get_object_or_404(_managed_centres(request), pk=centre_id)
+    form = PractitionerInviteForm(request.POST)
+    if form.is_valid():
+        try:
+            practitioner = practitioners.invite_practitioner(
+                centre_id=centre.pk,
+                partner_id=form.cleaned_data["partner"].pk,
+                email=form.cleaned_data["email"],
+                by=request.user,
+            )
+        except ApplicationError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(
+                request,
+                f"Invitation sent to {practitioner.user.email}: they can now run "
+                f"{practitioner.partner.name}'s sessions here.",
+            )
+            url = reverse("parent_champions:manage_centre", args=[centre.pk])
+            return redirect(f"{url}#practitioners-heading")
+    return _centre_page(request, centre, invite_form=form, status=400)
+
+
+@manager_view
+@require_POST
+def remove_practitioner(request, practitioner_id: int):
+    practitioner = get_object_or_404(
+        selectors.practitioners_in(centres_managed_by(request.user)), pk=practitioner_id
+    )
+    practitioners.remove_practitioner(practitioner_id=practitioner.pk, by=request.user)
+    messages.success(
+        request,
+        f"{practitioner.user.email} can no longer run {practitioner.partner.name}'s sessions here.",
+    )
+    return redirect("parent_champions:manage_centre", centre_id=practitioner.centre_id)
 
 
 def _managed_application(request, application_id: int):

@@ -142,7 +142,10 @@ class BookingMachine(RuleBasedStateMachine):
     @precondition(lambda self: any(b["status"] == "waiting" for b in self.model.values()))
     @rule(data=st.data())
     def offer_place(self, data):
-        """The person running the register offers a waiting household a place, out of turn."""
+        """The person running the register offers a waiting household a place, out of turn.
+        Freed places go to the waiting list at once (the last invariant), so in any sequence the
+        offer is refused and changes nothing; an offer that succeeds, with its price, hold and
+        funded places, is in test_give_place.py."""
         pk = data.draw(st.sampled_from(self._with("waiting")))
         booking = self.model[pk]
         fits = not self.cancelled and booking["places"] <= self._free()

@@ -8,7 +8,12 @@ from .bookings import (
     HolidayPeriodFactory,
     SessionFactory,
 )
-from .champions import ChampionApplicationFactory, ChampionFactory, HostingFactory
+from .champions import (
+    ChampionApplicationFactory,
+    ChampionFactory,
+    HostingFactory,
+    PractitionerFactory,
+)
 from .pages import (
     CentreIndexPageFactory,
     CentrePageFactory,
@@ -27,6 +32,7 @@ __all__ = [
     "ChampionFactory",
     "ChildFactory",
     "HostingFactory",
+    "PractitionerFactory",
     "HolidayPeriodFactory",
     "SessionFactory",
     "CentreIndexPageFactory",

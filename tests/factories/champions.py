@@ -3,10 +3,10 @@ import datetime
 import factory
 from django.utils import timezone
 
-from parent_champions.models import Champion, ChampionApplication, Hosting
+from parent_champions.models import Champion, ChampionApplication, Hosting, Practitioner
 
 from .accounts import UserFactory
-from .pages import CentrePageFactory
+from .pages import CentrePageFactory, PartnerOrganisationFactory
 
 
 class ChampionApplicationFactory(factory.django.DjangoModelFactory):
@@ -41,3 +41,21 @@ class HostingFactory(factory.django.DjangoModelFactory):
         model = Hosting
 
     champion = factory.SubFactory(ChampionFactory)
+
+
+class PractitionerFactory(factory.django.DjangoModelFactory):
+    """A partner's member of staff with the practitioners' group (as an invitation leaves them)."""
+
+    class Meta:
+        model = Practitioner
+
+    user = factory.SubFactory(UserFactory)
+    partner = factory.SubFactory(PartnerOrganisationFactory)
+    centre = factory.SubFactory(CentrePageFactory)
+
+    @factory.post_generation
+    def in_group(self, create, extracted, **kwargs):
+        if create:
+            from parent_champions.services.practitioners import practitioners_group
+
+            self.user.groups.add(practitioners_group())

@@ -52,6 +52,7 @@ def _load(name: str) -> dict:
 OPENAPI = _load("openapi.json")
 SERVICE = _validator(_load("compiled/service.json"))
 SERVICE_LIST_ITEM = _validator(_load("compiled/service_list.json"))
+SERVICE_AT_LOCATION_ITEM = _validator(_load("compiled/service_at_location_list.json"))
 METADATA = _validator(
     OPENAPI["paths"]["/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     | {"required": ["version", "profile", "openapi_url"]}
@@ -97,6 +98,14 @@ def service_page(client, **params):
     data = valid(PAGE, get(client, "services", **params))
     for item in data["contents"]:
         valid(SERVICE_LIST_ITEM, item)
+    return data
+
+
+def place_page(client, **params):
+    data = valid(PAGE, get(client, "service_at_locations", **params))
+    for item in data["contents"]:
+        valid(SERVICE_AT_LOCATION_ITEM, item)
+        valid(SERVICE_LIST_ITEM, item["service"])
     return data
 
 
@@ -174,6 +183,8 @@ def test_every_response_for_the_demo_validates_against_the_profile(client, witho
     public = ActivityPage.objects.live().public()
     assert sorted(seen) == sorted(str(a.translation_key) for a in public)
     assert len(set(seen)) == len(seen) == 30
+    places = place_page(client, per_page=100)
+    assert {item["service_id"] for item in places["contents"]} == set(seen)
     for service_id in seen:
         detail = valid(SERVICE, get(client, f"services/{service_id}"))
         assert detail["id"] == service_id
@@ -341,6 +352,32 @@ def test_other_addresses_answer_a_json_404(client):
     assert get(client, "organizations", status=404)["code"] == 404
 
 
+# --- Services at locations ---------------------------------------------------------------------
+
+
+def test_each_service_at_each_place_it_happens(client, activities, centre):
+    data = place_page(client)
+    assert data["total_items"] == 4
+    by_service = {item["service_id"]: item for item in data["contents"]}
+    baby = by_service[key(activities["baby"])]
+    assert baby["location"]["name"] == "Church hall"
+    assert baby["location"]["latitude"] == 53.5
+    assert by_service[key(activities["toddler"])]["location"]["name"] == "Northfield Centre"
+    detail = get(client, f"services/{key(activities['baby'])}")
+    assert baby["id"] == detail["service_at_locations"][0]["id"]
+    assert ids(place_page(client, postcode="WN5")) == [baby["id"]]
+    assert ids(place_page(client, postcode="wn5 0ab")) == [baby["id"]]
+    assert place_page(client, postcode="ZZ9")["empty"]
+    assert ids(place_page(client, text="massage")) == [baby["id"]]
+    assert place_page(client, per_page=3, page=2)["size"] == 1
+
+
+@pytest.mark.parametrize("postcode", ["WN5;DROP", "x" * 9])
+def test_a_bad_postcode_answers_400(client, activities, postcode):
+    data = get(client, "service_at_locations", status=400, postcode=postcode)
+    assert data["message"].startswith("'postcode' must be a UK postcode")
+
+
 # --- Only public data -----------------------------------------------------------------------------
 
 
@@ -359,6 +396,7 @@ def test_drafts_private_pages_and_hidden_centres_never_appear(
     PageViewRestriction.objects.create(page=other_centre, restriction_type="password", password="x")
     listed = set(ids(service_page(client)))
     assert listed == {key(activities["baby"]), key(activities["toddler"])}
+    assert {item["service_id"] for item in place_page(client)["contents"]} == listed
     get(client, f"services/{key(hidden_parent)}", status=404)
     centre.unpublish()
     assert service_page(client)["empty"]
@@ -399,10 +437,12 @@ def test_the_same_queries_however_many_services(client, centre, other_centre):
 
     add(1)
     few_list = count_queries(client, "services")
+    few_places = count_queries(client, "service_at_locations")
     some = ActivityPage.objects.first()
     few_detail = count_queries(client, f"services/{some.translation_key}")
     add(12)
     assert count_queries(client, "services") == few_list
+    assert count_queries(client, "service_at_locations") == few_places
     assert count_queries(client, f"services/{some.translation_key}") == few_detail
     assert few_list <= 8
 

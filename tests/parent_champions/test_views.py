@@ -12,13 +12,17 @@ from django.utils import timezone
 
 from bookings.models import Booking, Session, SessionLogEntry, WalkIn
 from bookings.selectors import with_places
+from cms.models import ActivityPage
 from parent_champions.models import Champion, ChampionApplication, Hosting
+from tests.accounts import activate_totp
 from tests.factories import (
     ActivityPageFactory,
     ChampionApplicationFactory,
     ChampionFactory,
     ChildFactory,
     HostingFactory,
+    PartnerOrganisationFactory,
+    PractitionerFactory,
     SessionFactory,
     UserFactory,
 )
@@ -28,7 +32,17 @@ from tests.support.times import in_days, started_earlier_today
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "parent", "champion_a", "champion_b", "manager_a", "manager_b", "superuser"]
+ROLES = [
+    "anonymous",
+    "parent",
+    "champion_a",
+    "champion_b",
+    "practitioner_a",
+    "practitioner_other_org",
+    "manager_a",
+    "manager_b",
+    "superuser",
+]
 
 
 @pytest.fixture
@@ -45,7 +59,15 @@ def world(
     activity,
 ):
     """Centre A's sessions, a booking and a waiting household on each, an open application at A
-    and A's champion: everything a URL in the matrix may point at."""
+    and A's champion: everything a URL in the matrix may point at. The activity is run by a
+    partner organisation, whose practitioner at A is one of the roles; another organisation's
+    practitioner at A is another."""
+    partner = PartnerOrganisationFactory(name="Health Visiting Team")
+    ActivityPage.objects.filter(pk=activity.pk).update(delivered_by="partner", partner=partner)
+    practitioner = PractitionerFactory(centre=champion.centre, partner=partner)
+    other_org = PractitionerFactory(centre=champion.centre)
+    for role in (practitioner, other_org):
+        activate_totp(role.user)
     booking = book(session_today, first_name="Jo")
     waiting = book(
         session_tomorrow,
@@ -62,6 +84,8 @@ def world(
         "parent": parent,
         "champion_a": champion.user,
         "champion_b": other_champion.user,
+        "practitioner_a": practitioner.user,
+        "practitioner_other_org": other_org.user,
         "manager_a": manager,
         "manager_b": other_manager,
         "superuser": superuser,
@@ -77,6 +101,8 @@ def world(
         "application": application,
         "champion": champion,
         "hosting": hosting,
+        "practitioner": practitioner,
+        "partner": partner,
     }
 
 
@@ -95,14 +121,18 @@ def session_post(w):
 
 
 OK_GET = {"anonymous": 302, "parent": 200, "champion_a": 200, "champion_b": 200}
+OK_GET |= {"practitioner_a": 200, "practitioner_other_org": 200}
 OK_GET |= {"manager_a": 200, "manager_b": 200, "superuser": 200}
-# A centre-A register or session: A's champion, A's manager and superusers; others 404.
+# A centre-A register or session: A's champion, the practitioner of the organisation that runs
+# it at A, A's manager and superusers; others 404.
 REGISTER_GET = {"anonymous": 302, "parent": 404, "champion_a": 200, "champion_b": 404}
+REGISTER_GET |= {"practitioner_a": 200, "practitioner_other_org": 404}
 REGISTER_GET |= {"manager_a": 200, "manager_b": 404, "superuser": 200}
 REGISTER_POST = {role: (302 if code == 200 else code) for role, code in REGISTER_GET.items()}
 REGISTER_POST["anonymous"] = 302
 # Manager pages for centre A.
 MANAGE_GET = {"anonymous": 302, "parent": 404, "champion_a": 404, "champion_b": 404}
+MANAGE_GET |= {"practitioner_a": 404, "practitioner_other_org": 404}
 MANAGE_GET |= {"manager_a": 200, "manager_b": 404, "superuser": 200}
 MANAGE_POST = {role: (302 if code == 200 else code) for role, code in MANAGE_GET.items()}
 
@@ -239,6 +269,20 @@ CASES = [
         {},
         MANAGE_POST,
     ),
+    (
+        "invite practitioner",
+        "post",
+        lambda w: u("invite_practitioner", w["champion"].centre_id),
+        "invite",
+        MANAGE_POST,
+    ),
+    (
+        "remove practitioner",
+        "post",
+        lambda w: u("remove_practitioner", w["practitioner"].pk),
+        {},
+        MANAGE_POST,
+    ),
 ]
 
 
@@ -256,6 +300,8 @@ def test_every_url_answers_each_role_as_expected(
         Champion.objects.filter(pk=world["champion"].pk).update(status="suspended")
     if data == "session":
         data = session_post(world)
+    elif data == "invite":
+        data = {"email": "new.practitioner@example.org", "partner": world["partner"].pk}
     elif data == "host":
         extra = SessionFactory(activity=world["activity"], start=in_days(2))
         data = {"what": f"session-{extra.pk}"}

@@ -18,6 +18,7 @@ from tests.factories import (
     ChampionFactory,
     ChildFactory,
     HostingFactory,
+    PractitionerFactory,
     SessionFactory,
     UserFactory,
 )
@@ -79,7 +80,13 @@ def django_staff(centre):
     return UserFactory(email="staff@example.org", is_staff=True)
 
 
-@pytest.mark.parametrize("make_staff", [manager_group_member, superuser, django_staff])
+def practitioner(centre):
+    return PractitionerFactory(centre=centre, user=UserFactory(email="hv@example.org")).user
+
+
+@pytest.mark.parametrize(
+    "make_staff", [manager_group_member, superuser, django_staff, practitioner]
+)
 def test_staff_without_an_authenticator_are_sent_to_set_one_up_from_every_page(
     centre, rows, make_staff
 ):
