@@ -29,7 +29,9 @@ test: setup node_modules/.installed
 	scripts/ensure-chromium
 	scripts/test
 
+# By hand only (it takes several minutes and both cores): see scripts/benchmark.py.
 benchmark: setup
+	scripts/ensure-wrk
 	$(BIN)/python scripts/benchmark.py
 
 lint: setup

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import (
     F,
     IntegerField,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -176,6 +177,19 @@ def centre_feed_sessions(centre: CentrePage) -> QuerySet[Session]:
     )
 
 
+def next_change_by_itself(now: datetime.datetime) -> datetime.datetime | None:
+    """The next moment public pages change with nobody writing anything: a scheduled session
+    starts (it leaves the timetable and counts as held) or its booking opens or closes. One
+    query; the anonymous page cache keeps nothing past it (`startwell.pagecache`)."""
+    scheduled = Session.objects.filter(status=Session.Status.SCHEDULED)
+    moments = scheduled.aggregate(
+        start=Min("start", filter=Q(start__gt=now)),
+        opens=Min("booking_opens", filter=Q(booking_opens__gt=now)),
+        closes=Min("booking_closes", filter=Q(booking_closes__gt=now)),
+    )
+    return min((moment for moment in moments.values() if moment is not None), default=None)
+
+
 # --- Places and what a person may do ------------------------------------------------------------
 
 
@@ -187,6 +201,17 @@ def places_taken(session: Session) -> int:
     )["total"]
     walk_ins = WalkIn.objects.filter(session=session).aggregate(total=Sum("places"))["total"]
     return (total or 0) + (walk_ins or 0)
+
+
+def places_left_counting_lapsed_holds_as_free(session: Session) -> int:
+    """Places left if every payment hold past its time were released (as the writes do first,
+    under the lock)."""
+    holding = Q(status=Booking.Status.CONFIRMED) | Q(
+        status=Booking.Status.PENDING_PAYMENT, hold_expires_at__gt=timezone.now()
+    )
+    held = Booking.objects.filter(holding, session=session).aggregate(total=Sum("places"))
+    walk_ins = WalkIn.objects.filter(session=session).aggregate(total=Sum("places"))
+    return session.capacity - (held["total"] or 0) - (walk_ins["total"] or 0)
 
 
 def funded_places_used(session: Session) -> int:

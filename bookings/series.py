@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 
 from cms.models import ActivityPage, CentrePage, Venue
+from startwell import pagecache
 
 from .errors import BookingError
 from .models import HolidayPeriod, Session
@@ -235,4 +236,7 @@ def create_series(
                     **times,
                 )
             )
-        return Session.objects.bulk_create(sessions)
+        created = Session.objects.bulk_create(sessions)
+        # bulk_create sends no model signals: the new sessions are on the public pages.
+        pagecache.invalidate()
+        return created

@@ -13,7 +13,7 @@ from startwell.selectors import has_verified_email
 
 from . import capacity, money, notifications, selectors, stripe_gateway, transitions
 from .errors import BookingError, plural
-from .locking import locked_session, session_transaction
+from .locking import locked_session, locking_enabled, session_transaction
 from .models import Booking, Session
 from .pricing import SMALLEST_CARD_PAYMENT_PENCE, format_pence
 
@@ -137,6 +137,8 @@ def book_session(
         raise BookingError(NOT_VERIFIED)
     children = list(children)
     access_notes = (access_notes or "").strip()[:500]
+    if not join_waiting_list and locking_enabled():
+        _refuse_before_locking(session_id, parent, children, adults)
     try:
         with session_transaction(), locked_session(session_id) as session:
             now = timezone.now()
@@ -192,6 +194,27 @@ def book_session(
     except IntegrityError as error:
         # Two requests from the same household crossed; the constraint kept one.
         raise BookingError(DUPLICATE.format(reference="already made")) from error
+
+
+def _refuse_before_locking(session_id: int, parent, children: list[Child], adults: int) -> None:
+    """The refusals `book_session` would give under the lock, asked without it: when a popular
+    session is full, hundreds of families are told so without queueing for the session's lock
+    (or, on SQLite, the database's write lock). Only a refusal is trusted here; anything else
+    is asked again under the lock. Places held for payment past their time count as free, since
+    the locked path releases them first."""
+    try:
+        session = Session.objects.select_related("activity").get(pk=session_id)
+    except Session.DoesNotExist:
+        return
+    _check_window(session, timezone.now())
+    _check_party(session, parent, children, adults)
+    existing = Booking.objects.filter(
+        session=session, parent=parent, status__in=Booking.ACTIVE_STATUSES
+    ).first()
+    if existing:
+        raise BookingError(DUPLICATE.format(reference=existing.reference))
+    if selectors.places_left_counting_lapsed_holds_as_free(session) <= 0:
+        raise BookingError(FULL)
 
 
 def cancel_booking(*, booking_id: int, by, on_behalf: bool = False) -> Booking:

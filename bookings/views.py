@@ -9,10 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cms.models import CentrePage
+from startwell import pagecache
 from startwell.errors import show_on_form
 from startwell.selectors import has_verified_email
 
@@ -33,22 +35,45 @@ TOO_MANY_ATTEMPTS = (
 @require_GET
 def session_list(request):
     form = SessionFilterForm(request.GET or None, user=request.user)
-    sessions = selectors.upcoming_sessions(**form.filters())
-    page = Paginator(sessions, SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
+    filters = form.filters()
+    page_number = request.GET.get("page")
     query = request.GET.copy()
     query.pop("page", None)
+    filtered = any(value for key, value in request.GET.items() if key != "page")
+
+    def results() -> dict:
+        sessions = selectors.upcoming_sessions(**filters)
+        page = Paginator(sessions, SESSIONS_PER_PAGE).get_page(page_number)
+        context = {
+            "page_obj": page,
+            "sessions": page.object_list,
+            "query": query.urlencode(),
+            "filtered": filtered,
+            "now": timezone.now(),
+            "request": request,
+        }
+        html = render_to_string("bookings/_session_results.html", context)
+        return {"html": html, "number": page.number}
+
+    # The results depend only on the filters (a child's age, never who the child is), so
+    # everyone asking for the same ones shares them, signed in or not.
+    key = "|".join(
+        ["sessions", repr(sorted(_filter_key(filters).items())), str(page_number), str(filtered)]
+    )
+    key += "|" + query.urlencode()
     return render(
         request,
         "bookings/session_list.html",
         {
             "form": form,
-            "page_obj": page,
-            "sessions": page.object_list,
-            "query": query.urlencode(),
-            "filtered": any(value for key, value in request.GET.items() if key != "page"),
-            "now": timezone.now(),
+            "results": pagecache.fragment(request, key, results),
+            "filtered": filtered,
         },
     )
+
+
+def _filter_key(filters: dict) -> dict:
+    return {name: getattr(value, "pk", value) for name, value in filters.items()}
 
 
 def _rate_limited(request) -> bool:

@@ -7,3 +7,5 @@ class CmsConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401
+
+        signals.connect_page_cache()

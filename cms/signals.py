@@ -13,3 +13,40 @@ def create_manager_group(sender, instance: CentrePage, created: bool, raw: bool 
         from .services import ensure_centre_manager_group
 
         ensure_centre_manager_group(centre=instance)
+
+
+def connect_page_cache() -> None:
+    """Public pages (and the Open Referral API) show pages, their venues, partners and
+    neighbourhoods, images and documents: any change to them (a page saved, published,
+    unpublished, moved or deleted; a snippet or an image edited) ends the anonymous page
+    cache's generation."""
+    from django.db.models.signals import post_delete
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtail.models import Page, Site
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    from startwell import pagecache
+
+    from .models import CentrePartner, Footprint, PartnerOrganisation, Venue
+
+    def page_changed(sender, instance=None, raw=False, **kwargs):
+        if isinstance(instance, Page) and not raw:
+            pagecache.invalidate()
+
+    def page_event(sender, **kwargs):
+        pagecache.invalidate()
+
+    post_save.connect(page_changed, weak=False, dispatch_uid="pagecache:pages-saved")
+    post_delete.connect(page_changed, weak=False, dispatch_uid="pagecache:pages-deleted")
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(page_event, weak=False, dispatch_uid=f"pagecache:{id(signal)}")
+    pagecache.invalidate_on_change(
+        Footprint,
+        Venue,
+        PartnerOrganisation,  # a snippet: edited without publishing any page
+        CentrePartner,
+        Site,
+        get_image_model(),
+        get_document_model(),
+    )

@@ -1,25 +1,35 @@
 #!/usr/bin/env python
-"""Benchmark, run by hand (not in CI): `.venv/bin/python scripts/benchmark.py`.
+"""Benchmark, run by hand (never in CI): `make benchmark` (`.venv/bin/python scripts/benchmark.py`).
 
-1. Builds a throwaway SQLite database with the demo (five centres, a school year of sessions).
-2. Serves the portal with gunicorn (2 workers, production settings) and measures requests per
-   second for `/sessions/` and for the bare `/healthz` view with the same client in the same run,
-   and prints both and their ratio.
-3. Runs a booking race through the real booking URL (`POST /sessions/<id>/book/` with the form
-   field `children` and the CSRF token): 50 threads make 500 attempts for 20 places; prints
-   attempts per second and how many places ended up confirmed (it must be 20).
-4. Times the take-up report (all five centres, a year of demo data) before serving.
+For SQLite and then PostgreSQL (when it answers at BENCHMARK_POSTGRES_URL), it:
+
+1. builds a throwaway database with the demo (five centres, a school year of sessions) and
+   times `seed_demo` (and, on SQLite, the take-up report for every centre over a year);
+2. serves it with gunicorn (production settings as they are by default, 2 workers);
+3. drives it with wrk (8 connections), round by round, each page right after the bare
+   `/healthz` view, and prints requests/s, the ratio to the bare view measured just before it,
+   p50/p95 latency and non-2xx answers, for the anonymous pages and then the signed-in ones;
+4. runs the booking race through the real booking form: 500 signed-in households, one attempt
+   each, for a session with 20 places, over 100 connections; prints attempts/s, p50/p95,
+   answers by status and the places confirmed (it must be 20);
+5. on SQLite, reads each gunicorn worker's resident memory before and after 20,000 mixed
+   requests (anonymous and signed-in pages).
+
+Why wrk: it is a small C program (Debian's `wrk`, installed by `scripts/ensure-wrk`) that keeps
+thousands of requests a second going on one thread, so on a 2-core machine it leaves the cores to
+the server it measures; a Python load generator (locust) would need a core of its own to reach
+the bare view's rate, and the ratios would measure the generator. Its Lua scripts (in
+`scripts/benchmark/`) give each household of the race exactly one attempt.
 """
 
 import argparse
-import concurrent.futures
-import http.client
 import json
 import os
 import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -28,7 +38,31 @@ import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent / "benchmark"
 PYTHON = sys.executable
+POSTGRES_URL = os.environ.get(
+    "BENCHMARK_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/startwell_benchmark"
+)
+
+ANONYMOUS_PAGES = [
+    ("home", "/"),
+    ("centres", "/centres/"),
+    ("centre page", "/centres/eastgate/"),
+    ("activity page", "/centres/eastgate/stay-and-play/"),
+    ("timetable", "/sessions/"),
+    ("timetable, filtered", "/sessions/?centre=eastgate&category=stay_and_play&has_places=on"),
+    ("ideas", "/ideas/"),
+    ("an idea", "/ideas/{idea}/"),
+    ("you said, we did", "/ideas/you-said-we-did/"),
+    ("calendar feed", "/centres/eastgate/calendar.ics"),
+]
+SIGNED_IN_PAGES = [
+    ("timetable", "/sessions/", "parent"),
+    ("centre page", "/centres/eastgate/", "parent"),
+    ("my bookings", "/bookings/", "parent"),
+    ("booking form", "/sessions/{book}/book/", "parent"),
+    ("champion's register", "/champions/sessions/{register}/", "champion"),
+]
 
 
 def free_port() -> int:
@@ -37,97 +71,123 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def environment(workdir: Path) -> dict:
+def environment(workdir: Path, database_url: str) -> dict:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "startwell.settings.production",
-        "DATABASE_URL": f"sqlite:///{workdir / 'benchmark.sqlite3'}",
+        "DATABASE_URL": database_url,
         "SECRET_KEY": secrets.token_urlsafe(40),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "0",
         "SECURE_HSTS_SECONDS": "0",
         "SITE_URL": "http://127.0.0.1",
         "LOG_LEVEL": "ERROR",
-        # The race measures the booking path, not the per-person limit on attempts.
-        "BOOKINGS_RATE_LIMIT": "1000/m/user",
+        "STATIC_ROOT": str(workdir / "static"),
+        "MEDIA_ROOT": str(workdir / "media"),
     }
 
 
-def manage(env: dict, *args: str) -> None:
-    subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+def manage(env: dict, *args: str, capture: bool = False) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        text=True,
+        stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
     )
+    return result.stdout or ""
 
 
-def prepare_race(env: dict, *, households: int, places: int) -> dict:
-    """Creates the race's session (20 places, one child per booking) and one signed-in
-    household per thread; returns the session id and each household's cookie and child."""
-    script = f"""
+def shell(env: dict, script: str) -> str:
+    output = manage(env, "shell", "-c", script, capture=True)
+    return output.strip().splitlines()[-1]
+
+
+PREPARE = """
 import datetime, json
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 from allauth.account.models import EmailAddress
-from bookings.models import Session
+from bookings.models import Booking, Session
+from bookings.selectors import upcoming_sessions
 from cms.models import ActivityPage
+from codesign.models import PUBLIC_STATUSES, Idea
+from parent_champions.selectors import hosted_sessions
 from startwell.models import Child, User
 
-activity = ActivityPage.objects.filter(slug="stay-and-play").order_by("path").first()
-start = (timezone.localtime() + datetime.timedelta(days=2)).replace(hour=15, minute=0)
-session = Session.objects.create(activity=activity, start=start,
-    end=start + datetime.timedelta(hours=1), capacity={places}, max_places_per_booking=1)
-people = []
-today = timezone.localdate()
-for n in range({households}):
-    user, _ = User.objects.get_or_create(email=f"racer{{n}}@benchmark.example",
-        defaults={{"first_name": f"Racer {{n}}"}})
-    EmailAddress.objects.get_or_create(user=user, email=user.email,
-        defaults={{"verified": True, "primary": True}})
-    child, _ = Child.objects.get_or_create(parent=user, first_name="Kit",
-        defaults={{"birth_month": today.month, "birth_year": today.year - 2}})
+
+def cookie(user):
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
-    people.append({{"session_key": store.session_key, "child": child.pk}})
-print(json.dumps({{"session": session.pk, "people": people}}))
+    return "sessionid=" + store.session_key
+
+
+activity = ActivityPage.objects.filter(slug="stay-and-play").order_by("path").first()
+start = (timezone.localtime() + datetime.timedelta(days=2)).replace(hour=15, minute=0)
+race = Session.objects.create(activity=activity, start=start,
+    end=start + datetime.timedelta(hours=1), capacity=%(places)d, max_places_per_booking=1)
+today = timezone.localdate()
+people = []
+for n in range(%(households)d):
+    user = User.objects.create(email=f"racer{n}@benchmark.example", first_name=f"Racer {n}")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    child = Child.objects.create(parent=user, first_name="Kit",
+        birth_month=today.month, birth_year=today.year - 2)
+    people.append({"cookie": cookie(user), "child": child.pk})
+parent = User.objects.get(email="parent@startwell.example")
+champion = User.objects.get(email="champion.eastgate@startwell.example")
+booked = Booking.objects.filter(parent=parent).values("session")
+book = upcoming_sessions(has_places=True).exclude(pk__in=booked).exclude(pk=race.pk)
+book = book.filter(activity__adults_only=False).first()
+print(json.dumps({
+    "race": race.pk,
+    "people": people,
+    "parent": cookie(parent),
+    "champion": cookie(champion),
+    "idea": Idea.objects.filter(status__in=PUBLIC_STATUSES).order_by("pk").first().pk,
+    "book": book.pk,
+    "register": hosted_sessions(champion).first().pk,
+}))
 """
-    output = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", script],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+
+CONFIRMED = """
+from django.db.models import Sum
+from bookings.models import Booking
+confirmed = Booking.objects.filter(session_id=%(session)d, status="confirmed")
+print(confirmed.aggregate(s=Sum("places"))["s"] or 0, confirmed.count())
+"""
+
+REPORT = """
+import datetime, time
+from django.template.loader import render_to_string
+from django.utils import timezone
+from cms.models import CentrePage
+from reports.charts import chart_for
+from reports.registry import REPORTS
+end = timezone.localdate() + datetime.timedelta(days=183)
+start = end - datetime.timedelta(days=365)
+times = []
+for _ in range(3):
+    began = time.perf_counter()
+    figures = REPORTS["take-up"].figures(centres=CentrePage.objects.all(), start=start, end=end)
+    for figure in figures:
+        render_to_string("reports/chart.svg", {"chart": chart_for(figure)})
+    times.append(time.perf_counter() - began)
+print(f"{min(times):.3f}")
+"""
 
 
-def confirmed_places(env: dict, session_id: int) -> tuple[int, int]:
-    script = (
-        "from django.db.models import Sum\n"
-        "from bookings.models import Booking\n"
-        f"qs = Booking.objects.filter(session_id={session_id})\n"
-        "confirmed = qs.filter(status='confirmed')\n"
-        "print(confirmed.aggregate(s=Sum('places'))['s'] or 0, confirmed.count())\n"
-    )
-    output = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", script],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    places, bookings = output.strip().splitlines()[-1].split()
-    return int(places), int(bookings)
+def status_of(port: int, path: str, cookie: str = "") -> int:
+    import http.client
 
-
-def get(port: int, path: str) -> int:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
-        connection.request("GET", path)
+        connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
         response = connection.getresponse()
         response.read()
         return response.status
@@ -139,7 +199,7 @@ def wait_until_serving(port: int, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            if get(port, "/healthz") == 200:
+            if status_of(port, "/healthz") == 200:
                 return
         except OSError:
             pass
@@ -147,158 +207,322 @@ def wait_until_serving(port: int, timeout: float = 60) -> None:
     raise SystemExit("gunicorn did not start serving in time")
 
 
-def requests_per_second(port: int, path: str, *, requests: int, concurrency: int) -> float:
-    for _ in range(concurrency):  # warm both workers up
-        get(port, path)
-    started = time.perf_counter()
-    with concurrent.futures.ThreadPoolExecutor(concurrency) as pool:
-        statuses = list(pool.map(lambda _: get(port, path), range(requests)))
-    elapsed = time.perf_counter() - started
-    bad = [status for status in statuses if status != 200]
-    if bad:
-        raise SystemExit(f"{path}: {len(bad)} of {requests} requests failed (e.g. {bad[0]})")
-    return requests / elapsed
-
-
-def attempt_booking(port: int, session_id: int, person: dict) -> int:
-    # Django accepts an unmasked secret as the CSRF token when the cookie carries the same one;
-    # the middleware still checks it, as it would for a browser.
-    token = secrets.token_hex(16)
-    body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "children": person["child"]})
-    headers = {
-        "Content-Type": "application/x-www-form-urlencoded",
-        "Cookie": f"sessionid={person['session_key']}; csrftoken={token}",
-    }
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    try:
-        connection.request("POST", f"/sessions/{session_id}/book/", body=body, headers=headers)
-        response = connection.getresponse()
-        response.read()
-        return response.status
-    finally:
-        connection.close()
-
-
-def report_render_seconds(env: dict) -> str:
-    """Times one take-up report (every figure, charts and tables rendered) for the last year of
-    demo data across all five centres, as a superuser's borough total; the best of three."""
-    script = (
-        "import datetime, time\n"
-        "from django.template.loader import render_to_string\n"
-        "from django.utils import timezone\n"
-        "from cms.models import CentrePage\n"
-        "from reports.charts import chart_for\n"
-        "from reports.registry import REPORTS\n"
-        "end = timezone.localdate() + datetime.timedelta(days=183)\n"
-        "start = end - datetime.timedelta(days=365)\n"
-        "times = []\n"
-        "for _ in range(3):\n"
-        "    began = time.perf_counter()\n"
-        "    figures = REPORTS['take-up'].figures(centres=CentrePage.objects.all(), "
-        "start=start, end=end)\n"
-        "    for figure in figures:\n"
-        "        render_to_string('reports/chart.svg', {'chart': chart_for(figure)})\n"
-        "    times.append(time.perf_counter() - began)\n"
-        "print(f'{min(times):.3f}', sum(len(f.rows) for f in figures))\n"
-    )
+def wrk_page(port: int, path: str, cookie: str, *, seconds: float, connections: int) -> dict:
     output = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", script],
-        cwd=ROOT,
-        env=env,
+        [
+            wrk(),
+            "-t",
+            "1",
+            "-c",
+            str(connections),
+            "-d",
+            f"{seconds}s",
+            "--timeout",
+            "30s",
+            "-s",
+            str(HERE / "page.lua"),
+            f"http://127.0.0.1:{port}{path}",
+            "--",
+            cookie,
+        ],
         check=True,
         capture_output=True,
         text=True,
     ).stdout
-    return output.strip().splitlines()[-1]
+    result = json.loads(output.strip().splitlines()[-1])
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    return result
+
+
+def wrk_requests(port: int, lines: list[str], workdir: Path, *, connections: int) -> dict:
+    """Sends each request once over `connections` connections (scripts/benchmark/requests.lua)."""
+    listing = workdir / "requests.tsv"
+    listing.write_text("".join(line + "\n" for line in lines))
+    process = subprocess.Popen(
+        [
+            wrk(),
+            "-t",
+            str(connections),
+            "-c",
+            str(connections),
+            "-d",
+            "600s",
+            "--timeout",
+            "60s",
+            "-s",
+            str(HERE / "requests.lua"),
+            f"http://127.0.0.1:{port}/",
+            "--",
+            str(listing),
+            str(connections),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    finished = 0
+    output = []
+    for line in process.stdout:
+        output.append(line)
+        if line.strip() == "thread-done":
+            finished += 1
+            if finished == connections:
+                process.send_signal(signal.SIGINT)
+    process.wait()
+    return json.loads(output[-1])
+
+
+def ms(microseconds: float) -> str:
+    return f"{microseconds / 1000:.1f}"
+
+
+def measure_pages(port: int, pages: list, *, rounds: int, seconds: float, connections: int):
+    """Each page right after the bare view, round after round; returns the table's rows."""
+    results = {label: [] for label, *_ in pages}
+    bare = []
+    for _ in range(rounds):
+        for label, path, cookie in pages:
+            bare_run = wrk_page(port, "/healthz", "", seconds=seconds, connections=connections)
+            page_run = wrk_page(port, path, cookie, seconds=seconds, connections=connections)
+            bare.append(bare_run)
+            page_run["ratio"] = page_run["rps"] / bare_run["rps"] if bare_run["rps"] else 0
+            results[label].append(page_run)
+    rows = [("bare view /healthz", bare)] + [(label, results[label]) for label, *_ in pages]
+    return rows
+
+
+def print_table(title: str, rows: list, *, bare_row: bool) -> None:
+    print(f"\n{title}")
+    heading = f"| {'page':<42} | {'req/s':>7} | {'ratio':>6} | {'p50 ms':>6} | {'p95 ms':>6} |"
+    print(f"{heading} non-2xx |")
+    print(f"|{'-' * 44}|{'-' * 9}|{'-' * 8}|{'-' * 8}|{'-' * 8}|---------|")
+    for label, runs in rows if bare_row else rows[1:]:
+        rps = statistics.mean(run["rps"] for run in runs)
+        ratio = statistics.mean(run.get("ratio", 1.0) for run in runs)
+        p50 = statistics.median(run["p50_us"] for run in runs)
+        p95 = max(run["p95_us"] for run in runs)
+        bad = sum(run["non2xx"] + run["socket_errors"] for run in runs)
+        print(
+            f"| {label:<42} | {rps:7.0f} | {ratio:6.3f} | {ms(p50):>6} | {ms(p95):>6} | {bad:7d} |"
+        )
+
+
+def worker_pids(master: int) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == master:
+                pids.append(int(entry.name))
+    return sorted(pids)
+
+
+def resident_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def start_server(env: dict, workdir: Path, port: int) -> subprocess.Popen:
+    log = (workdir / "gunicorn.log").open("a")
+    server = subprocess.Popen(
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "startwell.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
+    )
+    wait_until_serving(port)
+    return server
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
+
+
+def postgres_database(url: str, *, create: bool) -> bool:
+    """Creates (or drops) the throwaway PostgreSQL database; False when PostgreSQL is not there."""
+    import psycopg
+
+    parts = urllib.parse.urlparse(url)
+    name = parts.path.lstrip("/")
+    try:
+        with psycopg.connect(url, dbname="postgres", autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            if create:
+                conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError:
+        return False
+    return True
+
+
+def run_engine(name: str, database_url: str, workdir: Path, options) -> None:
+    env = environment(workdir, database_url)
+    print(f"\n=== {name} ===", flush=True)
+    manage(env, "migrate", "--verbosity", "0")
+    manage(env, "createcachetable")
+    if not (workdir / "static").exists():
+        manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    started = time.perf_counter()
+    # The demo's accounts have a published password: fine for a throwaway database.
+    manage(env, "seed_demo", "--i-know-this-is-production")
+    print(f"seed_demo: {time.perf_counter() - started:.2f} s", flush=True)
+    if name == "SQLite":
+        print(f"take-up report, five centres, one year: {shell(env, REPORT)} s", flush=True)
+    prepared = json.loads(
+        shell(env, PREPARE % {"places": options.places, "households": options.households})
+    )
+    cookies = {"": "", "parent": prepared["parent"], "champion": prepared["champion"]}
+    anonymous = [(label, path.format(**prepared), "") for label, path in ANONYMOUS_PAGES]
+    signed_in = [
+        (label, path.format(**prepared), cookies[who]) for label, path, who in SIGNED_IN_PAGES
+    ]
+
+    port = free_port()
+    server = start_server(env, workdir, port)
+    try:
+        for label, path, cookie in anonymous + signed_in:
+            for _ in range(6):  # both workers load their templates and fill their caches
+                status = status_of(port, path, cookie)
+            if status != 200:
+                raise SystemExit(f"{label} ({path}) answered {status}")
+        # Both workers answer at full speed before anything is measured.
+        wrk_page(port, "/healthz", "", seconds=2, connections=options.connections)
+        rounds, seconds, conns = options.rounds, options.seconds, options.connections
+        rows = measure_pages(port, anonymous, rounds=rounds, seconds=seconds, connections=conns)
+        print_table(
+            f"{name}: anonymous pages ({rounds} rounds of {seconds} s, {conns} connections; "
+            "ratio to the bare view measured just before)",
+            rows,
+            bare_row=True,
+        )
+        rows = measure_pages(port, signed_in, rounds=rounds, seconds=seconds, connections=conns)
+        print_table(f"{name}: signed-in pages", rows, bare_row=False)
+
+        token = secrets.token_hex(16)  # an unmasked CSRF secret, as a browser's cookie holds
+        attempts = [
+            "\t".join(
+                [
+                    "POST",
+                    f"/sessions/{prepared['race']}/book/",
+                    f"{person['cookie']}; csrftoken={token}",
+                    urllib.parse.urlencode(
+                        {"csrfmiddlewaretoken": token, "children": person["child"]}
+                    ),
+                ]
+            )
+            for person in prepared["people"]
+        ]
+        race = wrk_requests(port, attempts, workdir, connections=options.race_connections)
+        places, bookings = map(int, shell(env, CONFIRMED % {"session": prepared["race"]}).split())
+        seconds_taken = race["elapsed_us"] / 1e6
+        statuses = {int(status): n for status, n in race["statuses"].items()}
+        errors = sum(n for status, n in statuses.items() if status >= 500)
+        print(
+            f"\n{name}: booking race: {race['requests']} attempts by {len(attempts)} households "
+            f"over {options.race_connections} connections in {seconds_taken:.2f} s = "
+            f"{race['requests'] / seconds_taken:.0f} attempts/s; "
+            f"p50 {ms(race['p50_us'])} ms, p95 {ms(race['p95_us'])} ms"
+        )
+        print(f"  answers by status: {dict(sorted(statuses.items()))}; server errors: {errors}")
+        print(f"  confirmed: {places} places in {bookings} bookings (capacity {options.places})")
+        if places != options.places:
+            raise SystemExit("WRONG NUMBER OF PLACES CONFIRMED")
+
+        if name == "SQLite" and options.memory_requests:
+            pages = anonymous + signed_in
+            mixed = [
+                "\t".join(["GET", pages[n % len(pages)][1], pages[n % len(pages)][2], ""])
+                for n in range(options.memory_requests)
+            ]
+            pids = worker_pids(server.pid)
+            before = {pid: resident_kib(pid) for pid in pids}
+            run = wrk_requests(port, mixed, workdir, connections=options.connections)
+            after = {pid: resident_kib(pid) if Path(f"/proc/{pid}").exists() else 0 for pid in pids}
+            print(
+                f"\n{name}: worker memory over {run['requests']} mixed requests "
+                f"({len(pages)} pages in turn, {run['elapsed_us'] / 1e6:.0f} s):"
+            )
+            for pid in pids:
+                if not after[pid]:
+                    print(f"  worker {pid}: restarted by gunicorn during the run (see its log)")
+                    continue
+                growth = (after[pid] - before[pid]) / before[pid]
+                print(
+                    f"  worker {pid}: {before[pid] / 1024:.1f} MiB before, "
+                    f"{after[pid] / 1024:.1f} MiB after ({growth:+.1%})"
+                )
+    finally:
+        stop_server(server)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=400, help="requests per URL")
-    parser.add_argument("--concurrency", type=int, default=8, help="client threads for GETs")
-    parser.add_argument("--attempts", type=int, default=500)
-    parser.add_argument("--threads", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=2, help="rounds over the pages")
+    parser.add_argument("--seconds", type=int, default=2, help="seconds per measurement")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--households", type=int, default=500, help="booking race attempts")
     parser.add_argument("--places", type=int, default=20)
-    parser.add_argument("--listing", default="/sessions/", help="the listing page to measure")
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--race-connections", type=int, default=100)
+    parser.add_argument("--memory-requests", type=int, default=20000)
+    parser.add_argument(
+        "--databases", default="sqlite,postgresql", help="which of sqlite,postgresql to run"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the throwaway files")
     options = parser.parse_args()
+    wrk()
 
     workdir = Path(tempfile.mkdtemp(prefix="startwell-benchmark-"))
-    env = environment(workdir)
-    env["STATIC_ROOT"] = str(workdir / "static")
-    server = None
+    print(f"Throwaway files in {workdir}; commit {git_commit()}", flush=True)
     try:
-        print(f"Building the demo database in {workdir} …", flush=True)
-        manage(env, "migrate", "--verbosity", "0")
-        manage(env, "createcachetable")
-        manage(env, "collectstatic", "--noinput", "--verbosity", "0")
-        started = time.perf_counter()
-        manage(env, "seed_demo")
-        print(f"seed_demo took {time.perf_counter() - started:.1f} s", flush=True)
-        seconds, rows = report_render_seconds(env).split()
-        print(f"take-up report, five centres, one year: {seconds} s ({rows} table rows)")
-        race = prepare_race(env, households=options.threads, places=options.places)
-
-        port = free_port()
-        # The server's log (refused bookings are logged as bad requests) stays out of the report.
-        server_log = (workdir / "gunicorn.log").open("w")
-        server = subprocess.Popen(
-            [
-                str(Path(PYTHON).parent / "gunicorn"),
-                "startwell.wsgi",
-                "--workers",
-                "2",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=server_log,
-            stderr=server_log,
-            start_new_session=True,
-        )
-        wait_until_serving(port)
-
-        count, threads, listing = options.requests, options.concurrency, options.listing
-        listing_rps = requests_per_second(port, listing, requests=count, concurrency=threads)
-        bare_rps = requests_per_second(port, "/healthz", requests=count, concurrency=threads)
-        print(f"{listing} : {listing_rps:8.1f} requests/s ({count} requests, {threads} threads)")
-        print(f"/healthz : {bare_rps:8.1f} requests/s (bare Django view)")
-        print(f"ratio    : {listing} serves {listing_rps / bare_rps:.1%} of the bare view's rate")
-
-        people = race["people"]
-        started = time.perf_counter()
-        with concurrent.futures.ThreadPoolExecutor(options.threads) as pool:
-            statuses = list(
-                pool.map(
-                    lambda n: attempt_booking(port, race["session"], people[n % len(people)]),
-                    range(options.attempts),
-                )
-            )
-        elapsed = time.perf_counter() - started
-        places, bookings = confirmed_places(env, race["session"])
-        errors = sum(1 for status in statuses if status >= 500)
-        by_status = {s: statuses.count(s) for s in sorted(set(statuses))}
-        print(
-            f"booking race: {options.attempts} attempts from {options.threads} threads in "
-            f"{elapsed:.1f} s = {options.attempts / elapsed:.1f} booking attempts/s"
-        )
-        print(f"  responses by status: {by_status}; server errors: {errors}")
-        print(f"  confirmed: {places} places in {bookings} bookings (capacity {options.places})")
-        if errors:
-            print(f"  see the server's log: {workdir / 'gunicorn.log'} (use --keep)")
-        if places > options.places:
-            raise SystemExit("OVERBOOKED")
+        databases = options.databases.split(",")
+        if "sqlite" in databases:
+            run_engine("SQLite", f"sqlite:///{workdir / 'benchmark.sqlite3'}", workdir, options)
+        if "postgresql" not in databases:
+            return
+        if postgres_database(POSTGRES_URL, create=True):
+            try:
+                run_engine("PostgreSQL", POSTGRES_URL, workdir, options)
+            finally:
+                postgres_database(POSTGRES_URL, create=False)
+        else:
+            print(f"\nPostgreSQL is not reachable at {POSTGRES_URL}: skipped.")
     finally:
-        if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
         if options.keep:
             print(f"Kept {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
+
+
+def git_commit() -> str:
+    git = shutil.which("git")
+    if git is None:
+        return "unknown"
+    result = subprocess.run(
+        [git, "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    )
+    return result.stdout.strip() or "unknown"
+
+
+def wrk() -> str:
+    path = shutil.which("wrk")
+    if path is None:
+        raise SystemExit("wrk is needed: run scripts/ensure-wrk (make benchmark does).")
+    return path
 
 
 if __name__ == "__main__":

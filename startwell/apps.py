@@ -8,4 +8,9 @@ class StartWellConfig(AppConfig):
     def ready(self):
         # Connects the receiver that clears a delivered e-mail from the task queue's table,
         # and those that note a second factor completed in this sign-in (allauth's signals).
-        from . import mail, second_factor  # noqa: F401
+        from . import mail, pagecache, second_factor  # noqa: F401
+        from .models import User
+
+        # Comments show their author's first name; signing in (the last sign-in time) does not
+        # change any page.
+        pagecache.invalidate_on_change(User, ignore_fields=frozenset({"last_login"}))

@@ -4,7 +4,7 @@
 import os
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 from django.test import TestCase, TransactionTestCase
 from pytest_django.fixtures import validate_django_db
@@ -71,13 +71,21 @@ def pytest_runtest_setup(item):
 
 @pytest.fixture(autouse=True)
 def clear_cache(request):
-    """Each test starts with no rate-limit counters or used codes left by another."""
+    """Each test starts with no rate-limit counters or used codes left by another, and no page
+    another test's data put in the anonymous page cache."""
     if "django_db_setup" not in request.fixturenames:
         yield
         return
     with request.getfixturevalue("django_db_blocker").unblock():
-        cache.clear()
+        for cache in caches.all():
+            cache.clear()
     yield
+
+
+@pytest.fixture
+def without_page_cache(settings):
+    """For tests that count the queries a page itself runs: every request renders it."""
+    settings.PAGE_CACHE_SECONDS = 0
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django import template
 from django.db.models import OuterRef, Subquery
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -14,6 +15,7 @@ from django.utils.safestring import mark_safe
 from bookings import selectors, structured_data
 from bookings.models import Session
 from cms.models import ActivityPage, CentrePage
+from startwell import pagecache
 
 register = template.Library()
 
@@ -22,13 +24,26 @@ SESSIONS_ON_A_CENTRE_PAGE = 6
 SESSIONS_ON_AN_ACTIVITY_PAGE = 20
 
 
-@register.inclusion_tag("bookings/_upcoming_sessions.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def upcoming_sessions_for(context, page, *, heading_level=2):
     """The next sessions of a centre page or an activity page, with a link to the timetable
-    filtered to match. One query however many sessions there are."""
+    filtered to match. One query however many sessions there are, and none at all while the
+    page cache's generation lasts: the same for everyone, so kept as a fragment."""
+    request = context.get("request")
+
+    def render() -> str:
+        return get_template("bookings/_upcoming_sessions.html").render(
+            _upcoming_context(request, page, heading_level)
+        )
+
+    if page.pk is None:  # a new page previewed in the admin has no sessions yet
+        return render()
+    return pagecache.fragment(request, f"upcoming|{page.pk}|{heading_level}", render)
+
+
+def _upcoming_context(request, page, heading_level: int) -> dict:
     activity_page = isinstance(page, ActivityPage)
     if page.pk is None:
-        # A new page previewed in the admin has no sessions yet.
         sessions = Session.objects.none()
         filters = {}
     elif activity_page:
@@ -41,7 +56,7 @@ def upcoming_sessions_for(context, page, *, heading_level=2):
     limit = SESSIONS_ON_AN_ACTIVITY_PAGE if activity_page else SESSIONS_ON_A_CENTRE_PAGE
     sessions = list(sessions[: limit + 1])
     return {
-        "request": context.get("request"),
+        "request": request,
         "sessions": sessions[:limit],
         "more": len(sessions) > limit,
         "more_url": f"{reverse('bookings:session_list')}?{urlencode(filters)}".rstrip("?"),

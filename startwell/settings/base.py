@@ -71,6 +71,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a cached public page is answered before anything else runs (startwell/pagecache.py).
+    "startwell.pagecache.AnonymousPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "startwell.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -133,21 +135,36 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache ----------------------------------------------------------------------------------
 # Shared by every worker process (allauth's rate limits rely on that): the database by default,
 # Redis when REDIS_URL is set.
+# The anonymous page cache (`pages`, startwell/pagecache.py) is kept apart from the rest, so
+# that however many pages it holds it never pushes out a rate-limit counter.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-        }
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "pages",
+        },
     }
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "startwell_cache",
-        }
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "startwell_page_cache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
     }
+# The longest a public page is kept (it is dropped sooner whenever what it shows changes);
+# 0 switches the anonymous page cache off.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 
 # --- Background tasks -----------------------------------------------------------------------
 # Tasks are stored in the database and run by `manage.py db_worker`; several workers may share

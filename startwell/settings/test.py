@@ -22,6 +22,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
         "NAME": os.environ.get("TEST_SQLITE_NAME", str(BASE_DIR / ".test-db.sqlite3"))  # noqa: F405
     }
 
+# The page cache in memory: it works as the shared one does within one test process, and the
+# tests that count a page's queries count the page's own, not the cache table's.
+CACHES["pages"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}  # noqa: F405
+
 LOGGING["loggers"]["django_tasks"] = {"level": "WARNING"}  # noqa: F405
 
 # Passkeys need a secure origin; browsers treat http://localhost as one, allauth must too.

@@ -11,6 +11,7 @@ from bookings.errors import BookingError
 from bookings.models import Booking
 from tests.factories import (
     ActivityPageFactory,
+    BookingFactory,
     ChildFactory,
     SessionFactory,
     UserFactory,
@@ -128,3 +129,29 @@ def test_centre_cancelling_a_session_tells_everyone(session):
     services.cancel_session(session_id=session.pk, reason="Heating broken", by=UserFactory())
     assert Booking.objects.get().status == Booking.Status.CANCELLED
     assert "Heating broken" in mail.outbox[0].body
+
+
+def test_a_full_session_refuses_at_once_and_a_lapsed_hold_is_still_a_free_place(session):
+    """A full session's refusal is given before queueing for the session's lock; places held
+    for a payment that never came still count as free, as the locked path releases them."""
+    first, first_kids = household(2)
+    services.book_session(parent=first, session_id=session.pk, children=first_kids)
+    held, held_kids = household(1)
+    hold = BookingFactory(
+        session=session,
+        parent=held,
+        places=1,
+        status=Booking.Status.PENDING_PAYMENT,
+        hold_expires_at=timezone.now() + datetime.timedelta(minutes=10),
+    )
+    late, late_kids = household(1)
+    with pytest.raises(BookingError, match="this session is full"):
+        services.book_session(parent=late, session_id=session.pk, children=late_kids)
+
+    Booking.objects.filter(pk=hold.pk).update(
+        hold_expires_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    booking = services.book_session(parent=late, session_id=session.pk, children=late_kids)
+    assert booking.status == Booking.Status.CONFIRMED
+    hold.refresh_from_db()
+    assert hold.status != Booking.Status.PENDING_PAYMENT

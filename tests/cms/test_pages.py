@@ -201,7 +201,7 @@ def queries_to_render(client, url) -> int:
 
 @pytest.mark.parametrize("url", ["/", "/centres/"])
 def test_listing_pages_use_the_same_number_of_queries_for_3_and_22_centres(
-    client, centres_index, url
+    client, centres_index, url, without_page_cache
 ):
     CentrePageFactory(parent=centres_index)  # with Northfield and Riverside, three
     client.get(url)  # warm the site and page-path caches, as a running site would be

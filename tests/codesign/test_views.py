@@ -28,7 +28,9 @@ def _listing_queries(client, url="/ideas/") -> int:
     return len(queries)
 
 
-def test_the_listing_uses_the_same_queries_for_1_and_200_ideas(client, centre, other_centre):
+def test_the_listing_uses_the_same_queries_for_1_and_200_ideas(
+    client, centre, other_centre, without_page_cache
+):
     idea = IdeaFactory(centre=centre)
     SupportFactory(idea=idea)
     CommentFactory(idea=idea)

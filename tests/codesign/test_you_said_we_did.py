@@ -73,7 +73,9 @@ def test_accepted_ideas_show_their_response_before_sessions_exist(client, centre
     assert "Messy play" in page and "From May." in page
 
 
-def test_the_page_uses_the_same_queries_for_one_and_many_outcomes(client, centre):
+def test_the_page_uses_the_same_queries_for_one_and_many_outcomes(
+    client, centre, without_page_cache
+):
     def queries():
         with CaptureQueriesContext(connection) as captured:
             assert client.get(reverse("codesign:you_said_we_did")).status_code == 200
@@ -93,7 +95,7 @@ def test_the_page_uses_the_same_queries_for_one_and_many_outcomes(client, centre
 
 
 def test_a_centres_page_shows_its_own_outcomes_in_a_fixed_number_of_queries(
-    client, centre, other_centre, activity, other_activity
+    client, centre, other_centre, activity, other_activity, without_page_cache
 ):
     _scheduled(centre, activity, "Northfield breakfast")
     _scheduled(other_centre, other_activity, "Riverside outcome")

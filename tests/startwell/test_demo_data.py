@@ -20,8 +20,16 @@ from wagtail.models import GroupPagePermission, Page, Revision, Site
 
 from bookings.demo import HOLIDAYS
 from bookings.models import Booking, HolidayPeriod, Session
-from cms.models import ActivityPage, CentrePage, Footprint, HomePage, PrivacyNoticePage, Venue
-from parent_champions.models import Champion, ChampionApplication, Hosting
+from cms.models import (
+    ActivityPage,
+    CentrePage,
+    Footprint,
+    HomePage,
+    PartnerOrganisation,
+    PrivacyNoticePage,
+    Venue,
+)
+from parent_champions.models import Champion, ChampionApplication, Hosting, Practitioner
 from startwell.demo import CENTRES, DEMO_PASSWORD
 from startwell.models import Child, User
 from tests.accounts import activate_totp
@@ -48,6 +56,8 @@ def snapshot() -> dict:
         "champions": list(Champion.objects.order_by("pk").values_list("pk", "user")),
         "hostings": list(Hosting.objects.order_by("pk").values_list("champion", "activity")),
         "applications": ChampionApplication.objects.count(),
+        "partners": list(PartnerOrganisation.objects.order_by("pk").values_list("pk", "name")),
+        "practitioners": list(Practitioner.objects.values_list("user", "partner", "centre")),
     }
 
 
@@ -101,6 +111,14 @@ def test_each_demo_manager_is_in_exactly_their_centres_group(demo):
         manager = User.objects.get(email=f"manager.{centre.slug}@startwell.example")
         assert list(manager.groups.all()) == [centre.manager_group]
         assert not manager.is_superuser
+
+
+def test_the_demo_practitioner_runs_the_health_visitors_sessions_at_northfield(demo):
+    [role] = Practitioner.objects.select_related("user", "partner", "centre")
+    assert role.user.email == "practitioner.northfield@startwell.example"
+    assert (role.partner.name, role.centre.slug) == ("Health Visiting Team", "northfield")
+    assert role.user.has_perm("parent_champions.run_partner_sessions")
+    assert "practitioner.northfield@startwell.example" in demo.output
 
 
 def test_demo_accounts_can_sign_in(demo):

@@ -1,0 +1,287 @@
+"""The anonymous page cache: public pages as a visitor without a session sees them, kept in the
+shared cache (the `pages` cache: a table of its own in the database, or Redis) and answered
+before any other middleware runs, so a hit costs one cache read.
+
+Never stale, by construction rather than by expiry:
+
+- Every cached page is tagged with the current *generation*, a random token kept in the same
+  cache. A page is served only while its tag is the current generation.
+- Any change to what a public page shows ends the generation: the apps list their models with
+  `invalidate_on_change(Model, …)` (saves and deletes, admin and snippets included), Wagtail's
+  publish, unpublish, move and delete signals do it for pages, and code that writes without
+  model signals (`bulk_create`, `QuerySet.update` on something shown publicly) calls
+  `invalidate()`. The generation ends once the change is committed, so a page rendered before
+  the commit can never be stored under the generation that follows it.
+- Pages also change by themselves as time passes (a session starts, booking opens or closes, a
+  new day): the apps register `changes_by_itself_at(function)`, which says when that next
+  happens; a generation lasts until then at most (and never longer than `PAGE_CACHE_SECONDS`).
+
+What is never served from or stored in it: anything but GET; any request carrying the session
+cookie (signed-in people, and anyone with messages, a sign-in in progress or a form's state:
+all of that lives in the session); paths under `SKIPPED_PREFIXES`; and any answer other than a
+200 that sets no cookie (a page with a CSRF token sets one), carries no CSP nonce and is not
+marked private or no-store. The key holds the scheme, host, path, query string and the
+language the page was rendered in, so no two different answers share a key.
+
+Set `PAGE_CACHE_SECONDS=0` to switch the cache off.
+"""
+
+import datetime
+import hashlib
+import logging
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.exceptions import DisallowedHost
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse
+from django.utils import timezone, translation
+
+logger = logging.getLogger(__name__)
+
+CACHE_ALIAS = "pages"
+GENERATION_KEY = "generation"
+SKIPPED_PREFIXES = (
+    "/healthz",
+    "/admin/",
+    "/accounts/",
+    "/static/",
+    "/media/",
+    "/documents/",
+    "/payments/",
+    "/bookings/",
+    "/champions/",
+    "/children/",
+)
+# Headers a cached answer may vary on: the key covers the language, and only requests without
+# the session cookie are cached (Django says `Vary: Cookie` whenever the session was looked at).
+ALLOWED_VARY = {"cookie", "accept-language"}
+LOCALE_MIDDLEWARE = "django.middleware.locale.LocaleMiddleware"
+
+_clocks: list[Callable[[datetime.datetime], datetime.datetime | None]] = []
+
+
+# --- Saying what changes ---------------------------------------------------------------------
+
+
+def invalidate(using: str | None = None) -> None:
+    """Every cached page is out of date from the next request after the current transaction
+    commits (at once outside a transaction). Call it after any write that public pages show and
+    that sends no model signal; `invalidate_on_change` covers ordinary saves and deletes."""
+    connection = transaction.get_connection(using)
+    if connection.in_atomic_block and not _inside_test_case(connection):
+        # Once per transaction, however many rows it changes.
+        if not any(item[1] is _end_generation for item in connection.run_on_commit):
+            transaction.on_commit(_end_generation, using=using)
+        return
+    _end_generation()
+
+
+def _inside_test_case(connection) -> bool:
+    """Whether the outermost transaction is a test case's, which never commits: for everything
+    the test does next, the change is as good as committed."""
+    blocks = connection.atomic_blocks
+    return bool(blocks) and getattr(blocks[0], "_from_testcase", False)
+
+
+def _end_generation() -> None:
+    try:
+        caches[CACHE_ALIAS].delete(GENERATION_KEY)
+    except Exception:  # the cache is down: nothing can be served from it either
+        logger.exception("Could not end the page cache's generation")
+
+
+def invalidate_on_change(*models, ignore_fields: frozenset[str] = frozenset()) -> None:
+    """Ends the generation whenever a row of these models is saved or deleted (a save that
+    touches only `ignore_fields`, e.g. a user's last sign-in time, does not count)."""
+
+    def saved(sender, update_fields=None, raw=False, using=None, **kwargs):
+        if raw or (update_fields and set(update_fields) <= ignore_fields):
+            return
+        invalidate(using)
+
+    def deleted(sender, using=None, **kwargs):
+        invalidate(using)
+
+    for model in models:
+        uid = f"pagecache:{model._meta.label}"
+        post_save.connect(saved, sender=model, weak=False, dispatch_uid=uid)
+        post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=uid)
+
+
+def changes_by_itself_at(
+    clock: Callable[[datetime.datetime], datetime.datetime | None],
+) -> Callable:
+    """Registers `clock(now)`: the next moment after `now` when some public page changes with
+    nobody writing anything (or None). Usable as a decorator."""
+    if clock not in _clocks:
+        _clocks.append(clock)
+    return clock
+
+
+def next_local_midnight(now: datetime.datetime) -> datetime.datetime:
+    tomorrow = timezone.localtime(now).date() + datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time()))
+
+
+changes_by_itself_at(next_local_midnight)
+
+
+# --- Fragments ----------------------------------------------------------------------------
+
+
+def fragment(request, key: str, build: Callable[[], object]):
+    """A part of a page that is the same for everyone who asks with the same `key`, signed in
+    or not (a centre's upcoming sessions, a timetable's results): kept under the current
+    generation, so it is exactly as fresh as a cached page. `build()` makes it on a miss; the
+    key should hold everything it depends on (the host is added)."""
+    if not enabled():
+        return build()
+    cache = caches[CACHE_ALIAS]
+    try:
+        host = request.get_host() if request is not None else ""
+    except DisallowedHost:
+        return build()
+    full_key = "fragment:" + hashlib.sha256(f"{host}\n{key}".encode()).hexdigest()
+    try:
+        found = cache.get_many([GENERATION_KEY, full_key])
+    except Exception:
+        logger.exception("The page cache could not be read")
+        return build()
+    generation = found.get(GENERATION_KEY)
+    ended = generation is not None and generation[1] <= timezone.now().timestamp()
+    if generation is not None and not ended:
+        entry = found.get(full_key)
+        if entry is not None and entry[0] == generation[0]:
+            return entry[1]
+    else:
+        generation = _start_generation(cache, replace=ended)
+    value = build()
+    if generation is not None:
+        _keep(cache, full_key, generation, (generation[0], value))
+    return value
+
+
+# --- Serving ---------------------------------------------------------------------------------
+
+
+def enabled() -> bool:
+    return settings.PAGE_CACHE_SECONDS > 0
+
+
+class AnonymousPageCacheMiddleware:
+    """First in MIDDLEWARE: answers a cached page before sessions, authentication, CSRF or URL
+    resolving run; otherwise lets the request through and keeps a cacheable answer (which then
+    already carries every header the other middleware adds)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.by_language = LOCALE_MIDDLEWARE in settings.MIDDLEWARE
+
+    def __call__(self, request):
+        key = self.key_for(request)
+        if key is None:
+            return self.get_response(request)
+        cache = caches[CACHE_ALIAS]
+        try:
+            found = cache.get_many([GENERATION_KEY, key])
+        except Exception:
+            logger.exception("The page cache could not be read")
+            return self.get_response(request)
+        generation = found.get(GENERATION_KEY)
+        ended = generation is not None and generation[1] <= timezone.now().timestamp()
+        if generation is not None and not ended:
+            entry = found.get(key)
+            if entry is not None and entry[0] == generation[0]:
+                return _response_from(entry)
+        else:
+            generation = _start_generation(cache, replace=ended)
+        response = self.get_response(request)
+        if generation is not None and storable(response):
+            _store(cache, key, generation, response)
+        return response
+
+    def key_for(self, request) -> str | None:
+        if request.method != "GET" or not enabled():
+            return None
+        if settings.SESSION_COOKIE_NAME in request.COOKIES or "HTTP_AUTHORIZATION" in request.META:
+            return None
+        path = request.path_info
+        if path.startswith(SKIPPED_PREFIXES):
+            return None
+        try:
+            host = request.get_host()
+        except DisallowedHost:
+            return None
+        language = (
+            translation.get_language_from_request(request)
+            if self.by_language
+            else settings.LANGUAGE_CODE
+        )
+        raw = "\n".join([request.scheme, host, request.get_full_path(), language])
+        return "page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def storable(response) -> bool:
+    """Whether an answer to a cacheable request may be kept for everyone."""
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    vary = {part.strip().lower() for part in response.get("Vary", "").split(",") if part.strip()}
+    if vary - ALLOWED_VARY:
+        return False
+    control = response.get("Cache-Control", "").lower()
+    if "private" in control or "no-store" in control or "no-cache" in control:
+        return False
+    return "nonce-" not in response.get("Content-Security-Policy", "")
+
+
+def _start_generation(cache, *, replace: bool = False) -> tuple[str, float] | None:
+    """A new generation, lasting until the next change by itself (or the cap); if another
+    process started one first, that one (`replace`: the one there has run out, by the clock
+    pages are rendered with). None when nothing should be stored now."""
+    now = timezone.now()
+    ends = now + datetime.timedelta(seconds=settings.PAGE_CACHE_SECONDS)
+    for clock in _clocks:
+        moment = clock(now)
+        if moment is not None and moment < ends:
+            ends = moment
+    seconds = int((ends - now).total_seconds())
+    if seconds < 1:
+        return None
+    generation = (uuid.uuid4().hex, ends.timestamp())
+    try:
+        if replace:
+            cache.set(GENERATION_KEY, generation, timeout=seconds)
+            return generation
+        if cache.add(GENERATION_KEY, generation, timeout=seconds):
+            return generation
+        return cache.get(GENERATION_KEY)
+    except Exception:
+        logger.exception("The page cache's generation could not be started")
+        return None
+
+
+def _store(cache, key: str, generation: tuple[str, float], response) -> None:
+    entry = (generation[0], response.status_code, list(response.items()), response.content)
+    _keep(cache, key, generation, entry)
+
+
+def _keep(cache, key: str, generation: tuple[str, float], entry) -> None:
+    seconds = int(generation[1] - timezone.now().timestamp())
+    if seconds < 1:
+        return
+    try:
+        cache.set(key, entry, timeout=seconds)
+    except Exception:
+        logger.exception("A page could not be stored in the page cache")
+
+
+def _response_from(entry) -> HttpResponse:
+    _, status, headers, content = entry
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response.headers[name] = value
+    return response
