@@ -143,7 +143,7 @@ def test_a_child_the_new_date_leaves_outside_the_ages_is_named(session, manager)
         session_id=session.pk, changes={"start": later, "end": later + HOUR}, by=manager
     )
     body = mail.outbox[0].body
-    assert f"{child.first_name} will be 25 months old" in body
+    assert f"{child.first_name} will be 2 years 1 month old" in body
     assert "or the session no longer suits your child" in body
 
 
