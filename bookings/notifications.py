@@ -1,13 +1,28 @@
-"""E-mails to families about their bookings. Messages go through the queued mail backend, so
-each is sent only once the transaction that caused it has committed."""
+"""Messages to families about their bookings, by the channels each family chose (e-mail, text
+or both; `startwell.mobiles.channels`). E-mail goes through the queued mail backend and texts
+through `startwell.sms`, so each is sent only once the transaction that caused it has
+committed."""
 
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from startwell import mobiles, sms
 from startwell.site_address import site_url
 
 from .calendar import booking_ics
+
+# Messages that also go by text, to families who chose it (`bookings/sms/<name>.txt`: one short,
+# plain text of at most 160 GSM characters with a link to the booking).
+TEXTED = {
+    "booking_confirmed",
+    "waiting_list_joined",
+    "promoted",
+    "booking_cancelled",
+    "session_cancelled",
+    "session_moved",
+    "reminder",
+}
 
 
 def _send(booking, template: str, subject: str, *, session=None, attach_ics=False, **extra):
@@ -21,11 +36,18 @@ def _send(booking, template: str, subject: str, *, session=None, attach_ics=Fals
         "site_url": site_url(),
         **extra,
     }
+    email, number = mobiles.channels(booking.parent)
+    if number and template in TEXTED:
+        text = render_to_string(f"bookings/sms/{template}.txt", context).strip()
+        sms.send_text(to=number, body=text, user_id=booking.parent_id)
+    else:
+        # Money matters (holds, refunds) always go by e-mail: they need more than a text holds.
+        email = booking.parent.email
+    if not email:
+        return
     body = render_to_string(f"bookings/email/{template}.txt", context)
     message = EmailMultiAlternatives(
-        subject=f"{subject}: {session.activity.title}",
-        body=body,
-        to=[booking.parent.email],
+        subject=f"{subject}: {session.activity.title}", body=body, to=[email]
     )
     if attach_ics:
         message.attach(f"start-well-{booking.reference}.ics", booking_ics(booking), "text/calendar")

@@ -42,6 +42,14 @@ class RegisterRow:
         return short_name(self.booking)
 
     @property
+    def text_failure(self) -> str:
+        """Why texts to this family fail for good (Notify refused the number), for the centre's
+        managers; empty when they go through or the family gets none."""
+        parent = self.booking.parent
+        mobile = getattr(parent, "mobile", None) if parent else None
+        return mobile.delivery_failure if mobile and mobile.delivery_failed_at else ""
+
+    @property
     def full_name(self) -> str:
         """For the centre's managers, who may also see contact details."""
         parent = self.booking.parent
@@ -110,7 +118,7 @@ def register_for(session: Session, *, with_payments: bool = False) -> Register:
     """The session's register. Six queries at most (five without the payments that need a
     person), whatever the numbers of bookings, children and walk-ins."""
     day = timezone.localtime(session.start).date()
-    bookings = Booking.objects.filter(session=session).select_related("parent")
+    bookings = Booking.objects.filter(session=session).select_related("parent", "parent__mobile")
     bookings = bookings.prefetch_related(Prefetch("children"))
     held = _rows(
         bookings.filter(status__in=Booking.HOLDING_STATUSES).order_by("confirmed_at", "pk"), day

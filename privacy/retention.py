@@ -19,6 +19,7 @@ from bookings import audit
 from bookings.models import Booking, SessionLogEntry, StripeEvent
 from startwell.mail import deliver_email
 from startwell.models import Child, User
+from startwell.sms import deliver_text
 
 from . import services
 from .models import DataExport, IdleAccountWarning
@@ -126,11 +127,11 @@ def clear_old_stripe_payloads(now: datetime.datetime) -> int:
 
 
 def delete_old_email_records(now: datetime.datetime) -> int:
-    """Finished e-mail tasks (sent ones hold no message already; failed ones still do) and
-    stored data downloads."""
+    """Finished e-mail and text tasks (sent ones hold no message already; failed ones still do)
+    and stored data downloads."""
     cutoff = now - datetime.timedelta(days=settings.RETENTION_SENT_EMAIL_DAYS)
     deleted, _ = DBTaskResult.objects.filter(
-        task_path=deliver_email.module_path,
+        task_path__in=[deliver_email.module_path, deliver_text.module_path],
         status__in=["SUCCESSFUL", "FAILED"],
         finished_at__lt=cutoff,
     ).delete()

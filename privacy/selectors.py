@@ -12,7 +12,7 @@ from bookings import audit
 from bookings.models import Booking, SessionLogEntry
 from codesign.models import Comment, Idea, Support
 from parent_champions.models import Champion, ChampionApplication
-from startwell.models import Child
+from startwell.models import Child, MobilePhone
 from startwell.second_factor import PRACTITIONER_PERMISSION
 
 WAITING_LIST = [Booking.Status.WAITING, Booking.Status.LEFT_WAITING_LIST]
@@ -82,6 +82,17 @@ def _messages_to(user, bookings: list[Booking]) -> list[dict]:
     ]
 
 
+def _mobile(user) -> dict | None:
+    mobile = MobilePhone.objects.filter(user=user).first()
+    if mobile is None:
+        return None
+    return {
+        "number": str(mobile.number),
+        "confirmed": _when(mobile.confirmed_at),
+        "texts_failing": mobile.delivery_failure,
+    }
+
+
 def personal_data(user) -> dict:
     """Everything held about `user` and their children, as JSON-ready values."""
     bookings = list(
@@ -106,6 +117,8 @@ def personal_data(user) -> dict:
                 {"email": address.email, "verified": address.verified, "primary": address.primary}
                 for address in EmailAddress.objects.filter(user=user)
             ],
+            "mobile": _mobile(user),
+            "contact_by": user.get_contact_by_display(),
             # Which kinds of second factor are set up; never the secrets themselves.
             "two_step_sign_in": sorted(
                 Authenticator.objects.filter(user=user).values_list("type", flat=True)

@@ -6,9 +6,9 @@ class StartWellConfig(AppConfig):
     verbose_name = "Start Well"
 
     def ready(self):
-        # Connects the receiver that clears a delivered e-mail from the task queue's table,
+        # Connects the receivers that clear a delivered e-mail or text from the task queue's table,
         # and those that note a second factor completed in this sign-in (allauth's signals).
-        from . import mail, pagecache, second_factor  # noqa: F401
+        from . import mail, pagecache, second_factor, sms  # noqa: F401
         from .models import User
 
         # Comments show their author's first name; signing in (the last sign-in time) does not

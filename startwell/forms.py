@@ -10,7 +10,7 @@ from django.core.validators import MaxValueValidator
 from django.utils import timezone
 
 from .limits import DATE_OUT_OF_RANGE, LINE_BREAK_REFUSED, YEARS_EITHER_SIDE
-from .models import Child
+from .models import Child, User
 
 MONTH_CHOICES = [(m, datetime.date(2000, m, 1).strftime("%B")) for m in range(1, 13)]
 
@@ -130,3 +130,29 @@ class AddPasskeyForm(AddWebAuthnForm):
                 "Your phone or computer will ask for your fingerprint, face or PIN each time."
             )
             self.fields["passwordless"].initial = True
+
+
+class MobileNumberForm(forms.Form):
+    number = forms.CharField(
+        label="Mobile number",
+        max_length=30,
+        help_text="A UK mobile, like 07911 123456. We will text you a code to confirm it.",
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+
+class MobileCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code from the text",
+        max_length=12,
+        help_text="6 digits",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class ContactByForm(forms.Form):
+    contact_by = forms.ChoiceField(
+        label="How should we tell you about your bookings?",
+        choices=User.ContactBy.choices,
+        widget=forms.RadioSelect,
+    )

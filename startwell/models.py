@@ -4,6 +4,7 @@ import datetime
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from phonenumber_field.modelfields import PhoneNumberField
 
 
 class EmailUserManager(UserManager):
@@ -31,8 +32,15 @@ class EmailUserManager(UserManager):
 
 
 class User(AbstractUser):
+    class ContactBy(models.TextChoices):
+        EMAIL = "email", "E-mail"
+        TEXT = "text", "Text message"
+        BOTH = "both", "E-mail and text message"
+
     username = None
     email = models.EmailField("e-mail address", unique=True)
+    # How the family wants to hear about its bookings. Texts go only to a confirmed mobile.
+    contact_by = models.CharField(max_length=10, choices=ContactBy.choices, default=ContactBy.EMAIL)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -116,3 +124,35 @@ class PeriodicTaskRun(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class MobilePhone(models.Model):
+    """A UK mobile number on an account (E.164), confirmed by a code sent to it. Only the code's
+    keyed digest is kept, with its expiry and the tries left. A confirmed number belongs to one
+    account. When Notify refuses for good to text it (an invalid number), that is kept here and
+    shown to staff."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="mobile")
+    number = PhoneNumberField(region="GB")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    code_digest = models.CharField(max_length=64, blank=True)
+    code_expires_at = models.DateTimeField(null=True, blank=True)
+    tries_left = models.PositiveSmallIntegerField(default=0)
+    delivery_failed_at = models.DateTimeField(null=True, blank=True)
+    delivery_failure = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["number"],
+                condition=models.Q(confirmed_at__isnull=False),
+                name="one_account_per_confirmed_mobile",
+            )
+        ]
+
+    def __str__(self):
+        return self.number.as_international if self.number else ""
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None

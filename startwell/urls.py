@@ -10,7 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from startwell.health import healthz
 
-from . import views
+from . import mobile_views, views
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -24,6 +24,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/data/", include("privacy.urls")),
     path("privacy/", include("privacy.notice_urls")),
+    path("accounts/mobile/", mobile_views.mobile, name="mobile"),
+    path("accounts/mobile/confirm/", mobile_views.mobile_confirm, name="mobile_confirm"),
     path("accounts/", include("allauth.urls")),
     path("search/", include("cms.urls")),
     path("payments/", include("bookings.payment_urls")),

@@ -155,3 +155,29 @@ def stripe_server(settings):
     yield fake
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def texts_queued_at_once(monkeypatch):
+    """Texts are queued once the transaction commits (`startwell.sms`), and a test's own
+    transaction never does; e-mail in tests goes straight to `mail.outbox`. With this fixture
+    texts are queued (and, with the test's task backend, sent) as soon as they are asked for."""
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(
+        "startwell.sms.transaction", SimpleNamespace(on_commit=lambda callback: callback())
+    )
+
+
+@pytest.fixture
+def notify_server(settings):
+    """Texts through GOV.UK Notify, against the local stand-in (tests/notify_server)."""
+    from tests import notify_server as local_notify
+
+    server, fake = local_notify.start()
+    settings.NOTIFY_API_KEY = local_notify.API_KEY
+    settings.NOTIFY_BASE_URL = fake.base_url
+    settings.NOTIFY_SMS_TEMPLATE_ID = local_notify.SMS_TEMPLATE_ID
+    yield fake
+    server.shutdown()
+    server.server_close()

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_tasks",
     "django_tasks_db",
+    "phonenumber_field",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -285,6 +286,15 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Start Well <hello@startwell.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Text messages (and e-mail) through GOV.UK Notify -----------------------------------------
+# With a key, texts go through Notify; without one, the task worker prints them (development).
+# Each template id names a Notify template whose content is the one placeholder ((body)).
+NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+NOTIFY_SMS_TEMPLATE_ID = os.environ.get("NOTIFY_SMS_TEMPLATE_ID", "")
+PHONENUMBER_DEFAULT_REGION = "GB"
+PHONENUMBER_DB_FORMAT = "E164"
 
 # --- Payments -------------------------------------------------------------------------------
 # Online payment (Stripe Checkout) is on only when a secret key is set; without one, paid sessions
