@@ -1,8 +1,9 @@
 """Calendar entries (iCalendar): one per booking, and a public feed per centre."""
 
-from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
+
+from startwell.site_address import absolute_url
 
 
 def _calendar() -> Calendar:
@@ -21,7 +22,7 @@ def _event(session, *, uid: str, summary: str) -> Event:
     event.add("summary", summary)
     if session.venue:
         event.add("location", f"{session.venue.name}, {session.venue.postcode}")
-    event.add("url", f"{settings.WAGTAILADMIN_BASE_URL}{session.activity.url}")
+    event.add("url", absolute_url(session.activity.url))
     if session.is_cancelled:
         event.add("status", "CANCELLED")
     return event

@@ -1,9 +1,10 @@
 """E-mails to families about their bookings. Messages go through the queued mail backend, so
 each is sent only once the transaction that caused it has committed."""
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+
+from startwell.site_address import site_url
 
 from .calendar import booking_ics
 
@@ -16,7 +17,7 @@ def _send(booking, template: str, subject: str, *, session=None, attach_ics=Fals
         "booking": booking,
         "session": session,
         "activity": session.activity,
-        "site_url": settings.WAGTAILADMIN_BASE_URL,
+        "site_url": site_url(),
         **extra,
     }
     body = render_to_string(f"bookings/email/{template}.txt", context)

@@ -125,6 +125,9 @@ def active_booking(*, parent, session) -> Booking | None:
 class ParentBookings:
     upcoming: list[Booking]
     past: list[Booking]
+    # Upcoming sessions the family is no longer coming to: cancelled by them or by the centre,
+    # taken off the waiting list, or not paid in time.
+    cancelled: list[Booking]
 
 
 PAST_BOOKINGS_SHOWN = 30
@@ -139,13 +142,19 @@ def _parent_bookings(user) -> QuerySet[Booking]:
 
 
 def bookings_for_parent(user) -> ParentBookings:
-    """The parent's bookings: upcoming (soonest first, cancelled ones included so that the
-    family sees what happened) and the most recent past ones."""
+    """The parent's bookings: upcoming (soonest first), those cancelled for upcoming sessions
+    (kept so that the family sees what happened) and the most recent past ones."""
     now = timezone.now()
     bookings = _parent_bookings(user)
     upcoming = bookings.filter(session__start__gt=now).order_by("session__start", "pk")
     past = bookings.filter(session__start__lte=now).order_by("-session__start", "-pk")
-    return ParentBookings(upcoming=list(upcoming), past=list(past[:PAST_BOOKINGS_SHOWN]))
+    coming, cancelled = [], []
+    for booking in upcoming:
+        still_on = booking.is_active and not booking.session.is_cancelled
+        (coming if still_on else cancelled).append(booking)
+    return ParentBookings(
+        upcoming=coming, cancelled=cancelled, past=list(past[:PAST_BOOKINGS_SHOWN])
+    )
 
 
 def booking_for_parent(user, reference: str) -> Booking:

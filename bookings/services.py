@@ -76,7 +76,7 @@ def _age_problem(session: Session, child: Child) -> str | None:
     if too_young or too_old:
         return (
             f"{activity.title} is for children aged {activity.audience.lower()}; "
-            f"{child.first_name} will be {age} month{plural(age)} old on {day:%-d %B}."
+            f"{child.first_name} will be {child.age_on(day)} old on {day:%-d %B}."
         )
     return None
 
@@ -98,9 +98,13 @@ def _check_party(session: Session, parent, children: list[Child], adults: int) -
             raise BookingError(NO_PLACES, field="children")
         if any(child.parent_id != parent.pk for child in children):
             raise BookingError(NOT_YOUR_CHILD, field="children")
-        problems = [p for p in (_age_problem(session, child) for child in children) if p]
+        problems = {child.pk: _age_problem(session, child) for child in children}
+        problems = {pk: problem for pk, problem in problems.items() if problem}
         if problems:
-            raise BookingError(" ".join(problems), field="children")
+            # Names the children refused, so the form marks only them.
+            raise BookingError(
+                " ".join(problems.values()), field="children", extra={"children": list(problems)}
+            )
         places = len(children)
     if places > session.max_places_per_booking:
         limit = session.max_places_per_booking

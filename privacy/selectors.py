@@ -13,6 +13,7 @@ from bookings.models import Booking, SessionLogEntry
 from codesign.models import Comment, Idea, Support
 from parent_champions.models import Champion, ChampionApplication
 from startwell.models import Child
+from startwell.second_factor import PRACTITIONER_PERMISSION
 
 WAITING_LIST = [Booking.Status.WAITING, Booking.Status.LEFT_WAITING_LIST]
 
@@ -217,6 +218,11 @@ def deletion_summary(user) -> DeletionSummary:
 
 
 def is_staff_account(user) -> bool:
-    """Staff accounts are closed by the borough, not deleted by their holder: the centre's
-    records of who did what would otherwise lose their author."""
-    return bool(user.is_staff or user.is_superuser or user.has_perm("wagtailadmin.access_admin"))
+    """Staff accounts (practitioners' too) are closed by the borough, not deleted by their
+    holder: the centre's records of who did what would otherwise lose their author."""
+    return bool(
+        user.is_staff
+        or user.is_superuser
+        or user.has_perm("wagtailadmin.access_admin")
+        or user.has_perm(PRACTITIONER_PERMISSION)
+    )

@@ -15,6 +15,7 @@ from django.urls import reverse
 from bookings.models import Session, SessionLogEntry, WalkIn
 from parent_champions.models import Practitioner
 from parent_champions.services.practitioners import GROUP_NAME
+from privacy.selectors import is_staff_account
 from startwell.second_factor import is_staff_member
 from tests.accounts import activate_totp
 from tests.factories import (
@@ -91,6 +92,7 @@ def test_a_manager_invites_someone_new_who_chooses_a_password_from_the_email(
     assert EmailAddress.objects.get(user=role.user).verified
     assert role.user.groups.filter(name=GROUP_NAME).exists()
     assert is_staff_member(role.user)
+    assert is_staff_account(role.user)  # closed by the borough, not deleted by its holder
     page = client.get(response["Location"]).content.decode()
     assert "Invitation sent to hana@nhs.example" in page
     assert "hana@nhs.example, Health Visiting Team" in page

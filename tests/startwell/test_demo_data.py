@@ -5,6 +5,7 @@ The demo takes seconds to load, so this module loads it once, twice over, for al
 (inside a transaction rolled back when the module ends), and each test reads what it needs."""
 
 import datetime
+import re
 from io import StringIO
 from types import SimpleNamespace
 
@@ -15,14 +16,23 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
-from wagtail.models import GroupPagePermission, Page, Revision
+from wagtail.models import GroupPagePermission, Page, Revision, Site
 
 from bookings.demo import HOLIDAYS
 from bookings.models import Booking, HolidayPeriod, Session
-from cms.models import ActivityPage, CentrePage, Footprint, HomePage, PrivacyNoticePage, Venue
-from parent_champions.models import Champion, ChampionApplication, Hosting
+from cms.models import (
+    ActivityPage,
+    CentrePage,
+    Footprint,
+    HomePage,
+    PartnerOrganisation,
+    PrivacyNoticePage,
+    Venue,
+)
+from parent_champions.models import Champion, ChampionApplication, Hosting, Practitioner
 from startwell.demo import CENTRES, DEMO_PASSWORD
 from startwell.models import Child, User
+from tests.accounts import activate_totp
 from tests.support import page_tree
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +56,8 @@ def snapshot() -> dict:
         "champions": list(Champion.objects.order_by("pk").values_list("pk", "user")),
         "hostings": list(Hosting.objects.order_by("pk").values_list("champion", "activity")),
         "applications": ChampionApplication.objects.count(),
+        "partners": list(PartnerOrganisation.objects.order_by("pk").values_list("pk", "name")),
+        "practitioners": list(Practitioner.objects.values_list("user", "partner", "centre")),
     }
 
 
@@ -68,6 +80,17 @@ def test_loading_the_demo_again_changes_nothing(demo):
     assert DEMO_PASSWORD in demo.output
 
 
+def test_the_site_has_the_portals_name_and_address(demo, client, settings):
+    site = Site.objects.get(is_default_site=True)
+    assert (site.site_name, site.root_url) == ("Start Well", settings.SITE_URL)
+    # The admin home's heading is the site's name, not its host.
+    manager = User.objects.get(email="manager.northfield@startwell.example")
+    activate_totp(manager)
+    client.force_login(manager)
+    html = client.get("/admin/").content.decode()
+    assert re.search(r"<h1[^>]*>\s*Start Well\s*</h1>", html)
+
+
 def test_five_centres_with_venues_partners_and_one_asking_champions_for_a_second_factor(demo):
     assert CentrePage.objects.live().count() == 5
     assert all(centre.venues.exists() for centre in CentrePage.objects.all())
@@ -88,6 +111,14 @@ def test_each_demo_manager_is_in_exactly_their_centres_group(demo):
         manager = User.objects.get(email=f"manager.{centre.slug}@startwell.example")
         assert list(manager.groups.all()) == [centre.manager_group]
         assert not manager.is_superuser
+
+
+def test_the_demo_practitioner_runs_the_health_visitors_sessions_at_northfield(demo):
+    [role] = Practitioner.objects.select_related("user", "partner", "centre")
+    assert role.user.email == "practitioner.northfield@startwell.example"
+    assert (role.partner.name, role.centre.slug) == ("Health Visiting Team", "northfield")
+    assert role.user.has_perm("parent_champions.run_partner_sessions")
+    assert "practitioner.northfield@startwell.example" in demo.output
 
 
 def test_demo_accounts_can_sign_in(demo):
