@@ -133,7 +133,7 @@ class AddPasskeyForm(AddWebAuthnForm):
 
 
 class MobileNumberForm(forms.Form):
-    number = forms.CharField(
+    number = SingleLineCharField(
         label="Mobile number",
         max_length=30,
         help_text="A UK mobile, like 07911 123456. We will text you a code to confirm it.",
@@ -142,9 +142,9 @@ class MobileNumberForm(forms.Form):
 
 
 class MobileCodeForm(forms.Form):
-    code = forms.CharField(
+    code = SingleLineCharField(
         label="Code from the text",
-        max_length=12,
+        max_length=20,
         help_text="6 digits",
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
