@@ -174,9 +174,7 @@ class SessionEditView(ManagedSessionObjectMixin, generic.EditView):
             for name in services.EDITABLE_SESSION_FIELDS
             if name in form.cleaned_data
         }
-        # Read from the database: the form has already written its input onto self.object.
-        before = Session.objects.get(pk=self.object.pk)
-        detail = audit.describe_changes(before, changes)
+        # The service records what changed in the session's history and tells the families.
         try:
             self.object = services.update_session(
                 session_id=self.object.pk, changes=changes, by=self.request.user
@@ -185,8 +183,6 @@ class SessionEditView(ManagedSessionObjectMixin, generic.EditView):
             show_on_form(form, error)
             self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
-        if detail:
-            audit.record(self.object, audit.SESSION_CHANGED, user=self.request.user, detail=detail)
         return self.save_action()
 
     def get_success_url(self):

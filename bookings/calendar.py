@@ -17,6 +17,9 @@ def _event(session, *, uid: str, summary: str) -> Event:
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", timezone.now())
+    # The same UID with a higher SEQUENCE: calendars replace the entry they saved when it moves.
+    event.add("sequence", session.sequence)
+    event.add("last-modified", session.updated_at)
     event.add("dtstart", session.start)
     event.add("dtend", session.end)
     event.add("summary", summary)

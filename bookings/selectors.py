@@ -247,17 +247,30 @@ def booking_refusal(session: Session) -> str | None:
     return window_refusal(session, timezone.now())
 
 
+def moved_since_booking(booking: Booking, session: Session | None = None) -> bool:
+    """Whether the session moved (date, time or venue) after this booking was confirmed: the
+    family booked a session that will not run as booked, so the cutoff no longer binds them."""
+    session = session or booking.session
+    return bool(
+        session.moved_at and booking.confirmed_at and booking.confirmed_at < session.moved_at
+    )
+
+
 def can_cancel_online(booking: Booking) -> bool:
     """Whether the family may still cancel this booking themselves: a confirmed one until the
-    cutoff, one waiting for payment until the start (nothing has been paid)."""
-    if booking.session.is_cancelled:
+    cutoff (until the start if the session moved since they booked), one waiting for payment
+    until the start (nothing has been paid)."""
+    session = booking.session
+    now = timezone.now()
+    if session.is_cancelled:
         return False
     if booking.status == Booking.Status.PENDING_PAYMENT:
-        return timezone.now() < booking.session.start
-    return (
-        booking.status == Booking.Status.CONFIRMED
-        and timezone.now() < booking.session.cancellable_until
-    )
+        return now < session.start
+    if booking.status != Booking.Status.CONFIRMED:
+        return False
+    if moved_since_booking(booking, session):
+        return now < session.start
+    return now < session.cancellable_until
 
 
 def paid_online(booking: Booking) -> bool:

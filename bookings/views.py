@@ -251,6 +251,7 @@ def cancel_booking(request, reference: str):
             "session": booking.session,
             "leaving": leaving,
             "can_cancel": leaving or selectors.can_cancel_online(booking),
+            "moved_since_booking": selectors.moved_since_booking(booking),
             "error": error,
         },
         status=400 if error else 200,

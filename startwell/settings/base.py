@@ -23,6 +23,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# Earlier keys, while rotating: signed links and browser sessions made with them still work.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 DEBUG = False
 # True only in startwell.settings.production: commands that would be dangerous on a live site
 # (the demo data, with its published password) refuse to run there.
