@@ -23,7 +23,7 @@ def connect_page_cache() -> None:
     from django.db.models.signals import post_delete
     from wagtail.documents import get_document_model
     from wagtail.images import get_image_model
-    from wagtail.models import Page, Site
+    from wagtail.models import Page, PageViewRestriction, Site
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     from startwell import pagecache
@@ -42,6 +42,8 @@ def connect_page_cache() -> None:
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(page_event, weak=False, dispatch_uid=f"pagecache:{id(signal)}")
     pagecache.invalidate_on_change(
+        # A page made private (or public again) leaves or joins the public pages and the API.
+        PageViewRestriction,
         Footprint,
         Venue,
         PartnerOrganisation,  # a snippet: edited without publishing any page
