@@ -61,10 +61,13 @@ class ManagedSessionBaseObjectMixin(ManagedSessionsMixin):
 
 
 class SessionFilterSet(WagtailFilterSet):
+    """Managers come for what is coming up, so that is what the list shows unless they choose
+    otherwise: with no filter chosen, Wagtail's filter button shows no count of active filters."""
+
     when = ChoiceFilter(
         label="When",
-        choices=[("upcoming", "Upcoming"), ("past", "Past")],
-        empty_label="Any time",
+        choices=[("past", "Past"), ("any", "Any time")],
+        empty_label="Upcoming",
         method="filter_when",
     )
 
@@ -73,11 +76,14 @@ class SessionFilterSet(WagtailFilterSet):
         fields = ["status"]
 
     def filter_when(self, queryset, name, value):
-        now = timezone.now()
-        if value == "upcoming":
-            return queryset.filter(end__gte=now)
         if value == "past":
-            return queryset.filter(end__lt=now)
+            return queryset.filter(end__lt=timezone.now())
+        return queryset  # "any"
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("when"):
+            queryset = queryset.filter(end__gte=timezone.now())
         return queryset
 
 
@@ -99,6 +105,8 @@ class SessionTitleColumn(Column):
 
 
 class SessionIndexView(ManagedSessionListingMixin, generic.IndexView):
+    results_template_name = "bookings/admin/session_index_results.html"
+
     def get_header_buttons(self):
         return self.header_buttons
 
@@ -166,9 +174,7 @@ class SessionEditView(ManagedSessionObjectMixin, generic.EditView):
             for name in services.EDITABLE_SESSION_FIELDS
             if name in form.cleaned_data
         }
-        # Read from the database: the form has already written its input onto self.object.
-        before = Session.objects.get(pk=self.object.pk)
-        detail = audit.describe_changes(before, changes)
+        # The service records what changed in the session's history and tells the families.
         try:
             self.object = services.update_session(
                 session_id=self.object.pk, changes=changes, by=self.request.user
@@ -177,8 +183,6 @@ class SessionEditView(ManagedSessionObjectMixin, generic.EditView):
             show_on_form(form, error)
             self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
-        if detail:
-            audit.record(self.object, audit.SESSION_CHANGED, user=self.request.user, detail=detail)
         return self.save_action()
 
     def get_success_url(self):
@@ -356,7 +360,7 @@ class SeriesView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
             f"{len(created)} session{'' if len(created) == 1 else 's'} of "
             f"{data['activity'].title} added to the timetable.",
         )
-        return redirect(reverse("bookings_session:index") + "?when=upcoming")
+        return redirect("bookings_session:index")
 
 
 class SessionViewSet(ModelViewSet):
@@ -376,11 +380,6 @@ class SessionViewSet(ModelViewSet):
     history_view_class = SessionHistoryView
     usage_view_class = SessionUsageView
     inspect_view_class = SessionInspectView
-
-    @cached_property
-    def menu_url(self):
-        # Managers come for what is coming up; past sessions are one filter away.
-        return reverse(self.get_url_name("index")) + "?when=upcoming"
 
     def get_form_class(self, for_update=False):
         return SessionForm

@@ -1,8 +1,9 @@
 """Calendar entries (iCalendar): one per booking, and a public feed per centre."""
 
-from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
+
+from startwell.site_address import absolute_url
 
 
 def _calendar() -> Calendar:
@@ -16,12 +17,15 @@ def _event(session, *, uid: str, summary: str) -> Event:
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", timezone.now())
+    # The same UID with a higher SEQUENCE: calendars replace the entry they saved when it moves.
+    event.add("sequence", session.sequence)
+    event.add("last-modified", session.updated_at)
     event.add("dtstart", session.start)
     event.add("dtend", session.end)
     event.add("summary", summary)
     if session.venue:
         event.add("location", f"{session.venue.name}, {session.venue.postcode}")
-    event.add("url", f"{settings.WAGTAILADMIN_BASE_URL}{session.activity.url}")
+    event.add("url", absolute_url(session.activity.url))
     if session.is_cancelled:
         event.add("status", "CANCELLED")
     return event

@@ -11,10 +11,11 @@ import datetime
 import logging
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+
+from startwell.site_address import absolute_url
 
 from . import capacity, money, notifications, selectors, stripe_gateway
 from .errors import BookingError
@@ -46,7 +47,7 @@ REFUND_LATE_PAYMENT = (
 
 
 def _absolute(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def start_checkout(*, booking: Booking) -> str:

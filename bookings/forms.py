@@ -176,7 +176,7 @@ class BookingForm(forms.Form):
             )
             day = timezone.localtime(session.start).date()
             self.fields["children"].label_from_instance = lambda child: (
-                f"{child.first_name} ({child.age_in_months_on(day)} months old on the day)"
+                f"{child.first_name} ({child.age_on(day)} old on the day)"
             )
 
     def clean_amount(self):

@@ -79,6 +79,12 @@ class Session(models.Model):
     funded_places = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Leave empty to use the activity's number"
     )
+    # Raised each time the session moves (date, time, venue) or is cancelled: calendars that
+    # saved its entry (same UID) replace it with the higher SEQUENCE instead of adding a second.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    # When the date, time or venue last changed. A family booked before then may cancel online
+    # until the start, past the cutoff: the session they booked is not the one that will run.
+    moved_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

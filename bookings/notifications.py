@@ -1,9 +1,11 @@
 """E-mails to families about their bookings. Messages go through the queued mail backend, so
 each is sent only once the transaction that caused it has committed."""
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils import timezone
+
+from startwell.site_address import site_url
 
 from .calendar import booking_ics
 
@@ -16,7 +18,7 @@ def _send(booking, template: str, subject: str, *, session=None, attach_ics=Fals
         "booking": booking,
         "session": session,
         "activity": session.activity,
-        "site_url": settings.WAGTAILADMIN_BASE_URL,
+        "site_url": site_url(),
         **extra,
     }
     body = render_to_string(f"bookings/email/{template}.txt", context)
@@ -48,6 +50,38 @@ def booking_cancelled(booking, *, on_behalf: bool = False):
 
 def session_cancelled(booking, *, session):
     _send(booking, "session_cancelled", "Session cancelled", session=session)
+
+
+def _when(start, end) -> str:
+    start, end = timezone.localtime(start), timezone.localtime(end)
+    return f"{start:%A %-d %B %Y}, {start:%H:%M} to {end:%H:%M}"
+
+
+def _where(venue) -> str:
+    return f"{venue.name}, {venue.postcode}" if venue else "venue to be confirmed"
+
+
+def moved_lines(session, before: dict) -> list[str]:
+    """What moved, old → new, one line each: "When: … → …", "Where: … → …"."""
+    lines = []
+    if (before["start"], before["end"]) != (session.start, session.end):
+        old, new = _when(before["start"], before["end"]), _when(session.start, session.end)
+        lines.append(f"When: {old} → {new}")
+    if before["venue"] != session.venue:
+        lines.append(f"Where: {_where(before['venue'])} → {_where(session.venue)}")
+    return lines
+
+
+def session_moved(booking, *, before: dict, age_problems: list[str]):
+    """The session moved: what changed, and how to cancel without the cutoff."""
+    _send(
+        booking,
+        "session_moved",
+        "Your session has changed",
+        attach_ics=booking.status == booking.Status.CONFIRMED,
+        changes=moved_lines(booking.session, before),
+        age_problems=age_problems,
+    )
 
 
 def session_reminder(booking):

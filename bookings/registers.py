@@ -15,14 +15,6 @@ from .models import Booking, Payment, Session, WalkIn
 WAITING_LIST_ORDER = ("waiting_since", "pk")
 
 
-def describe_age(months: int) -> str:
-    if months < 0:
-        return "not born yet"
-    if months < 24:
-        return f"{months} month{'s' if months != 1 else ''}"
-    return f"{months // 12} years"
-
-
 # A booking whose family deleted its account, or past its retention period.
 ANONYMISED = "A family (no longer named)"
 
@@ -108,10 +100,7 @@ def _rows(bookings: QuerySet[Booking], day) -> list[RegisterRow]:
     return [
         RegisterRow(
             booking=booking,
-            children=[
-                (child.first_name, describe_age(child.age_in_months_on(day)))
-                for child in booking.children.all()
-            ],
+            children=[(child.first_name, child.age_on(day)) for child in booking.children.all()],
         )
         for booking in bookings
     ]

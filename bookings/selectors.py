@@ -125,6 +125,9 @@ def active_booking(*, parent, session) -> Booking | None:
 class ParentBookings:
     upcoming: list[Booking]
     past: list[Booking]
+    # Upcoming sessions the family is no longer coming to: cancelled by them or by the centre,
+    # taken off the waiting list, or not paid in time.
+    cancelled: list[Booking]
 
 
 PAST_BOOKINGS_SHOWN = 30
@@ -139,13 +142,19 @@ def _parent_bookings(user) -> QuerySet[Booking]:
 
 
 def bookings_for_parent(user) -> ParentBookings:
-    """The parent's bookings: upcoming (soonest first, cancelled ones included so that the
-    family sees what happened) and the most recent past ones."""
+    """The parent's bookings: upcoming (soonest first), those cancelled for upcoming sessions
+    (kept so that the family sees what happened) and the most recent past ones."""
     now = timezone.now()
     bookings = _parent_bookings(user)
     upcoming = bookings.filter(session__start__gt=now).order_by("session__start", "pk")
     past = bookings.filter(session__start__lte=now).order_by("-session__start", "-pk")
-    return ParentBookings(upcoming=list(upcoming), past=list(past[:PAST_BOOKINGS_SHOWN]))
+    coming, cancelled = [], []
+    for booking in upcoming:
+        still_on = booking.is_active and not booking.session.is_cancelled
+        (coming if still_on else cancelled).append(booking)
+    return ParentBookings(
+        upcoming=coming, cancelled=cancelled, past=list(past[:PAST_BOOKINGS_SHOWN])
+    )
 
 
 def booking_for_parent(user, reference: str) -> Booking:
@@ -238,17 +247,30 @@ def booking_refusal(session: Session) -> str | None:
     return window_refusal(session, timezone.now())
 
 
+def moved_since_booking(booking: Booking, session: Session | None = None) -> bool:
+    """Whether the session moved (date, time or venue) after this booking was confirmed: the
+    family booked a session that will not run as booked, so the cutoff no longer binds them."""
+    session = session or booking.session
+    return bool(
+        session.moved_at and booking.confirmed_at and booking.confirmed_at < session.moved_at
+    )
+
+
 def can_cancel_online(booking: Booking) -> bool:
     """Whether the family may still cancel this booking themselves: a confirmed one until the
-    cutoff, one waiting for payment until the start (nothing has been paid)."""
-    if booking.session.is_cancelled:
+    cutoff (until the start if the session moved since they booked), one waiting for payment
+    until the start (nothing has been paid)."""
+    session = booking.session
+    now = timezone.now()
+    if session.is_cancelled:
         return False
     if booking.status == Booking.Status.PENDING_PAYMENT:
-        return timezone.now() < booking.session.start
-    return (
-        booking.status == Booking.Status.CONFIRMED
-        and timezone.now() < booking.session.cancellable_until
-    )
+        return now < session.start
+    if booking.status != Booking.Status.CONFIRMED:
+        return False
+    if moved_since_booking(booking, session):
+        return now < session.start
+    return now < session.cancellable_until
 
 
 def paid_online(booking: Booking) -> bool:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from startwell.models import Child
 from startwell.selectors import has_verified_email
 
-from . import capacity, money, notifications, selectors, stripe_gateway, transitions
+from . import audit, capacity, money, notifications, selectors, stripe_gateway, transitions
 from .errors import BookingError, plural
 from .locking import locked_session, locking_enabled, session_transaction
 from .models import Booking, Session
@@ -76,7 +76,7 @@ def _age_problem(session: Session, child: Child) -> str | None:
     if too_young or too_old:
         return (
             f"{activity.title} is for children aged {activity.audience.lower()}; "
-            f"{child.first_name} will be {age} month{plural(age)} old on {day:%-d %B}."
+            f"{child.first_name} will be {child.age_on(day)} old on {day:%-d %B}."
         )
     return None
 
@@ -98,9 +98,13 @@ def _check_party(session: Session, parent, children: list[Child], adults: int) -
             raise BookingError(NO_PLACES, field="children")
         if any(child.parent_id != parent.pk for child in children):
             raise BookingError(NOT_YOUR_CHILD, field="children")
-        problems = [p for p in (_age_problem(session, child) for child in children) if p]
+        problems = {child.pk: _age_problem(session, child) for child in children}
+        problems = {pk: problem for pk, problem in problems.items() if problem}
         if problems:
-            raise BookingError(" ".join(problems), field="children")
+            # Names the children refused, so the form marks only them.
+            raise BookingError(
+                " ".join(problems.values()), field="children", extra={"children": list(problems)}
+            )
         places = len(children)
     if places > session.max_places_per_booking:
         limit = session.max_places_per_booking
@@ -229,7 +233,8 @@ def cancel_booking(*, booking_id: int, by, on_behalf: bool = False) -> Booking:
                 raise BookingError(STARTED)
             to = Booking.Status.CANCELLED
         elif booking.status == Booking.Status.CONFIRMED:
-            if not on_behalf and now >= session.cancellable_until:
+            moved = selectors.moved_since_booking(booking, session) and now < session.start
+            if not on_behalf and now >= session.cancellable_until and not moved:
                 raise BookingError(CUTOFF_PASSED)
             to = Booking.Status.CANCELLED
         else:
@@ -258,7 +263,8 @@ def cancel_session(*, session_id: int, reason: str, by) -> Session:
             raise BookingError(ALREADY_CANCELLED)
         session.status = Session.Status.CANCELLED
         session.cancellation_reason = reason
-        session.save(update_fields=["status", "cancellation_reason", "updated_at"])
+        session.sequence += 1  # calendars mark their entry cancelled
+        session.save(update_fields=["status", "cancellation_reason", "sequence", "updated_at"])
         now = timezone.now()
         affected = list(
             Booking.objects.filter(
@@ -290,16 +296,27 @@ EDITABLE_SESSION_FIELDS = (
 )
 
 
+# A change to any of these moves the session: families are told, calendars update their entry.
+MOVING_FIELDS = ("start", "end", "venue")
+
+
 def update_session(*, session_id: int, changes: dict, by) -> Session:
     """Saves changes to a session under its lock (a manager's in the admin, a hosting champion's
-    on the register pages). The capacity may not drop below the places already taken; places
-    added go to the waiting list, first come first served."""
+    on the register pages) and records what changed, from what to what, in the session's
+    history. The capacity may not drop below the places already taken; places added go to the
+    waiting list, first come first served.
+
+    A session that moves (date, time or venue) raises its calendar `sequence`, and every booked
+    and waiting family is told what changed; those booked before the move may then cancel online
+    until the start, past the cutoff (`selectors.moved_since_booking`)."""
     unknown = set(changes) - set(EDITABLE_SESSION_FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
     with session_transaction(), locked_session(session_id) as session:
         if session.is_cancelled:
             raise BookingError(CANNOT_EDIT_CANCELLED)
+        described = audit.describe_changes(session, changes)
+        before = {name: getattr(session, name) for name in MOVING_FIELDS}
         for name, value in changes.items():
             setattr(session, name, value)
         taken = selectors.places_taken(session)
@@ -307,9 +324,39 @@ def update_session(*, session_id: int, changes: dict, by) -> Session:
             raise BookingError(
                 CAPACITY_BELOW_BOOKED.format(taken=taken, s=plural(taken)), field="capacity"
             )
+        moved = any(getattr(session, name) != before[name] for name in MOVING_FIELDS)
+        told = 0
+        if moved:
+            session.sequence += 1
+            session.moved_at = timezone.now()
         session.save()
+        if moved:
+            told = _tell_families_session_moved(session, before)
         capacity.promote_waiting(session)
+        if described:
+            if told:
+                described += f" ({told} famil{'y' if told == 1 else 'ies'} told)"
+            audit.record(session, audit.SESSION_CHANGED, user=by, detail=described, told=told)
         return session
+
+
+def _tell_families_session_moved(session: Session, before: dict) -> int:
+    """Tells every booked and waiting family what changed, with any child the new date leaves
+    outside the session's ages. Returns how many families were told."""
+    affected = list(
+        Booking.objects.filter(session=session, status__in=Booking.ACTIVE_STATUSES)
+        .select_related("parent")
+        .prefetch_related("children")
+    )
+    for booking in affected:
+        booking.session = session
+        age_problems = [
+            problem
+            for problem in (_age_problem(session, child) for child in booking.children.all())
+            if problem
+        ]
+        notifications.session_moved(booking, before=before, age_problems=age_problems)
+    return sum(1 for booking in affected if booking.parent_id)
 
 
 # --- A place offered out of turn ----------------------------------------------------------------

@@ -110,6 +110,7 @@ def book(request, session_id: int):
         request.POST if request.method == "POST" else None, session=session, parent=request.user
     )
     status = 200
+    refused_children = []  # the children a refusal names (too young, too old), when it names some
     if request.method == "POST" and verified:
         if _rate_limited(request):
             form.is_valid()
@@ -125,6 +126,7 @@ def book(request, session_id: int):
                 )
             except BookingError as error:
                 show_on_form(form, error, fields=_party_fields(form))
+                refused_children = [str(pk) for pk in error.extra.get("children", [])]
                 session = selectors.bookable_session(session_id)
             else:
                 if booking.status == Booking.Status.PENDING_PAYMENT:
@@ -154,6 +156,7 @@ def book(request, session_id: int):
             "session": session,
             "activity": session.activity,
             "form": form,
+            "invalid_children": _invalid_children(form, refused_children),
             "verified": verified,
             "existing": existing,
             "refusal": selectors.booking_refusal(session),
@@ -165,6 +168,16 @@ def book(request, session_id: int):
         },
         status=status,
     )
+
+
+def _invalid_children(form, refused: list[str]) -> list[str]:
+    """The children to mark as the problem: those a refusal names, else (no child ticked, too
+    many places) every child on the form."""
+    if "children" not in form.errors:
+        return []
+    return refused or [
+        str(pk) for pk in form.fields["children"].queryset.values_list("pk", flat=True)
+    ]
 
 
 def _send_to_pay(request, booking: Booking):
@@ -238,6 +251,7 @@ def cancel_booking(request, reference: str):
             "session": booking.session,
             "leaving": leaving,
             "can_cancel": leaving or selectors.can_cancel_online(booking),
+            "moved_since_booking": selectors.moved_since_booking(booking),
             "error": error,
         },
         status=400 if error else 200,

@@ -3,7 +3,9 @@ demo centres with their venues and the partners working there; each centre's man
 with the centre's demo manager in it."""
 
 from decimal import Decimal
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from wagtail.models import Page, Site
 
 from startwell import demo
@@ -115,6 +117,17 @@ def _ensure_home() -> HomePage:
     return home
 
 
+def _name_site() -> None:
+    """The site record carries the portal's name (the admin home's heading) and the address in
+    SITE_URL, the one e-mails and calendar entries use outside a request."""
+    address = urlsplit(settings.SITE_URL)
+    Site.objects.filter(is_default_site=True).update(
+        site_name=settings.WAGTAIL_SITE_NAME,
+        hostname=address.hostname or "localhost",
+        port=address.port or (443 if address.scheme == "https" else 80),
+    )
+
+
 # One demo centre asks its champions for a second factor before registers, the others do not,
 # so the demo shows both.
 CHAMPIONS_NEED_SECOND_FACTOR = {"northfield"}
@@ -188,6 +201,7 @@ def seed_pages() -> None:
         Footprint.objects.get_or_create(name=name)
     _ensure_partners()
     index = _ensure_index(_ensure_home())
+    _name_site()
     for spec in CENTRES:
         centre = _ensure_centre(index, spec)
         manager = User.objects.get(email=demo.manager_email(spec.slug))  # made by the accounts step

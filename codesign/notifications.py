@@ -3,11 +3,12 @@ message only once that transaction commits, so nothing is sent for a change that
 
 One message per person, so nobody sees who else supports an idea."""
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from startwell.site_address import absolute_url
 
 from .models import Comment, Idea, IdeaStatus
 
@@ -30,9 +31,7 @@ SUPPORTERS_HEAR = {
 
 
 def _absolute(path: str) -> str:
-    if path.startswith(("http://", "https://")):
-        return path
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def _idea_url(idea: Idea) -> str:

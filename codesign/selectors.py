@@ -199,14 +199,19 @@ def ideas_to_moderate(centres: QuerySet[CentrePage]) -> QuerySet[Idea]:
     )
 
 
+# Waiting for a decision: the centre has still to decide on the idea (under review) or, having
+# accepted it, to schedule it. The ideas queue and the admin home count the same ideas.
+AWAITING_DECISION = [IdeaStatus.UNDER_REVIEW, IdeaStatus.ACCEPTED]
+
+
+def ideas_awaiting_decision(centres: QuerySet[CentrePage]) -> QuerySet[Idea]:
+    return Idea.objects.filter(centre__in=centres, status__in=AWAITING_DECISION)
+
+
 def ideas_to_decide(centres: QuerySet[CentrePage]) -> QuerySet[Idea]:
     """Ideas waiting for the centre: under review first, then accepted ones not yet scheduled."""
     return (
-        with_counts(
-            Idea.objects.filter(
-                centre__in=centres, status__in=[IdeaStatus.UNDER_REVIEW, IdeaStatus.ACCEPTED]
-            )
-        )
+        with_counts(ideas_awaiting_decision(centres))
         .select_related("centre")
         .order_by("-status", "-support_count", "created_at")
     )

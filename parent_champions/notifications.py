@@ -1,16 +1,16 @@
 """E-mails about champion applications and practitioners' invitations. They go through the
 queued mail backend, so each is sent only once the transaction that caused it has committed."""
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from startwell.models import User
+from startwell.site_address import site_url
 
 
 def _send(template: str, subject: str, to: list[str], **context) -> None:
-    context["site_url"] = settings.WAGTAILADMIN_BASE_URL
+    context["site_url"] = site_url()
     body = render_to_string(f"parent_champions/email/{template}.txt", context)
     for address in to:
         EmailMessage(subject=subject, body=body, to=[address]).send()

@@ -10,20 +10,21 @@ from django_tasks import task
 
 from startwell import periodic
 from startwell.models import User
+from startwell.site_address import absolute_url
 
 from . import export, retention
 
 
 @task()
-def send_data_export(user_id: int) -> None:
-    """Builds a large data download and e-mails the person a link to it."""
+def send_data_export(user_id: int, site: str = "") -> None:
+    """Builds a large data download and e-mails the person a link to it, on `site`: the
+    address the request for it came in on (startwell.site_address), else SITE_URL."""
     user = User.objects.filter(pk=user_id).first()
     if user is None:
         return  # the account was deleted in the meantime
     stored = export.store_export(user)
-    link = settings.WAGTAILADMIN_BASE_URL + reverse(
-        "privacy:download_link", args=[export.link_token(stored)]
-    )
+    path = reverse("privacy:download_link", args=[export.link_token(stored)])
+    link = site + path if site else absolute_url(path)
     context = {"link": link, "days": settings.PRIVACY_EXPORT_LINK_DAYS}
     send_mail(
         "Your data download is ready",

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cms.models import PrivacyNoticePage
 from startwell.errors import ApplicationError, show_as_message
+from startwell.site_address import site_url
 
 from . import export, selectors, services, tasks
 
@@ -42,8 +43,8 @@ def your_data(request):
 def download(request):
     data = selectors.personal_data(request.user)
     if selectors.record_count(data) > settings.PRIVACY_EXPORT_INLINE_MAX_RECORDS:
-        user_id = request.user.pk
-        transaction.on_commit(lambda: tasks.send_data_export.enqueue(user_id))
+        user_id, site = request.user.pk, site_url()
+        transaction.on_commit(lambda: tasks.send_data_export.enqueue(user_id, site))
         messages.success(request, QUEUED.format(days=settings.PRIVACY_EXPORT_LINK_DAYS))
         return redirect("privacy:your_data")
     response = HttpResponse(export.build_zip(request.user), content_type="application/zip")

@@ -26,6 +26,7 @@ from bookings.models import Attendance, Booking, Session, WalkIn
 from bookings.selectors import with_places
 from cms.models import ActivityPage, CentrePage
 from codesign.models import Idea, IdeaDecision, IdeaStatus, Support
+from codesign.selectors import ideas_awaiting_decision
 from parent_champions.models import Champion, add_years
 
 from .figures import Figure, percent
@@ -519,8 +520,6 @@ def dashboard(*, centres: QuerySet[CentrePage]) -> dict:
     )
     return {
         "sessions": sessions,
-        "ideas_awaiting": Idea.objects.filter(
-            centre__in=centres, status=IdeaStatus.UNDER_REVIEW
-        ).count(),
+        "ideas_awaiting": ideas_awaiting_decision(centres).count(),
         "champions": _champion_counts(centres),
     }

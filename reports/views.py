@@ -15,6 +15,9 @@ from .forms import ReportFilterForm
 from .registry import REPORTS
 from .spreadsheet import SafeWriter
 
+# Wagtail's own reports (locked pages, workflows, site history) are "Site reports".
+CENTRE_REPORTS = "Centre reports"
+
 
 def _require_manager(request):
     if not centres_managed_by(request.user).exists():
@@ -23,7 +26,7 @@ def _require_manager(request):
 
 class ReportIndexView(WagtailAdminTemplateMixin, TemplateView):
     template_name = "reports/index.html"
-    page_title = "Reports"
+    page_title = CENTRE_REPORTS
     header_icon = "table"
 
     def dispatch(self, request, *args, **kwargs):
@@ -31,7 +34,7 @@ class ReportIndexView(WagtailAdminTemplateMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": "", "label": "Reports"}]
+        return [*self.breadcrumbs_items, {"url": "", "label": CENTRE_REPORTS}]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -67,7 +70,7 @@ class ReportView(WagtailAdminTemplateMixin, TemplateView):
     def get_breadcrumbs_items(self):
         return [
             *self.breadcrumbs_items,
-            {"url": reverse("reports:index"), "label": "Reports"},
+            {"url": reverse("reports:index"), "label": CENTRE_REPORTS},
             {"url": "", "label": self.report.title},
         ]
 

@@ -1,4 +1,7 @@
-"""The Reports menu and admin pages, and the dashboard panels on the admin home."""
+"""The Centre reports menu and admin pages, the dashboard panel on the admin home, and the name
+of Wagtail's own reports menu ("Site reports"), so that a manager can tell the two apart."""
+
+import copy
 
 from django.urls import include, path, reverse
 from wagtail import hooks
@@ -8,6 +11,7 @@ from wagtail.admin.ui.components import Component
 from cms.selectors import centres_managed_by
 
 from . import selectors, urls
+from .views import CENTRE_REPORTS
 
 
 class ReportsMenuItem(MenuItem):
@@ -22,7 +26,24 @@ def register_report_urls():
 
 @hooks.register("register_admin_menu_item")
 def register_reports_menu_item():
-    return ReportsMenuItem("Reports", reverse("reports:index"), icon_name="table", order=900)
+    return ReportsMenuItem(
+        CENTRE_REPORTS,
+        reverse("reports:index"),
+        name="centre-reports",
+        icon_name="table",
+        order=900,
+    )
+
+
+@hooks.register("construct_main_menu")
+def name_wagtail_reports(request, menu_items):
+    """Wagtail's reports (locked pages, workflows, site history) become "Site reports"; the
+    registered item is shared by every request, so a renamed copy takes its place."""
+    for index, item in enumerate(menu_items):
+        if item.name == "reports":
+            renamed = copy.copy(item)
+            renamed.label = "Site reports"
+            menu_items[index] = renamed
 
 
 class CentreSummaryPanel(Component):
@@ -40,6 +61,8 @@ class CentreSummaryPanel(Component):
         return {
             **selectors.dashboard(centres=self.centres),
             "reports_url": reverse("reports:index"),
+            "ideas_url": reverse("codesign:manage"),
+            "champions_url": reverse("parent_champions:manage"),
         }
 
 

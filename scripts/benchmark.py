@@ -19,10 +19,12 @@ Why wrk: it is a small C program (Debian's `wrk`, installed by `scripts/ensure-w
 thousands of requests a second going on one thread, so on a 2-core machine it leaves the cores to
 the server it measures; a Python load generator (locust) would need a core of its own to reach
 the bare view's rate, and the ratios would measure the generator. Its Lua scripts (in
-`scripts/benchmark/`) give each household of the race exactly one attempt.
+`scripts/benchmark/`) measure each page and the memory run; the race's 500 single attempts are
+sent by 100 client threads, one connection each (see `race`).
 """
 
 import argparse
+import concurrent.futures
 import json
 import os
 import secrets
@@ -234,41 +236,74 @@ def wrk_page(port: int, path: str, cookie: str, *, seconds: float, connections: 
     return result
 
 
-def wrk_requests(port: int, lines: list[str], workdir: Path, *, connections: int) -> dict:
-    """Sends each request once over `connections` connections (scripts/benchmark/requests.lua)."""
-    listing = workdir / "requests.tsv"
-    listing.write_text("".join(line + "\n" for line in lines))
-    process = subprocess.Popen(
-        [
-            wrk(),
-            "-t",
-            str(connections),
-            "-c",
-            str(connections),
-            "-d",
-            "600s",
-            "--timeout",
-            "60s",
-            "-s",
-            str(HERE / "requests.lua"),
-            f"http://127.0.0.1:{port}/",
-            "--",
-            str(listing),
-            str(connections),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    finished = 0
-    output = []
-    for line in process.stdout:
-        output.append(line)
-        if line.strip() == "thread-done":
-            finished += 1
-            if finished == connections:
-                process.send_signal(signal.SIGINT)
-    process.wait()
-    return json.loads(output[-1])
+def race(port: int, attempts: list[tuple[str, str, str]], *, connections: int) -> dict:
+    """Each household's one attempt (path, cookie, form body), `connections` at a time, each on
+    a connection of its own, as that many phones would. (wrk opens its next connection as soon as
+    an answer arrives, and gunicorn's sync workers, which expect a buffering proxy in front of
+    them, would wait out their timeout on a connection whose household has no attempt left.)"""
+
+    def attempt(request: tuple[str, str, str]) -> tuple[int, float]:
+        import http.client
+
+        path, cookie, body = request
+        headers = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
+        began = time.perf_counter()
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        try:
+            connection.request("POST", path, body=body, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            return response.status, time.perf_counter() - began
+        finally:
+            connection.close()
+
+    started = time.perf_counter()
+    with concurrent.futures.ThreadPoolExecutor(connections) as pool:
+        answers = list(pool.map(attempt, attempts))
+    elapsed = time.perf_counter() - started
+    latencies = sorted(seconds for _, seconds in answers)
+    statuses = [status for status, _ in answers]
+    return {
+        "requests": len(answers),
+        "elapsed_us": elapsed * 1e6,
+        "p50_us": latencies[len(latencies) // 2] * 1e6,
+        "p95_us": latencies[int(len(latencies) * 0.95)] * 1e6,
+        "statuses": {str(status): statuses.count(status) for status in set(statuses)},
+    }
+
+
+def wrk_mixed(port: int, pages: list, workdir: Path, *, total: int, connections: int) -> dict:
+    """At least `total` GETs of the pages in turn, in runs of 10 s (each ends with every
+    connection closed at once)."""
+    listing = workdir / "pages.tsv"
+    listing.write_text("".join(f"{path}\t{cookie}\n" for _, path, cookie in pages))
+    done = {"requests": 0, "duration_us": 0, "non2xx": 0}
+    while done["requests"] < total:
+        output = subprocess.run(
+            [
+                wrk(),
+                "-t",
+                "1",
+                "-c",
+                str(connections),
+                "-d",
+                "10s",
+                "--timeout",
+                "30s",
+                "-s",
+                str(HERE / "mixed.lua"),
+                f"http://127.0.0.1:{port}/",
+                "--",
+                str(listing),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        result = json.loads(output.strip().splitlines()[-1])
+        for key in done:
+            done[key] += result[key]
+    return done
 
 
 def ms(microseconds: float) -> str:
@@ -402,41 +437,37 @@ def run_engine(name: str, database_url: str, workdir: Path, options) -> None:
                 raise SystemExit(f"{label} ({path}) answered {status}")
         # Both workers answer at full speed before anything is measured.
         wrk_page(port, "/healthz", "", seconds=2, connections=options.connections)
-        rounds, seconds, conns = options.rounds, options.seconds, options.connections
-        rows = measure_pages(port, anonymous, rounds=rounds, seconds=seconds, connections=conns)
-        print_table(
-            f"{name}: anonymous pages ({rounds} rounds of {seconds} s, {conns} connections; "
-            "ratio to the bare view measured just before)",
-            rows,
-            bare_row=True,
-        )
-        rows = measure_pages(port, signed_in, rounds=rounds, seconds=seconds, connections=conns)
-        print_table(f"{name}: signed-in pages", rows, bare_row=False)
+        if options.rounds:  # --rounds 0: the race and the memory run only
+            rounds, seconds, conns = options.rounds, options.seconds, options.connections
+            rows = measure_pages(port, anonymous, rounds=rounds, seconds=seconds, connections=conns)
+            print_table(
+                f"{name}: anonymous pages ({rounds} rounds of {seconds} s, {conns} connections; "
+                "ratio to the bare view measured just before)",
+                rows,
+                bare_row=True,
+            )
+            rows = measure_pages(port, signed_in, rounds=rounds, seconds=seconds, connections=conns)
+            print_table(f"{name}: signed-in pages", rows, bare_row=False)
 
         token = secrets.token_hex(16)  # an unmasked CSRF secret, as a browser's cookie holds
         attempts = [
-            "\t".join(
-                [
-                    "POST",
-                    f"/sessions/{prepared['race']}/book/",
-                    f"{person['cookie']}; csrftoken={token}",
-                    urllib.parse.urlencode(
-                        {"csrfmiddlewaretoken": token, "children": person["child"]}
-                    ),
-                ]
+            (
+                f"/sessions/{prepared['race']}/book/",
+                f"{person['cookie']}; csrftoken={token}",
+                urllib.parse.urlencode({"csrfmiddlewaretoken": token, "children": person["child"]}),
             )
             for person in prepared["people"]
         ]
-        race = wrk_requests(port, attempts, workdir, connections=options.race_connections)
+        result = race(port, attempts, connections=options.race_connections)
         places, bookings = map(int, shell(env, CONFIRMED % {"session": prepared["race"]}).split())
-        seconds_taken = race["elapsed_us"] / 1e6
-        statuses = {int(status): n for status, n in race["statuses"].items()}
+        seconds_taken = result["elapsed_us"] / 1e6
+        statuses = {int(status): n for status, n in result["statuses"].items()}
         errors = sum(n for status, n in statuses.items() if status >= 500)
         print(
-            f"\n{name}: booking race: {race['requests']} attempts by {len(attempts)} households "
+            f"\n{name}: booking race: {result['requests']} attempts by {len(attempts)} households "
             f"over {options.race_connections} connections in {seconds_taken:.2f} s = "
-            f"{race['requests'] / seconds_taken:.0f} attempts/s; "
-            f"p50 {ms(race['p50_us'])} ms, p95 {ms(race['p95_us'])} ms"
+            f"{result['requests'] / seconds_taken:.0f} attempts/s; "
+            f"p50 {ms(result['p50_us'])} ms, p95 {ms(result['p95_us'])} ms"
         )
         print(f"  answers by status: {dict(sorted(statuses.items()))}; server errors: {errors}")
         print(f"  confirmed: {places} places in {bookings} bookings (capacity {options.places})")
@@ -445,17 +476,16 @@ def run_engine(name: str, database_url: str, workdir: Path, options) -> None:
 
         if name == "SQLite" and options.memory_requests:
             pages = anonymous + signed_in
-            mixed = [
-                "\t".join(["GET", pages[n % len(pages)][1], pages[n % len(pages)][2], ""])
-                for n in range(options.memory_requests)
-            ]
             pids = worker_pids(server.pid)
             before = {pid: resident_kib(pid) for pid in pids}
-            run = wrk_requests(port, mixed, workdir, connections=options.connections)
+            run = wrk_mixed(
+                port, pages, workdir, total=options.memory_requests, connections=options.connections
+            )
             after = {pid: resident_kib(pid) if Path(f"/proc/{pid}").exists() else 0 for pid in pids}
             print(
                 f"\n{name}: worker memory over {run['requests']} mixed requests "
-                f"({len(pages)} pages in turn, {run['elapsed_us'] / 1e6:.0f} s):"
+                f"({len(pages)} pages in turn, {run['duration_us'] / 1e6:.0f} s, "
+                f"{run['non2xx']} non-2xx):"
             )
             for pid in pids:
                 if not after[pid]:

@@ -1,10 +1,15 @@
-"""allauth adapters: e-mail addresses kept lower-case so one person has one account, and
-authenticator secrets encrypted before allauth stores them."""
+"""allauth adapters: e-mail addresses kept lower-case so one person has one account, a sign-in
+that has just completed counts as recent authentication, and authenticator secrets encrypted
+before allauth stores them."""
 
 import base64
 import functools
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import (
+    AUTHENTICATION_METHODS_SESSION_KEY,
+    get_authentication_records,
+)
 from allauth.mfa.adapter import DefaultMFAAdapter
 from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import hashes
@@ -19,6 +24,25 @@ KEY_PURPOSE = b"startwell authenticator secrets"
 class AccountAdapter(DefaultAccountAdapter):
     def clean_email(self, email: str) -> str:
         return super().clean_email(email).strip().lower()
+
+    def login(self, request, user) -> None:
+        super().login(request, user)
+        count_sign_in_as_recent(request, user)
+
+
+def count_sign_in_as_recent(request, user) -> None:
+    """allauth asks for the password again ("Confirm access") before sensitive changes, such as
+    adding a second factor, unless the person re-authenticated in the last few minutes
+    (ACCOUNT_REAUTHENTICATION_TIMEOUT); on its own it counts only a re-authentication, not the
+    sign-in itself. A member of staff sent to set up their authenticator straight after signing
+    in would type the password twice in a minute. The last step of the sign-in that has just
+    completed (password, code, passkey or second factor) counts as one, with its own time, so
+    the usual timeout applies from the moment they signed in."""
+    records = [dict(record) for record in get_authentication_records(request, user)]
+    if not records:
+        return
+    records[-1]["reauthenticated"] = True
+    request.session[AUTHENTICATION_METHODS_SESSION_KEY] = records
 
 
 @functools.lru_cache(maxsize=4)

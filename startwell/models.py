@@ -49,6 +49,13 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.first_name or self.email.split("@")[0]
 
+    @property
+    def greeting(self) -> str:
+        """How an e-mail to the person opens: by first name, or a plain "Hello," when we have
+        none (never the start of their e-mail address)."""
+        name = self.first_name.strip()
+        return f"Hello {name}," if name else "Hello,"
+
 
 class Child(models.Model):
     """A child a parent books for. Only what sessions need: a first name and the month and year
@@ -83,6 +90,22 @@ class Child(models.Model):
         """Whole months from the start of the birth month: a child born in March is 0 months old
         throughout March and 1 month old in April."""
         return (day.year - self.birth_year) * 12 + (day.month - self.birth_month)
+
+    def age_on(self, day: datetime.date) -> str:
+        return describe_age(self.age_in_months_on(day))
+
+
+def describe_age(months: int) -> str:
+    """An age as families say it: in months up to two years ("18 months"), then in years and
+    months ("3 years 2 months", "2 years")."""
+    if months < 0:
+        return "not born yet"
+    if months < 24:
+        return f"{months} month{'' if months == 1 else 's'}"
+    years, rest = divmod(months, 12)
+    if rest == 0:
+        return f"{years} years"
+    return f"{years} years {rest} month{'' if rest == 1 else 's'}"
 
 
 class PeriodicTaskRun(models.Model):

@@ -32,9 +32,18 @@ def session_in_reach(request, session_id: int):
     return get_object_or_404(sessions, pk=session_id)
 
 
-def _register_url(session, anchor: str = "") -> str:
+def _register_url(session, anchor: str = "", *, updated_booking=None) -> str:
     url = reverse("parent_champions:register", args=[session.pk])
+    if updated_booking is not None:
+        url += f"?updated={updated_booking.pk}"
     return f"{url}#{anchor}" if anchor else url
+
+
+def _updated_booking_id(request) -> int | None:
+    """The booking the last action changed: the register puts the keyboard's and screen
+    reader's focus on its row, rather than at the top of the reloaded page."""
+    value = request.GET.get("updated", "")
+    return int(value) if value.isdigit() and len(value) < 19 else None
 
 
 def _render_register(request, session, *, walk_in_form=None, cover_form=None, status=200):
@@ -53,6 +62,7 @@ def _render_register(request, session, *, walk_in_form=None, cover_form=None, st
         "is_today": timezone.localdate(now) == timezone.localtime(session.start).date(),
         "has_started": now >= session.start,
         "walk_in_form": walk_in_form or WalkInForm(),
+        "updated_booking_id": _updated_booking_id(request),
     }
     return render(request, "parent_champions/register.html", context, status=status)
 
@@ -82,7 +92,7 @@ def booking_action(request, session_id: int, booking_id: int, action: str):
         show_as_message(request, error)
     else:
         messages.success(request, done)
-    return redirect(_register_url(session, f"booking-{booking.pk}"))
+    return redirect(_register_url(session, f"booking-{booking.pk}", updated_booking=booking))
 
 
 @login_required

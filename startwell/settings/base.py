@@ -23,6 +23,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# Earlier keys, while rotating: signed links and browser sessions made with them still work.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 DEBUG = False
 # True only in startwell.settings.production: commands that would be dangerous on a live site
 # (the demo data, with its published password) refuse to run there.
@@ -243,7 +245,11 @@ MFA_TOTP_TOLERANCE = 1
 
 # --- Wagtail --------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Start Well"
-WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The portal's public address. Links in e-mails use the address a request came in on (as
+# allauth's own e-mails do) and this one only outside a request: reminders and other scheduled
+# messages (startwell.site_address).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 # Passwords are managed by allauth so that staff go through the same second factor.
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
@@ -289,6 +295,8 @@ STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
+# The portal's own English wording, over the libraries' (allauth's "Sign Up", "Email Addresses").
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

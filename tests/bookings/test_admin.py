@@ -147,12 +147,17 @@ def test_listing_filters_upcoming_and_past_sessions(manager_client, activity, ce
     )
     SessionFactory(activity=activity)
     url = reverse("bookings_session:index")
-    upcoming = manager_client.get(url, {"when": "upcoming"}).content.decode()
+    # Upcoming sessions unless asked otherwise, with no filter to count as chosen.
+    upcoming = manager_client.get(url).content.decode()
     assert "Stay and play" in upcoming
     assert "Last week&#x27;s rhymes" not in upcoming
+    assert "data-w-active-filter-id=" not in upcoming
     past = manager_client.get(url, {"when": "past"}).content.decode()
     assert "Stay and play" not in past
     assert "Last week&#x27;s rhymes" in past
+    every = manager_client.get(url, {"when": "any"}).content.decode()
+    assert "Stay and play" in every
+    assert "Last week&#x27;s rhymes" in every
 
 
 def test_superuser_sees_every_centres_sessions(client, superuser, activity, other_activity):

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from icalendar import Calendar
 
+from bookings import notifications
 from bookings.models import Booking, Session
 from tests.factories import (
     ActivityPageFactory,
@@ -362,6 +363,49 @@ def test_child_outside_the_age_range_is_refused_by_name_range_and_age(signed_in,
     )
 
 
+def test_only_the_child_outside_the_age_range_is_marked(signed_in, parent, centre):
+    babies = ActivityPageFactory(parent=centre, title="Baby massage", max_age_months=12)
+    session = SessionFactory(activity=babies)
+    toddler = child_aged(parent, 14, "Ada")
+    baby = child_aged(parent, 3, "Bo")
+
+    response = signed_in.post(book_url(session), {"children": [toddler.pk, baby.pk]})
+
+    assert response.status_code == 400
+    boxes = re.findall(r'<input[^>]*type="checkbox"[^>]*>', response.content.decode())
+    marked = [box for box in boxes if "is-invalid" in box]
+    assert len(boxes) == 2
+    assert len(marked) == 1
+    assert f'value="{toddler.pk}"' in marked[0]
+    assert 'aria-invalid="true"' in marked[0]
+    assert not Booking.objects.exists()
+
+
+def test_an_older_child_is_offered_in_years_and_months(signed_in, parent, centre):
+    session = SessionFactory(activity=ActivityPageFactory(parent=centre, title="Stay and play"))
+    ben = child_aged(parent, 30, "Ben")
+    age = ben.age_in_months_on(timezone.localtime(session.start).date())
+
+    html = signed_in.get(book_url(session)).content.decode()
+
+    rest = age - 24
+    assert f"Ben (2 years {rest} month{'' if rest == 1 else 's'} old on the day)" in html
+
+
+def test_e_mails_link_to_the_address_the_site_is_reached_at(signed_in, session, kids, settings):
+    settings.SITE_URL = "http://127.0.0.1:8000"
+
+    signed_in.post(book_url(session), {"children": [kids[0].pk]}, HTTP_HOST="localhost:8123")
+
+    (confirmation,) = mail.outbox
+    assert "http://localhost:8123/bookings/" in confirmation.body
+    assert "127.0.0.1:8000" not in confirmation.body
+    # Outside a request (the scheduler's reminders), the configured address.
+    mail.outbox.clear()
+    notifications.session_reminder(Booking.objects.get(session=session))
+    assert "http://127.0.0.1:8000/bookings/" in mail.outbox[0].body
+
+
 def test_choosing_nobody_is_refused(signed_in, session, kids):
     response = signed_in.post(book_url(session), {})
     assert_refused(response, "Choose at least one child to book for.")
@@ -466,6 +510,41 @@ def test_my_bookings_lists_upcoming_and_past_with_reference_status_and_children(
     assert "Cancelled" in past_part
     assert someone_elses.reference not in html
     assert "/children/" in html
+
+
+def test_my_bookings_puts_cancelled_ones_under_their_own_heading(
+    signed_in, parent, session, activity
+):
+    coming = BookingFactory(session=session, parent=parent)
+    later = SessionFactory(activity=activity, start=session.start + datetime.timedelta(days=7))
+    cancelled = BookingFactory(session=later, parent=parent, status=Booking.Status.CANCELLED)
+    called_off = SessionFactory(
+        activity=activity,
+        start=session.start + datetime.timedelta(days=14),
+        status=Session.Status.CANCELLED,
+    )
+    by_the_centre = BookingFactory(session=called_off, parent=parent)
+
+    html = signed_in.get("/bookings/").content.decode()
+
+    coming_up, rest = html.split('<h2 id="cancelled-heading">Cancelled</h2>')
+    cancelled_part, _ = rest.split("Past bookings")
+    assert coming.reference in coming_up
+    assert cancelled.reference not in coming_up
+    assert by_the_centre.reference not in coming_up
+    assert cancelled.reference in cancelled_part
+    assert by_the_centre.reference in cancelled_part
+    assert "Session cancelled by the centre" in cancelled_part
+
+
+def test_the_date_of_a_booking_is_part_of_its_links_name(signed_in, parent, session):
+    BookingFactory(session=session, parent=parent)
+
+    html = signed_in.get("/bookings/").content.decode()
+
+    # One name with no stray space before the comma ("Stay and play , 7 December").
+    day = timezone.localtime(session.start)
+    assert f'aria-label="{session.activity.title}, {day:%-d %B}"' in html
 
 
 def test_my_bookings_uses_the_same_number_of_queries_for_1_and_100_bookings(

@@ -97,19 +97,24 @@ def sign_in(live_server):
 @pytest.fixture(autouse=True)
 def no_content_security_policy_violations(request):
     """Every journey runs under the portal's Content-Security-Policy: anything the browser
-    refuses under it (an inline script or style, a file from another site) fails the test."""
+    refuses under it (an inline script or style, a file from another site) fails the test. So
+    does any error a script raises, and, in the admin, anything logged as an error in the
+    console (a date picker that fails to start, a missing file)."""
     if "page" not in request.fixturenames:
         yield
         return
     page = request.getfixturevalue("page")
     refused = []
-    page.on(
-        "console",
-        lambda message: (
+    errors = []
+
+    def on_console(message):
+        if "Content Security Policy" in message.text:
             refused.append(f"{page.url}: {message.text}")
-            if "Content Security Policy" in message.text
-            else None
-        ),
-    )
+        elif message.type == "error" and "/admin/" in page.url:
+            errors.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
     yield
     assert refused == []
+    assert errors == []

@@ -31,7 +31,7 @@ def test_new_parent_signs_up_verifies_and_signs_in_with_a_code(live_server, page
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_label("Email").fill(email)
+    page.get_by_label("E-mail").fill(email)
     page.get_by_label("Password", exact=False).first.fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
     page.locator("main form").get_by_role("button").click()
@@ -54,7 +54,7 @@ def test_new_parent_signs_up_verifies_and_signs_in_with_a_code(live_server, page
     assert_accessible(page)
     page.get_by_role("link", name=re.compile("sign-in code", re.IGNORECASE)).click()
     assert_accessible(page)
-    page.get_by_label("Email").fill(email)
+    page.get_by_label("E-mail").fill(email)
     page.locator("main form").get_by_role("button").first.click()
 
     expect(page).to_have_url(re.compile(r"/accounts/login/code/confirm/$"))
@@ -74,7 +74,7 @@ def test_manager_signs_in_with_password_and_authenticator_code(live_server, page
 
     page.goto(live_server.url + "/accounts/login/")
     assert_accessible(page)
-    page.get_by_label("Email").fill(manager.email)
+    page.get_by_label("E-mail").fill(manager.email)
     page.get_by_label("Password").fill(EXISTING_PASSWORD)
     page.locator("main form").get_by_role("button", name="Sign in").click()
 
@@ -91,10 +91,10 @@ def test_manager_signs_in_with_password_and_authenticator_code(live_server, page
 
 def test_sign_in_errors_are_announced_next_to_fields(live_server, page, db):
     page.goto(live_server.url + "/accounts/signup/")
-    page.get_by_label("Email").fill("not-an-email")
+    page.get_by_label("E-mail").fill("not-an-email")
     page.locator("main form").get_by_role("button").click()
 
-    email_field = page.get_by_label("Email")
+    email_field = page.get_by_label("E-mail")
     expect(email_field).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#id_email_error")).to_contain_text("valid")
     assert_accessible(page)

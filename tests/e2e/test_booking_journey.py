@@ -1,5 +1,6 @@
 """A parent on a phone adds two children, books a session for both, finds it under My bookings,
-downloads the calendar entry and cancels; the household waiting for a place is booked in."""
+downloads the calendar entry and cancels; the household waiting for a place is booked in, and
+the e-mail telling them links to the site where it runs (the test server's own port)."""
 
 import re
 from pathlib import Path
@@ -78,6 +79,7 @@ def test_parent_books_for_two_children_then_cancels_and_the_waiting_family_gets_
     # Pressing Book with nobody ticked explains what to do, next to the question.
     page.get_by_role("button", name="Book", exact=True).click()
     expect(page.locator("#children-error")).to_have_text("Choose at least one child to book for.")
+    expect(page.locator("#error-summary")).to_be_focused()
     assert_accessible(page)
 
     page.get_by_label(re.compile(r"^Ada \(")).check()
@@ -123,13 +125,16 @@ def test_parent_books_for_two_children_then_cancels_and_the_waiting_family_gets_
     expect(page.get_by_role("heading", level=1)).to_have_text("Cancel this booking?")
     page.get_by_role("button", name="Yes, cancel my booking").click()
     expect(page.get_by_text("Your booking is cancelled.")).to_be_visible()
-    expect(
-        page.get_by_role("region", name="Coming up").get_by_text("Cancelled", exact=True)
-    ).to_be_visible()
+    cancelled = page.get_by_role("region", name="Cancelled")
+    expect(cancelled.get_by_text(booking.reference)).to_be_visible()
+    coming_up = page.get_by_role("region", name="Coming up")
+    expect(coming_up.get_by_text(booking.reference)).to_have_count(0)
 
     # Ben's place is confirmed: he is told by e-mail and sees it under My bookings.
     promoted = [m for m in mail.outbox if m.to == ["ben@example.org"]]
     assert [m.subject for m in promoted] == ["A place has come up and it's yours: Stay and play"]
+    assert f"so the next family can have it:\n{base}/bookings/\n" in promoted[0].body
+    assert "127.0.0.1:8000" not in promoted[0].body
     ben.goto(base + "/bookings/")
     expect(
         ben.get_by_role("region", name="Coming up").get_by_text("Booked", exact=True)

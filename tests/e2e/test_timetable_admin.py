@@ -1,5 +1,9 @@
-"""A centre manager in the admin on a phone: reads a session's register, previews a series and
-cancels a session, with axe-core checking each page the portal adds to the admin."""
+"""A centre manager in the admin: on a phone, reads a session's register, previews a series and
+cancels a session; on a desktop, finds the ideas, champions and reports from the admin home.
+axe-core checks each page, allowing only Wagtail's own known problems on the pages Wagtail draws
+(docs/admin-accessibility.md); no page logs an error in the browser's console (conftest.py)."""
+
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -14,7 +18,7 @@ from tests.factories import (
     UserFactory,
     VenueFactory,
 )
-from tests.support.accessibility import assert_accessible
+from tests.support.accessibility import WAGTAIL_ADMIN_KNOWN, assert_accessible
 
 
 @pytest.fixture
@@ -43,6 +47,9 @@ def test_manager_reads_the_register_previews_a_series_and_cancels(
     assert_accessible(page)
 
     page.goto(f"{live_server.url}/admin/timetable/sessions/series/")
+    # Wagtail's date picker opens on the date field.
+    page.get_by_label("Last date").click()
+    expect(page.locator(".xdsoft_datetimepicker:visible")).to_have_count(1)
     page.get_by_label("Activity").select_option(label="Stay and play (Northfield Centre)")
     page.get_by_label("Tuesday").check()
     page.get_by_label("Starts at").fill("10:00")
@@ -52,6 +59,7 @@ def test_manager_reads_the_register_previews_a_series_and_cancels(
     # Wagtail's date picker stays open over the form until one taps elsewhere.
     page.get_by_text("Sessions are created on every chosen day").click()
     page.get_by_label("Capacity").fill("10")
+    page.get_by_text("Sessions are created on every chosen day").click()  # closes the pickers
     page.get_by_role("button", name="Preview the dates").click()
     expect(page.get_by_role("heading", name="3 sessions to create")).to_be_visible()
     assert_accessible(page)
@@ -63,5 +71,39 @@ def test_manager_reads_the_register_previews_a_series_and_cancels(
     page.get_by_label("Why is the session cancelled?").fill("The hall is flooded.")
     page.get_by_role("button", name="Cancel the session and tell families").click()
     expect(page.get_by_text("Cancelled by the centre: The hall is flooded.")).to_be_visible()
+    expect(page.get_by_text("is cancelled. Every booked family is being told.")).to_be_visible()
+    assert_accessible(page)  # the success banner too
     session.refresh_from_db()
     assert session.status == Session.Status.CANCELLED
+
+
+def test_manager_finds_ideas_champions_and_reports_from_the_admin(
+    live_server, manager_page, centre
+):
+    page = manager_page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    activity = ActivityPageFactory(parent=centre, title="Stay and play")
+    SessionFactory(activity=activity)
+
+    page.goto(f"{live_server.url}/admin/")
+    menu = page.get_by_role("navigation", name="Main menu")
+    for item in ["Ideas to look at", "Parent champions", "Centre reports", "Site reports"]:
+        named = menu.get_by_role("link", name=item).or_(menu.get_by_role("button", name=item))
+        expect(named).to_be_visible()
+    assert_accessible(page, known=WAGTAIL_ADMIN_KNOWN)
+
+    menu.get_by_role("button", name="Timetable").click()
+    menu.get_by_role("link", name="Sessions").click()
+    expect(page.get_by_role("link", name=re.compile("Stay and play"))).to_be_visible()
+    assert_accessible(page, known=WAGTAIL_ADMIN_KNOWN)
+
+    page.goto(f"{live_server.url}/admin/pages/{centre.pk}/")
+    expect(page.get_by_role("link", name="Stay and play")).to_be_visible()
+    assert_accessible(page, known=WAGTAIL_ADMIN_KNOWN)
+    page.goto(f"{live_server.url}/admin/pages/search/?q=stay")
+    expect(page.get_by_text("There is one matching page")).to_be_visible()
+    assert_accessible(page, known=WAGTAIL_ADMIN_KNOWN)
+
+    page.goto(f"{live_server.url}/admin/")
+    page.get_by_role("link", name="Ideas waiting for a decision").click()
+    expect(page.get_by_role("heading", name="Ideas to look at")).to_be_visible()

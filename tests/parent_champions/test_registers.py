@@ -265,6 +265,19 @@ def test_message_goes_to_each_booked_family_separately(champion, session_tomorro
     assert logged(session_tomorrow, "messaged")
 
 
+def test_a_family_without_a_first_name_is_greeted_plainly(champion, session_tomorrow):
+    named = book(session_tomorrow, first_name="Priya")
+    unnamed = book(session_tomorrow, first_name="")
+    registers.message_families(
+        user=champion.user, session=session_tomorrow, subject="Wellies", body="Bring wellies."
+    )
+
+    bodies = {message.to[0]: message.body for message in mail.outbox}
+    assert bodies[named.parent.email].startswith("Hello Priya,\n")
+    assert bodies[unnamed.parent.email].startswith("Hello,\n")
+    assert unnamed.parent.email.split("@")[0] not in bodies[unnamed.parent.email]
+
+
 @pytest.mark.parametrize(
     ("subject", "body", "message"),
     [

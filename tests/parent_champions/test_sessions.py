@@ -4,6 +4,7 @@ what to what."""
 import datetime
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from bookings.errors import BookingError
@@ -110,3 +111,23 @@ def test_sessions_cannot_start_in_the_past(champion, activity):
             activity_id=activity.pk,
             values=session_values(start=past, end=past + datetime.timedelta(hours=1)),
         )
+
+
+def test_a_host_moving_a_session_tells_the_families_booked(
+    champion, session_tomorrow, django_capture_on_commit_callbacks
+):
+    booking = book(session_tomorrow, children=1)
+    later = session_tomorrow.start + datetime.timedelta(hours=2)
+    values = {name: getattr(session_tomorrow, name) for name in sessions.SESSION_FIELDS} | {
+        "start": later,
+        "end": later + datetime.timedelta(hours=1),
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        sessions.update_session(user=champion.user, session_id=session_tomorrow.pk, values=values)
+    assert [m.to for m in mail.outbox] == [[booking.parent.email]]
+    assert "When: " in mail.outbox[0].body
+    session_tomorrow.refresh_from_db()
+    assert session_tomorrow.sequence == 1
+    entry = SessionLogEntry.objects.get(session=session_tomorrow)
+    assert entry.user_id == champion.user.pk
+    assert entry.data["detail"].endswith("(1 family told)")

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from tests.factories import UserFactory
+from tests.factories.accounts import PASSWORD
 from tests.privacy.database_search import tables_holding
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -66,6 +67,21 @@ def test_reset_link_and_login_code_are_gone_once_delivered(client, database_queu
     reset_token = key.split("-", 1)[1]  # after the account's id
     assert reset_token in json.dumps(dict(client.session))
     assert tables_holding(reset_token) == {}
+
+
+def test_a_sign_up_verification_link_is_gone_once_delivered(client, database_queue):
+    """allauth's verification links are signed, not stored: once the message has gone, only
+    the person's inbox holds the key (the waiting sign-up is in the encrypted session)."""
+    client.post(
+        reverse("account_signup"),
+        {"email": "verify@example.org", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    run_worker()
+
+    [message] = mail.outbox
+    link = re.search(r"https?://\S+/accounts/confirm-email/(\S+)/", message.body)
+    assert link, message.body
+    assert tables_holding(link.group(1), link.group(0)) == {}
 
 
 def test_the_search_reads_a_session_signed_but_not_encrypted(db):

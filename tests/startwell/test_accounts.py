@@ -54,7 +54,7 @@ def test_sign_up_sends_verification_link_that_verifies_and_signs_in(client, db):
     assert signed_in_user_id(client) is None
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["new.parent@example.org"]
-    assert mail.outbox[0].subject.startswith("[Start Well] ")
+    assert mail.outbox[0].subject == "[Start Well] Please confirm your e-mail address"
 
     confirm_url = link_in(mail.outbox[0])
     page = client.get(confirm_url)

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from bookings.models import Booking
-from startwell.models import Child
+from startwell.models import Child, describe_age
 from tests.factories import BookingFactory, ChildFactory, SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +147,20 @@ def test_someone_elses_child_is_not_found(signed_in):
         assert signed_in.post(url, data).status_code == 404
     stranger.refresh_from_db()
     assert stranger.first_name == "Zed"
+
+
+@pytest.mark.parametrize(
+    ("months", "said"),
+    [
+        (-1, "not born yet"),
+        (0, "0 months"),
+        (1, "1 month"),
+        (23, "23 months"),
+        (24, "2 years"),
+        (25, "2 years 1 month"),
+        (38, "3 years 2 months"),
+        (48, "4 years"),
+    ],
+)
+def test_ages_are_said_in_months_then_years_and_months(months, said):
+    assert describe_age(months) == said

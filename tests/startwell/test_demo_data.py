@@ -5,6 +5,7 @@ The demo takes seconds to load, so this module loads it once, twice over, for al
 (inside a transaction rolled back when the module ends), and each test reads what it needs."""
 
 import datetime
+import re
 from io import StringIO
 from types import SimpleNamespace
 
@@ -15,7 +16,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
-from wagtail.models import GroupPagePermission, Page, Revision
+from wagtail.models import GroupPagePermission, Page, Revision, Site
 
 from bookings.demo import HOLIDAYS
 from bookings.models import Booking, HolidayPeriod, Session
@@ -31,6 +32,7 @@ from cms.models import (
 from parent_champions.models import Champion, ChampionApplication, Hosting, Practitioner
 from startwell.demo import CENTRES, DEMO_PASSWORD
 from startwell.models import Child, User
+from tests.accounts import activate_totp
 from tests.support import page_tree
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +78,17 @@ def test_loading_the_demo_again_changes_nothing(demo):
     assert demo.second == demo.first
     assert "parent@startwell.example" in demo.output
     assert DEMO_PASSWORD in demo.output
+
+
+def test_the_site_has_the_portals_name_and_address(demo, client, settings):
+    site = Site.objects.get(is_default_site=True)
+    assert (site.site_name, site.root_url) == ("Start Well", settings.SITE_URL)
+    # The admin home's heading is the site's name, not its host.
+    manager = User.objects.get(email="manager.northfield@startwell.example")
+    activate_totp(manager)
+    client.force_login(manager)
+    html = client.get("/admin/").content.decode()
+    assert re.search(r"<h1[^>]*>\s*Start Well\s*</h1>", html)
 
 
 def test_five_centres_with_venues_partners_and_one_asking_champions_for_a_second_factor(demo):

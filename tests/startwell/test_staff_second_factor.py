@@ -33,7 +33,6 @@ def test_manager_without_authenticator_is_sent_to_set_one_up(client, manager):
 def test_manager_sets_up_authenticator_app_then_admin_opens(client, manager):
     sign_in(client, manager)
     client.get("/admin/")
-    confirm_password(client)
     page = client.get(reverse("mfa_activate_totp"))
     assert page.status_code == 200
     secret = client.session["mfa.totp.secret"]
@@ -132,12 +131,25 @@ def test_wagtail_login_url_goes_to_allauth(client, db):
     assert_signed_out(client)
 
 
-def test_staff_changing_authenticator_must_confirm_password(client, manager, manager_totp):
+def test_a_sign_in_just_now_counts_as_recent_authentication(client, manager):
+    sign_in(client, manager)
+    assert client.get("/admin/")["Location"] == reverse("mfa_index")
+
+    # Setting up the authenticator straight away needs no second password.
+    assert client.get(reverse("mfa_activate_totp")).status_code == 200
+
+
+def test_staff_changing_authenticator_later_must_confirm_password(
+    client, manager, manager_totp, settings
+):
     sign_in(client, manager, totp_secret=manager_totp)
+    assert client.get(reverse("mfa_deactivate_totp")).status_code == 200
+    settings.ACCOUNT_REAUTHENTICATION_TIMEOUT = 0  # the sign-in is no longer recent
 
     response = client.get(reverse("mfa_deactivate_totp"))
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_reauthenticate"))
+    settings.ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
     confirm_password(client)
     assert client.get(reverse("mfa_deactivate_totp")).status_code == 200
