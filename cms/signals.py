@@ -46,7 +46,9 @@ def connect_page_cache() -> None:
         Venue,
         PartnerOrganisation,  # a snippet: edited without publishing any page
         CentrePartner,
-        PageViewRestriction,  # a page made private (or public again) is not republished
+        # A page made private (or public again) leaves or joins the public pages and the API
+        # without being republished.
+        PageViewRestriction,
         CollectionViewRestriction,
         Site,
         get_image_model(),
