@@ -18,12 +18,12 @@ def create_manager_group(sender, instance: CentrePage, created: bool, raw: bool 
 def connect_page_cache() -> None:
     """Public pages (and the Open Referral API) show pages, their venues, partners and
     neighbourhoods, images and documents: any change to them (a page saved, published,
-    unpublished, moved or deleted; a snippet or an image edited) ends the anonymous page
-    cache's generation."""
+    unpublished, moved, deleted or made private; a snippet or an image edited) ends the
+    anonymous page cache's generation."""
     from django.db.models.signals import post_delete
     from wagtail.documents import get_document_model
     from wagtail.images import get_image_model
-    from wagtail.models import Page, Site
+    from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction, Site
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     from startwell import pagecache
@@ -46,6 +46,10 @@ def connect_page_cache() -> None:
         Venue,
         PartnerOrganisation,  # a snippet: edited without publishing any page
         CentrePartner,
+        # A page made private (or public again) leaves or joins the public pages and the API
+        # without being republished.
+        PageViewRestriction,
+        CollectionViewRestriction,
         Site,
         get_image_model(),
         get_document_model(),

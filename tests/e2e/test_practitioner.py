@@ -77,7 +77,7 @@ def test_manager_invites_a_practitioner_who_runs_the_drop_in_register_on_a_phone
     expect(page).to_have_url(re.compile(r"/accounts/password/reset/key/done/"))
 
     page.goto(f"{live_server.url}/accounts/login/?next=/champions/")
-    page.get_by_label("Email").fill("hana.visitor@nhs.example")
+    page.get_by_label("E-mail").fill("hana.visitor@nhs.example")
     page.get_by_label("Password").fill(NEW_PASSWORD)
     page.locator("main form").first.get_by_role("button", name="Sign in").click()
 

@@ -329,3 +329,11 @@ def test_a_page_with_a_form_token_is_not_kept(visitor, rf):
     response = visitor.get("/accounts/signup/")
     assert response.status_code == 200 and "csrftoken" in response.cookies
     assert not pagecache.storable(response)
+
+
+def test_a_page_made_private_leaves_the_public_pages_at_once(visitor, other_centre):
+    from wagtail.models import PageViewRestriction
+
+    assert visitor.get(other_centre.url).status_code == 200
+    PageViewRestriction.objects.create(page=other_centre, restriction_type="login")
+    assert visitor.get(other_centre.url).status_code == 302  # to sign in
