@@ -155,3 +155,18 @@ def test_a_full_session_refuses_at_once_and_a_lapsed_hold_is_still_a_free_place(
     assert booking.status == Booking.Status.CONFIRMED
     hold.refresh_from_db()
     assert hold.status != Booking.Status.PENDING_PAYMENT
+
+
+def test_e_mails_are_plain_text_without_html_escaping(centre):
+    activity = ActivityPageFactory(parent=centre, title="St Mary's stay & play")
+    session = SessionFactory(activity=activity)
+    parent, kids = household()
+    parent.first_name = "Siobhán O'Neill"
+    parent.save()
+
+    services.book_session(parent=parent, session_id=session.pk, children=kids)
+
+    [message] = mail.outbox
+    assert "Hello Siobhán O'Neill," in message.body
+    assert "St Mary's stay & play" in message.body
+    assert "&#x27;" not in message.body and "&amp;" not in message.body
