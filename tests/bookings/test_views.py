@@ -188,6 +188,9 @@ def test_sessions_page_is_paginated(client, activity):
     second = client.get("/sessions/?page=2").content.decode()
     assert "25 sessions" in first
     assert "Page 1 of 2" in first
+    assert 'aria-label="Pages of sessions"' in first
+    assert 'href="?page=2">Next</a>' in first
+    assert 'href="?page=1">Previous</a>' in second
     assert first.count('class="card session-card') == 20
     assert second.count('class="card session-card') == 5
 

@@ -339,3 +339,17 @@ def test_a_scheduled_idea_links_its_activity_and_next_sessions(client, centre, a
     assert "What came of it" in page
     assert activity.url in page
     assert timezone.localtime(session.start).strftime("%A %-d %B, %H:%M") in page
+
+
+def test_the_listing_is_paginated(client, centre):
+    for n in range(25):
+        IdeaFactory(centre=centre, title=f"Idea number {n}")
+
+    first = html(client.get("/ideas/"))
+    second = html(client.get("/ideas/?page=2"))
+
+    assert 'aria-label="Pages of ideas"' in first
+    assert "Page 1 of 2" in first and "Page 2 of 2" in second
+    assert 'page=2">Next</a>' in first
+    assert 'page=1">Previous</a>' in second
+    assert first.count("Idea number") + second.count("Idea number") >= 25
