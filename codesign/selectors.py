@@ -5,6 +5,7 @@ Support and comment counts are always counted from their rows."""
 
 from django.db.models import (
     Count,
+    DateTimeField,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -29,6 +30,7 @@ from .models import (
     CentreIdeaSettings,
     Comment,
     Idea,
+    IdeaDecision,
     IdeaStatus,
     Support,
 )
@@ -248,21 +250,42 @@ def _upcoming_sessions(now):
     )
 
 
+def taken_up_at() -> Coalesce:
+    """When the centre took an idea up: its first move to accepted or scheduled. An idea with no
+    such decision recorded counts from when it was proposed, never from before."""
+    first_taken_up = (
+        IdeaDecision.objects.filter(
+            idea=OuterRef("pk"), to_status__in=[IdeaStatus.ACCEPTED, IdeaStatus.SCHEDULED]
+        )
+        .order_by("decided_at", "pk")
+        .values("decided_at")[:1]
+    )
+    return Coalesce(Subquery(first_taken_up, output_field=DateTimeField()), "created_at")
+
+
 def outcomes(*, centre: CentrePage | None = None) -> QuerySet[Idea]:
     """Ideas the centres took up (accepted and scheduled), most recent first, each with the
     next sessions of its activity, how many sessions have run and how many families came.
 
     A family "came" when the register marked its booking attended; each walk-in recorded on
-    the register is one family more (walk-ins have no account to tell them apart)."""
+    the register is one family more (walk-ins have no account to tell them apart).
+
+    Only sessions that started on or after the centre took the idea up count: a linked activity
+    may have run for years before, and those sessions did not come of the idea."""
     now = timezone.now()
+    since = OuterRef("taken_up_at")
     past = Session.objects.filter(
-        activity=OuterRef("activity"), status=Session.Status.SCHEDULED, start__lt=now
+        activity=OuterRef("activity"),
+        status=Session.Status.SCHEDULED,
+        start__lt=now,
+        start__gte=since,
     )
     families = (
         Booking.objects.filter(
             session__activity=OuterRef("activity"),
             session__status=Session.Status.SCHEDULED,
             session__start__lt=now,
+            session__start__gte=since,
             attendance=Attendance.ATTENDED,
         )
         .order_by()
@@ -275,6 +298,7 @@ def outcomes(*, centre: CentrePage | None = None) -> QuerySet[Idea]:
             session__activity=OuterRef("activity"),
             session__status=Session.Status.SCHEDULED,
             session__start__lt=now,
+            session__start__gte=since,
         )
         .order_by()
         .values("session__activity")
@@ -287,6 +311,7 @@ def outcomes(*, centre: CentrePage | None = None) -> QuerySet[Idea]:
         ideas = ideas.filter(centre=centre)
     return (
         with_counts(ideas)
+        .annotate(taken_up_at=taken_up_at())
         .annotate(
             families_attended=Coalesce(Subquery(families, output_field=IntegerField()), 0)
             + Coalesce(Subquery(walk_ins, output_field=IntegerField()), 0),
