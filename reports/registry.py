@@ -44,6 +44,13 @@ REPORTS = {
             selectors.codesign,
         ),
         Report(
+            "feedback",
+            "Feedback",
+            "What families said the day after sessions they came to: satisfaction, would come "
+            "again and comments, by centre and by activity.",
+            selectors.feedback,
+        ),
+        Report(
             "champions",
             "Champions",
             "Active parent champions, sessions they hosted and checks lapsing soon.",

@@ -27,6 +27,7 @@ from bookings.selectors import with_places
 from cms.models import ActivityPage, CentrePage
 from codesign.models import Idea, IdeaDecision, IdeaStatus, Support
 from codesign.selectors import ideas_awaiting_decision
+from feedback import selectors as feedback_selectors
 from parent_champions.models import Champion, add_years
 
 from .figures import Figure, percent
@@ -491,6 +492,66 @@ def codesign(*, centres: QuerySet[CentrePage], start, end) -> list[Figure]:
                 (key[1], [row["sessions"], row["attended"], row["walk_ins"]])
                 for key, row in sorted(attendance.items(), key=lambda item: item[0][1].lower())
             ],
+        ),
+    ]
+
+
+# Feedback -------------------------------------------------------------------------------------
+
+FEEDBACK_COLUMNS = ["Answers", "Satisfaction (%)", "Would come again (%)", "Comments"]
+FEEDBACK_NOTE = (
+    "Families are asked the day after a session they came to. Satisfaction: the share of answers "
+    "saying it was good (the others said OK or not good). Would come again: the share answering "
+    "yes. Comments: answers with something written, checked or not."
+)
+
+
+def _feedback_values(row) -> list:
+    return [
+        row["answers"],
+        percent(row["good"], row["answers"]),
+        percent(row["again"], row["answers"]),
+        row["comments"],
+    ]
+
+
+def feedback(*, centres: QuerySet[CentrePage], start, end) -> list[Figure]:
+    """What families said about the sessions that started in the period: two queries."""
+    since, until = bounds(start, end)
+    answered = feedback_selectors.answered_in(centres).filter(
+        session__start__gte=since, session__start__lt=until
+    )
+    several = _multiple_centres(centres)
+
+    def activity_label(row):
+        title = row["session__activity__title"]
+        return f"{title} ({row['session__centre__title']})" if several else title
+
+    return [
+        Figure(
+            key="feedback-centre",
+            title="Feedback by centre",
+            label_heading="Centre",
+            columns=FEEDBACK_COLUMNS,
+            rows=[
+                (row["session__centre__title"], _feedback_values(row))
+                for row in feedback_selectors.summary_by_centre(answered)
+            ],
+            note=FEEDBACK_NOTE,
+        ),
+        Figure(
+            key="feedback-activity",
+            title="Feedback by activity",
+            label_heading="Activity",
+            columns=FEEDBACK_COLUMNS,
+            rows=sorted(
+                (
+                    (activity_label(row), _feedback_values(row))
+                    for row in feedback_selectors.summary_by_activity(answered)
+                ),
+                key=lambda item: item[0].lower(),
+            ),
+            note=FEEDBACK_NOTE,
         ),
     ]
 

@@ -30,6 +30,7 @@ urlpatterns = [
     path("search/", include("cms.urls")),
     path("payments/", include("bookings.payment_urls")),
     path("ideas/", include("codesign.urls")),
+    path("feedback/", include("feedback.urls")),
     path("champions/", include("parent_champions.urls")),
     path("openreferral/", include("openreferral.urls")),
     path("children/", views.child_list, name="child_list"),

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "bookings",
     "codesign",
     "parent_champions",
+    "feedback",
     "reports",
     "privacy",
     "openreferral",
@@ -368,7 +369,14 @@ RETENTION_SENT_EMAIL_DAYS = int(os.environ.get("RETENTION_SENT_EMAIL_DAYS", "7")
 # Accounts nobody has signed in to for this long are warned, then erased this long after.
 RETENTION_IDLE_ACCOUNT_MONTHS = int(os.environ.get("RETENTION_IDLE_ACCOUNT_MONTHS", "24"))
 RETENTION_IDLE_WARNING_DAYS = int(os.environ.get("RETENTION_IDLE_WARNING_DAYS", "30"))
+# What a drop-off session needs to know about each child (emergency contact, allergies and
+# medical notes, photo consent) is deleted this long after the session.
+RETENTION_DROP_OFF_DAYS = int(os.environ.get("RETENTION_DROP_OFF_DAYS", "30"))
 # A family's data download is built at once up to this many records, and in the background
 # (with a link e-mailed, valid for PRIVACY_EXPORT_LINK_DAYS) above it.
 PRIVACY_EXPORT_INLINE_MAX_RECORDS = int(os.environ.get("PRIVACY_EXPORT_INLINE_MAX_RECORDS", "500"))
 PRIVACY_EXPORT_LINK_DAYS = 7
+
+# --- Feedback -------------------------------------------------------------------------------
+# The link asking a family about a session they came to works for this long after it is sent.
+FEEDBACK_LINK_DAYS = int(os.environ.get("FEEDBACK_LINK_DAYS", "14"))

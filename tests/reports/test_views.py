@@ -81,7 +81,9 @@ def test_reach_page_shows_chart_and_table_with_the_same_numbers(manager_client, 
         assert person.email not in html
 
 
-@pytest.mark.parametrize("slug", ["reach", "take-up", "unmet-demand", "co-design", "champions"])
+@pytest.mark.parametrize(
+    "slug", ["reach", "take-up", "unmet-demand", "co-design", "champions", "feedback"]
+)
 def test_csv_matches_the_tables(manager_client, spring, slug):
     page = manager_client.get(report_url(slug), SPRING).content.decode()
     download = manager_client.get(report_url(slug), {**SPRING, "format": "csv"})

@@ -1,0 +1,30 @@
+"""The one message about feedback: asking a family the day after a session they came to, by the
+channels they chose (e-mail, text or both; `startwell.mobiles.channels`). Both are queued and go
+only once the transaction that asked has committed."""
+
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+
+from startwell import mobiles, sms
+from startwell.site_address import site_url
+
+
+def ask_for_feedback(booking, *, url: str) -> None:
+    session = booking.session
+    context = {
+        "booking": booking,
+        "session": session,
+        "activity": session.activity,
+        "url": url,
+        "site_url": site_url(),
+    }
+    email, number = mobiles.channels(booking.parent)
+    if number:
+        text = render_to_string("feedback/sms/ask.txt", context).strip()
+        sms.send_text(to=number, body=text, user_id=booking.parent_id)
+    if email:
+        EmailMessage(
+            subject=f"How was {session.activity.title}?",
+            body=render_to_string("feedback/email/ask.txt", context),
+            to=[email],
+        ).send()
