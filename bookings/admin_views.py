@@ -237,6 +237,9 @@ class SessionInspectView(generic.InspectView):
         context = super().get_context_data(**kwargs)
         context["session"] = self.object
         context["register"] = register_for(self.object, with_payments=True)
+        # Booking and cancelling for families, through the champions' register pages (the same
+        # rules for whoever runs the register), until the session starts.
+        context["may_act"] = not self.object.is_cancelled and timezone.now() < self.object.start
         # Every look at a register is in the trail, here as on the champions' pages.
         audit.record(self.object, audit.VIEWED, user=self.request.user, detail="In the admin")
         context["cancel_url"] = (

@@ -22,6 +22,9 @@ CHECKED_IN = REGISTER + "checked_in"
 NO_SHOW = REGISTER + "no_show"
 PAID_AT_CENTRE = REGISTER + "paid_at_centre"
 CANCELLED_FOR_FAMILY = REGISTER + "cancelled_for_family"
+BOOKED_FOR_FAMILY = REGISTER + "booked_for_family"
+WAIT_LISTED_FOR_FAMILY = REGISTER + "wait_listed_for_family"
+FAMILY_RECORD_VIEWED = REGISTER + "family_record_viewed"
 OFFERED_PLACE = REGISTER + "offered_place"
 WALK_IN = REGISTER + "walk_in"
 WALK_IN_OVER_CAPACITY = REGISTER + "walk_in_over_capacity"
@@ -38,6 +41,9 @@ LABELS = {
     NO_SHOW: "Marked a family as not coming",
     PAID_AT_CENTRE: "Marked as paid at the centre",
     CANCELLED_FOR_FAMILY: "Cancelled a booking for a family",
+    BOOKED_FOR_FAMILY: "Booked a place for a family",
+    WAIT_LISTED_FOR_FAMILY: "Put a family on the waiting list",
+    FAMILY_RECORD_VIEWED: "Looked at a family's record",
     OFFERED_PLACE: "Offered a place from the waiting list",
     WALK_IN: "Added a walk-in",
     WALK_IN_OVER_CAPACITY: "Added a walk-in over capacity",

@@ -46,7 +46,7 @@ def release_lapsed_holds(session: Session, now: datetime.datetime) -> list[Booki
     lapsed = list(
         Booking.objects.filter(
             session=session, status=Booking.Status.PENDING_PAYMENT, hold_expires_at__lte=now
-        ).select_related("parent")
+        ).select_related("parent", "family_contact")
     )
     for booking in lapsed:
         move(booking, Booking.Status.PAYMENT_EXPIRED, now=now)
@@ -85,7 +85,8 @@ def give_place(session: Session, booking: Booking, *, now: datetime.datetime) ->
                 ),
                 field="funded_place",
             )
-    if booking.amount_pence and stripe_gateway.is_configured():
+    # A family booked by staff pays at the centre: it may have no account to pay online with.
+    if booking.amount_pence and stripe_gateway.is_configured() and not booking.made_on_behalf:
         hold_until = min(now + PROMOTED_PAYMENT_HOLD, session.start)
         move(booking, Booking.Status.PENDING_PAYMENT, now=now, hold_until=hold_until)
     else:
@@ -104,7 +105,7 @@ def promote_waiting(session: Session) -> list[Booking]:
     waiting = Booking.objects.filter(session=session, status=Booking.Status.WAITING).order_by(
         "waiting_since", "pk"
     )
-    for booking in waiting.select_related("parent"):
+    for booking in waiting.select_related("parent", "family_contact"):
         if places_left(session) <= 0:
             break
         try:

@@ -6,10 +6,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from phonenumber_field.modelfields import PhoneNumberField
 from wagtail.models.audit_log import BaseLogEntry, BaseLogEntryManager
 
 from cms.models import ActivityPage, CentrePage, Venue, price_model_problems
-from startwell.models import Child
+from startwell.models import Child, User
 
 
 class HolidayPeriod(models.Model):
@@ -142,6 +143,94 @@ class Session(models.Model):
         return self.cancellation_cutoff or self.start
 
 
+class FamilyContact(models.Model):
+    """A family the centre books for without an account of its own: the people least likely to
+    read e-mail or make an account are the ones the centres most want to reach. Kept by staff
+    of one centre, with the family's recorded consent; found again only by an exact mobile
+    number or e-mail address, or from the bookings of the staff member's own sessions.
+
+    Its children are ordinary `Child` rows without a parent account, linked through
+    `ContactChild`, so bookings, registers and age rules treat them as any other child and an
+    account that claims the family takes them over unchanged."""
+
+    centre = models.ForeignKey(CentrePage, on_delete=models.CASCADE, related_name="+")
+    first_name = models.CharField(max_length=50)
+    last_name = models.CharField(max_length=50, blank=True)
+    mobile = PhoneNumberField(region="GB", blank=True)
+    email = models.EmailField("e-mail address", blank=True)
+    contact_by = models.CharField(
+        max_length=10, choices=User.ContactBy.choices, default=User.ContactBy.TEXT
+    )
+    # In the words of whoever recorded it: "agreed by phone on 3 March".
+    consent = models.CharField(max_length=200)
+    consent_recorded_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    consent_recorded_at = models.DateTimeField(default=timezone.now)
+    children = models.ManyToManyField(
+        Child, through="ContactChild", blank=True, related_name="family_contacts"
+    )
+    # The account that proved the same mobile or e-mail and took the family over.
+    claimed_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    # A claim in progress: the keyed digest of the code sent, its expiry and the tries left.
+    claim_code_digest = models.CharField(max_length=64, blank=True)
+    claim_code_expires_at = models.DateTimeField(null=True, blank=True)
+    claim_tries_left = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    # The last time staff booked for or changed the family: an idle contact is erased as an
+    # idle account is (`privacy.retention`).
+    last_active_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["first_name", "last_name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(mobile="") | ~Q(email=""), name="family_contact_reachable"
+            ),
+            models.CheckConstraint(condition=~Q(consent=""), name="family_contact_consent"),
+            models.UniqueConstraint(
+                fields=["centre", "mobile"],
+                condition=~Q(mobile=""),
+                name="one_family_contact_per_mobile_per_centre",
+            ),
+            models.UniqueConstraint(
+                fields=["centre", "email"],
+                condition=~Q(email=""),
+                name="one_family_contact_per_email_per_centre",
+            ),
+        ]
+
+    def __str__(self):
+        return self.short_name
+
+    @property
+    def short_name(self) -> str:
+        """How champions see the family: first name and surname initial."""
+        last = self.last_name.strip()
+        return f"{self.first_name} {last[0]}." if last else self.first_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def greeting(self) -> str:
+        return f"Hello {self.first_name},"
+
+
+class ContactChild(models.Model):
+    """A child of a family contact. A child belongs to one family contact at most."""
+
+    contact = models.ForeignKey(FamilyContact, on_delete=models.CASCADE, related_name="+")
+    child = models.OneToOneField(Child, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self):
+        return f"{self.child} of {self.contact}"
+
+
 def new_reference() -> str:
     """Short, unguessable and easy to read aloud: no 0/O or 1/I/L."""
     alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -183,6 +272,22 @@ class Booking(models.Model):
         null=True,
         blank=True,
         related_name="bookings",
+    )
+    # A family the centre keeps without an account (booked by staff); never with `parent`.
+    family_contact = models.ForeignKey(
+        FamilyContact,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bookings",
+    )
+    # Who made the booking: the family itself, or staff on its behalf from a register.
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     # A random key shared by an anonymised household's bookings, so figures count it once.
     household = models.CharField(max_length=24, blank=True, editable=False)
@@ -226,6 +331,18 @@ class Booking(models.Model):
                 condition=Q(status__in=["confirmed", "waiting", "pending_payment"]),
                 name="one_active_booking_per_parent_per_session",
             ),
+            models.UniqueConstraint(
+                fields=["session", "family_contact"],
+                condition=Q(status__in=["confirmed", "waiting", "pending_payment"]),
+                name="one_active_booking_per_family_contact_per_session",
+            ),
+            # A family's account, or a family contact, or (anonymised) a household key.
+            models.CheckConstraint(
+                condition=Q(parent__isnull=False, family_contact__isnull=True)
+                | Q(parent__isnull=True, family_contact__isnull=False)
+                | (Q(parent__isnull=True, family_contact__isnull=True) & ~Q(household="")),
+                name="booking_belongs_to_a_family",
+            ),
             models.CheckConstraint(condition=Q(places__gte=1), name="booking_places_positive"),
             models.CheckConstraint(
                 condition=~Q(status="pending_payment") | Q(hold_expires_at__isnull=False),
@@ -246,6 +363,13 @@ class Booking(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def made_on_behalf(self) -> bool:
+        """Booked by staff for the family: paid at the centre, never online."""
+        return self.family_contact_id is not None or (
+            self.booked_by_id is not None and self.booked_by_id != self.parent_id
+        )
 
 
 class WalkIn(models.Model):

@@ -11,6 +11,7 @@ from startwell import mobiles, sms
 from startwell.site_address import site_url
 
 from .calendar import booking_ics
+from .families import contact_channels
 
 # Messages that also go by text, to families who chose it (`bookings/sms/<name>.txt`: one short,
 # plain text of at most 160 GSM characters with a link to the booking).
@@ -25,24 +26,36 @@ TEXTED = {
 }
 
 
+def _family_channels(booking) -> tuple[str, str | None, str | None, str | None]:
+    """How to greet the family, where to e-mail and text them, and the address to fall back on
+    for messages that go only by e-mail."""
+    if booking.parent_id is not None:
+        email, number = mobiles.channels(booking.parent)
+        return booking.parent.greeting, email, number, booking.parent.email
+    contact = booking.family_contact
+    email, number = contact_channels(contact)
+    return contact.greeting, email, number, contact.email or None
+
+
 def _send(booking, template: str, subject: str, *, session=None, attach_ics=False, **extra):
-    if booking.parent_id is None:
+    if booking.parent_id is None and booking.family_contact_id is None:
         return  # anonymised: the family deleted its account, there is nobody to tell
     session = session or booking.session
+    greeting, email, number, fallback_email = _family_channels(booking)
     context = {
         "booking": booking,
         "session": session,
         "activity": session.activity,
         "site_url": site_url(),
+        "greeting": greeting,
         **extra,
     }
-    email, number = mobiles.channels(booking.parent)
     if number and template in TEXTED:
         text = render_to_string(f"bookings/sms/{template}.txt", context).strip()
         sms.send_text(to=number, body=text, user_id=booking.parent_id)
     else:
         # Money matters (holds, refunds) always go by e-mail: they need more than a text holds.
-        email = booking.parent.email
+        email = fallback_email
     if not email:
         return
     body = render_to_string(f"bookings/email/{template}.txt", context)

@@ -44,7 +44,8 @@ class RegisterRow:
     @property
     def text_failure(self) -> str:
         """Why texts to this family fail for good (Notify refused the number), for the centre's
-        managers; empty when they go through or the family gets none."""
+        managers; empty when they go through or the family gets none. (A family contact's
+        failures are on its family record.)"""
         parent = self.booking.parent
         mobile = getattr(parent, "mobile", None) if parent else None
         return mobile.delivery_failure if mobile and mobile.delivery_failed_at else ""
@@ -53,6 +54,8 @@ class RegisterRow:
     def full_name(self) -> str:
         """For the centre's managers, who may also see contact details."""
         parent = self.booking.parent
+        if parent is None and self.booking.family_contact_id is not None:
+            return self.booking.family_contact.full_name
         if parent is None:
             return ANONYMISED
         return parent.get_full_name() or parent.email
@@ -118,7 +121,9 @@ def register_for(session: Session, *, with_payments: bool = False) -> Register:
     """The session's register. Six queries at most (five without the payments that need a
     person), whatever the numbers of bookings, children and walk-ins."""
     day = timezone.localtime(session.start).date()
-    bookings = Booking.objects.filter(session=session).select_related("parent", "parent__mobile")
+    bookings = Booking.objects.filter(session=session).select_related(
+        "parent", "parent__mobile", "family_contact", "booked_by"
+    )
     bookings = bookings.prefetch_related(Prefetch("children"))
     held = _rows(
         bookings.filter(status__in=Booking.HOLDING_STATUSES).order_by("confirmed_at", "pk"), day

@@ -40,7 +40,7 @@ def send_reminders(*, now: datetime.datetime | None = None) -> int:
             if not claimed:
                 continue
             booking = Booking.objects.select_related(
-                "parent", "session__activity", "session__venue"
+                "parent", "family_contact", "session__activity", "session__venue"
             ).get(pk=booking_id)
             notifications.session_reminder(booking)
             sent += 1

@@ -11,15 +11,26 @@ from django.utils import timezone
 from startwell.models import Child
 from startwell.selectors import has_verified_email
 
-from . import audit, capacity, money, notifications, selectors, stripe_gateway, transitions
+from . import (
+    audit,
+    capacity,
+    families,
+    money,
+    notifications,
+    selectors,
+    stripe_gateway,
+    transitions,
+)
 from .errors import BookingError, plural
 from .locking import locked_session, locking_enabled, session_transaction
-from .models import Booking, Session
+from .models import Booking, ContactChild, FamilyContact, Session
 from .pricing import SMALLEST_CARD_PAYMENT_PENCE, format_pence
 
 NOT_VERIFIED = "Please confirm your e-mail address before booking. We have sent you a link."
 STARTED = selectors.STARTED
 DUPLICATE = "You already have a booking for this session (reference {reference})."
+DUPLICATE_FOR_FAMILY = "This family already has a booking for this session (reference {reference})."
+NOT_THEIR_CHILD = "Choose from the family's own children."
 TOO_MANY_PLACES = "You can book up to {max} place{s} on this session."
 NO_PLACES = "Choose at least one child to book for."
 NO_ADULTS = "Choose how many adults are coming (at least one)."
@@ -44,10 +55,16 @@ CANNOT_EDIT_CANCELLED = "This session has been cancelled, so it can no longer be
 
 
 def _amount_due(
-    session: Session, places: int, *, amount_pence: int | None, funded_place: bool
+    session: Session,
+    places: int,
+    *,
+    amount_pence: int | None,
+    funded_place: bool,
+    online: bool = True,
 ) -> tuple[int, bool]:
     """What the booking costs in pence, and whether it is a funded place. A fixed price comes
-    from the session, never from the request."""
+    from the session, never from the request. `online` is False when the family pays at the
+    centre (staff booking for them), where no card minimum applies."""
     pricing = session.pricing
     if pricing.is_free:
         return 0, False
@@ -60,7 +77,8 @@ def _amount_due(
     if amount_pence < pricing.minimum_pence:
         minimum = format_pence(pricing.minimum_pence)
         raise BookingError(AMOUNT_TOO_LOW.format(minimum=minimum), field="amount")
-    if 0 < amount_pence < SMALLEST_CARD_PAYMENT_PENCE and stripe_gateway.is_configured():
+    card = online and stripe_gateway.is_configured()
+    if 0 < amount_pence < SMALLEST_CARD_PAYMENT_PENCE and card:
         raise BookingError(AMOUNT_TOO_SMALL_FOR_CARD, field="amount")
     return amount_pence * places, False
 
@@ -87,8 +105,9 @@ def _check_window(session: Session, now: datetime.datetime) -> None:
         raise BookingError(refusal)
 
 
-def _check_party(session: Session, parent, children: list[Child], adults: int) -> int:
-    """Checks who the booking is for and returns the number of places it needs."""
+def _check_party(session: Session, family: dict, children: list[Child], adults: int) -> int:
+    """Checks who the booking is for and returns the number of places it needs. `family` is
+    `{"parent": user}` or `{"family_contact": contact}`."""
     if session.activity.adults_only:
         if adults < 1:
             raise BookingError(NO_ADULTS, field="adults")
@@ -96,7 +115,14 @@ def _check_party(session: Session, parent, children: list[Child], adults: int) -
     else:
         if not children:
             raise BookingError(NO_PLACES, field="children")
-        if any(child.parent_id != parent.pk for child in children):
+        contact = family.get("family_contact")
+        if contact is not None:
+            theirs = set(
+                ContactChild.objects.filter(contact=contact).values_list("child_id", flat=True)
+            )
+            if any(child.pk not in theirs for child in children):
+                raise BookingError(NOT_THEIR_CHILD, field="children")
+        elif any(child.parent_id != family["parent"].pk for child in children):
             raise BookingError(NOT_YOUR_CHILD, field="children")
         problems = {child.pk: _age_problem(session, child) for child in children}
         problems = {pk: problem for pk, problem in problems.items() if problem}
@@ -112,9 +138,19 @@ def _check_party(session: Session, parent, children: list[Child], adults: int) -
     return places
 
 
+def _family(parent, family_contact, booked_by) -> dict:
+    if (parent is None) == (family_contact is None):
+        raise ValueError("A booking is for a parent's account or for a family contact.")
+    if family_contact is not None and booked_by is None:
+        raise ValueError("A family contact is booked for by staff: say who (`booked_by`).")
+    return {"parent": parent} if parent is not None else {"family_contact": family_contact}
+
+
 def book_session(
     *,
-    parent,
+    parent=None,
+    family_contact: FamilyContact | None = None,
+    booked_by=None,
     session_id: int,
     children: Iterable[Child] = (),
     adults: int = 0,
@@ -132,32 +168,45 @@ def book_session(
     can) and `funded_place` claims a funded place. With online payment on, a paid booking waits
     for payment holding its places for 30 minutes (`bookings.checkout.start_checkout` sends the
     family to pay); without it, the booking is confirmed and paid at the centre.
+
+    Staff book on a family's behalf (`booked_by`, from a register) for a family contact
+    (`family_contact`) or an account (`parent`), under the same rules and lock; such a booking
+    is never paid online: it is paid at the centre, or a funded place.
     """
-    if not has_verified_email(parent):
+    family = _family(parent, family_contact, booked_by)
+    booked_by = booked_by or parent
+    on_behalf = family_contact is not None or booked_by.pk != parent.pk
+    if not on_behalf and not has_verified_email(parent):
         raise BookingError(NOT_VERIFIED)
+    duplicate = DUPLICATE_FOR_FAMILY if on_behalf else DUPLICATE
     children = list(children)
     access_notes = (access_notes or "").strip()[:500]
     if not join_waiting_list and locking_enabled():
-        _refuse_before_locking(session_id, parent, children, adults)
+        _refuse_before_locking(session_id, family, children, adults, duplicate=duplicate)
     try:
         with session_transaction(), locked_session(session_id) as session:
             now = timezone.now()
             _check_window(session, now)
-            places = _check_party(session, parent, children, adults)
+            places = _check_party(session, family, children, adults)
             if capacity.release_lapsed_holds(session, now):
                 # Families already waiting come before newcomers.
                 capacity.promote_waiting(session)
             existing = Booking.objects.filter(
-                session=session, parent=parent, status__in=Booking.ACTIVE_STATUSES
+                session=session, **family, status__in=Booking.ACTIVE_STATUSES
             ).first()
             if existing:
-                raise BookingError(DUPLICATE.format(reference=existing.reference))
+                raise BookingError(duplicate.format(reference=existing.reference))
             amount, funded = _amount_due(
-                session, places, amount_pence=amount_pence, funded_place=funded_place
+                session,
+                places,
+                amount_pence=amount_pence,
+                funded_place=funded_place,
+                online=not on_behalf,
             )
             common = {
                 "session": session,
-                "parent": parent,
+                **family,
+                "booked_by": booked_by,
                 "places": places,
                 "adults": adults if session.activity.adults_only else 0,
                 "amount_pence": amount,
@@ -168,7 +217,7 @@ def book_session(
             if places <= left:
                 if funded:
                     capacity.check_funded_places(session, places)
-                if amount and stripe_gateway.is_configured():
+                if amount and stripe_gateway.is_configured() and not on_behalf:
                     booking = transitions.create(
                         Booking.Status.PENDING_PAYMENT,
                         now=now,
@@ -190,13 +239,17 @@ def book_session(
                 booking.children.set(children)
             if notify:
                 notify(booking)
+            if family_contact is not None:
+                families.touch(family_contact)
             return booking
     except IntegrityError as error:
-        # Two requests from the same household crossed; the constraint kept one.
-        raise BookingError(DUPLICATE.format(reference="already made")) from error
+        # Two requests for the same household crossed; the constraint kept one.
+        raise BookingError(duplicate.format(reference="already made")) from error
 
 
-def _refuse_before_locking(session_id: int, parent, children: list[Child], adults: int) -> None:
+def _refuse_before_locking(
+    session_id: int, family: dict, children: list[Child], adults: int, *, duplicate: str
+) -> None:
     """The refusals `book_session` would give under the lock, asked without it: when a popular
     session is full, hundreds of families are told so without queueing for the session's lock
     (or, on SQLite, the database's write lock). Only a refusal is trusted here; anything else
@@ -207,12 +260,12 @@ def _refuse_before_locking(session_id: int, parent, children: list[Child], adult
     except Session.DoesNotExist:
         return
     _check_window(session, timezone.now())
-    _check_party(session, parent, children, adults)
+    _check_party(session, family, children, adults)
     existing = Booking.objects.filter(
-        session=session, parent=parent, status__in=Booking.ACTIVE_STATUSES
+        session=session, **family, status__in=Booking.ACTIVE_STATUSES
     ).first()
     if existing:
-        raise BookingError(DUPLICATE.format(reference=existing.reference))
+        raise BookingError(duplicate.format(reference=existing.reference))
     if selectors.places_left_counting_lapsed_holds_as_free(session) <= 0:
         raise BookingError(FULL)
 
@@ -269,7 +322,7 @@ def cancel_session(*, session_id: int, reason: str, by) -> Session:
         affected = list(
             Booking.objects.filter(
                 session=session, status__in=Booking.ACTIVE_STATUSES
-            ).select_related("parent")
+            ).select_related("parent", "family_contact")
         )
         for booking in affected:
             transitions.move(booking, Booking.Status.CANCELLED, now=now, by=by)
@@ -345,7 +398,7 @@ def _tell_families_session_moved(session: Session, before: dict) -> int:
     outside the session's ages. Returns how many families were told."""
     affected = list(
         Booking.objects.filter(session=session, status__in=Booking.ACTIVE_STATUSES)
-        .select_related("parent")
+        .select_related("parent", "family_contact")
         .prefetch_related("children")
     )
     for booking in affected:
@@ -369,5 +422,5 @@ def offer_place(*, booking_id: int, by) -> Booking:
     is told. The caller checks who may offer and keeps the audit trail."""
     session_id = Booking.objects.values_list("session_id", flat=True).get(pk=booking_id)
     with session_transaction(), locked_session(session_id) as session:
-        booking = Booking.objects.select_related("parent").get(pk=booking_id)
+        booking = Booking.objects.select_related("parent", "family_contact").get(pk=booking_id)
         return capacity.give_place(session, booking, now=timezone.now())

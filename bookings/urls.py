@@ -3,7 +3,7 @@ is answered here, not by the page tree)."""
 
 from django.urls import path
 
-from . import views
+from . import claim_views, views
 
 app_name = "bookings"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("sessions/", views.session_list, name="session_list"),
     path("sessions/<int:session_id>/book/", views.book, name="book"),
     path("bookings/", views.booking_list, name="booking_list"),
+    path("bookings/family/", claim_views.claim_list, name="claim_list"),
+    path("bookings/family/<int:contact_id>/", claim_views.claim_confirm, name="claim_confirm"),
     path("bookings/<str:reference>/", views.booking_detail, name="booking_detail"),
     path("bookings/<str:reference>/cancel/", views.cancel_booking, name="cancel_booking"),
     path("bookings/<str:reference>/calendar.ics", views.booking_calendar, name="booking_calendar"),

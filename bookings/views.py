@@ -18,7 +18,7 @@ from startwell import pagecache
 from startwell.errors import show_on_form
 from startwell.selectors import has_verified_email
 
-from . import checkout, selectors, services, stripe_gateway
+from . import checkout, claims, selectors, services, stripe_gateway
 from .calendar import booking_ics, centre_feed_ics
 from .errors import BookingError
 from .forms import BookingForm, SessionFilterForm
@@ -196,7 +196,11 @@ def booking_list(request):
     return render(
         request,
         "bookings/booking_list.html",
-        {"bookings": selectors.bookings_for_parent(request.user)},
+        {
+            "bookings": selectors.bookings_for_parent(request.user),
+            # A centre booked for this family before it had an account: offer to claim it.
+            "claimable": claims.claimable_by(request.user).exists(),
+        },
     )
 
 

@@ -1,14 +1,18 @@
 """Forms for champions and managers. They check the shape of the input; the rules are in
 services, and their refusals come back onto the field they concern."""
 
+import datetime
+
 from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from bookings.forms import SESSION_DATES, bound_places
+from bookings.families import ChildDetails
+from bookings.forms import SESSION_DATES, BookingForm, bound_places
 from bookings.models import Session
 from cms.models import CentrePage, PartnerOrganisation, Venue
 from startwell.forms import PageChoiceField, SingleLineCharField, bound_dates, within_years_of_today
+from startwell.models import Child, User
 
 from .models import ChampionApplication
 
@@ -186,3 +190,116 @@ class PractitionerInviteForm(forms.Form):
         empty_label="Choose an organisation",
         error_messages={"required": "Choose the organisation they work for."},
     )
+
+
+# --- Booking on a family's behalf ---------------------------------------------------------------
+
+
+class FindFamilyForm(forms.Form):
+    query = SingleLineCharField(
+        label="Mobile number or e-mail address",
+        max_length=254,
+        help_text="The whole number or address: families are found only by an exact match.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+MONTHS = [("", "Month")] + [(m, datetime.date(2000, m, 1).strftime("%B")) for m in range(1, 13)]
+# Room for a household's children on the one form; more can be added on the family's record.
+CHILDREN_ON_FORM = 3
+
+
+class FamilyContactForm(forms.Form):
+    """A family without an account, as staff take it down (often by phone)."""
+
+    first_name = SingleLineCharField(label="First name", max_length=50)
+    last_name = SingleLineCharField(label="Surname (optional)", max_length=50, required=False)
+    mobile = SingleLineCharField(
+        label="Mobile number",
+        max_length=30,
+        required=False,
+        help_text="A UK mobile, like 07911 123456.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+    )
+    email = forms.EmailField(
+        label="E-mail address", max_length=254, required=False, help_text="If they have one."
+    )
+    contact_by = forms.ChoiceField(
+        label="How would they like to hear about their bookings?",
+        choices=User.ContactBy.choices,
+        initial=User.ContactBy.TEXT,
+        widget=forms.RadioSelect,
+    )
+    consent = SingleLineCharField(
+        label="How did they agree to the centre keeping these details?",
+        max_length=200,
+        help_text="For example: agreed by phone on 3 March.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        years = [("", "Year")] + [(y, y) for y in range(this_year, this_year - 18, -1)]
+        for i in range(1, CHILDREN_ON_FORM + 1):
+            self.fields[f"child_{i}_name"] = SingleLineCharField(
+                label=f"Child {i}: first name", max_length=50, required=False
+            )
+            self.fields[f"child_{i}_month"] = forms.TypedChoiceField(
+                label=f"Child {i}: month of birth",
+                choices=MONTHS,
+                coerce=int,
+                required=False,
+                empty_value=None,
+            )
+            self.fields[f"child_{i}_year"] = forms.TypedChoiceField(
+                label=f"Child {i}: year of birth",
+                choices=years,
+                coerce=int,
+                required=False,
+                empty_value=None,
+            )
+
+    def clean(self):
+        data = super().clean()
+        children = []
+        for i in range(1, CHILDREN_ON_FORM + 1):
+            name = data.get(f"child_{i}_name") or ""
+            month, year = data.get(f"child_{i}_month"), data.get(f"child_{i}_year")
+            if not (name or month or year):
+                continue
+            if not name:
+                self.add_error(f"child_{i}_name", "Enter the child's first name.")
+            elif not (month and year):
+                field = f"child_{i}_month" if not month else f"child_{i}_year"
+                self.add_error(field, "Enter the child's month and year of birth.")
+            else:
+                children.append(ChildDetails(name, month, year))
+        data["children"] = children
+        return data
+
+    def contact_arguments(self) -> dict:
+        data = self.cleaned_data
+        names = ("first_name", "last_name", "mobile", "email", "contact_by", "consent", "children")
+        return {name: data[name] for name in names}
+
+
+class FamilyBookingForm(BookingForm):
+    """The family booking form as staff fill it in for a family: the family's children, a
+    funded place or an amount to pay at the centre."""
+
+    def __init__(self, *args, session, children, **kwargs):
+        super().__init__(*args, session=session, parent=None, **kwargs)
+        if "children" in self.fields:
+            self.fields["children"].queryset = Child.objects.filter(
+                pk__in=[child.pk for child in children]
+            ).order_by("first_name")
+        if "funded_place" in self.fields:
+            self.fields["funded_place"].label = "A funded place, at no charge"
+            self.fields["funded_place"].help_text = "If the family asked for one."
+        if "amount" in self.fields:
+            self.fields["amount"].label = "How much will they pay for each place, at the centre?"
+        self.fields[
+            "access_notes"
+        ].help_text = (
+            "For example: uses a wheelchair. Only the people running the session see this."
+        )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import champions, manage, registers, sessions
+from .views import champions, families, manage, registers, sessions
 
 app_name = "parent_champions"
 
@@ -14,6 +14,18 @@ urlpatterns = [
         "sessions/<int:session_id>/bookings/<int:booking_id>/<slug:action>/",
         registers.booking_action,
         name="booking_action",
+    ),
+    path("sessions/<int:session_id>/families/", families.find_family, name="find_family"),
+    path("sessions/<int:session_id>/families/new/", families.add_family, name="add_family"),
+    path(
+        "sessions/<int:session_id>/families/book/<str:token>/",
+        families.book_family,
+        name="book_family",
+    ),
+    path(
+        "sessions/<int:session_id>/families/<int:contact_id>/",
+        families.family_record,
+        name="family_record",
     ),
     path("sessions/<int:session_id>/walk-ins/", registers.add_walk_in, name="add_walk_in"),
     path("sessions/<int:session_id>/message/", registers.message_families, name="message"),

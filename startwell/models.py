@@ -156,3 +156,26 @@ class MobilePhone(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+
+class DeliveryFailure(models.Model):
+    """A message Notify refused for good (an invalid number, an address that bounces) or could
+    not take after every retry: kept by the address it was for, so that staff see on the
+    family's record why the family is not hearing from the centre. Removed by the retention
+    schedule with other message records."""
+
+    class Channel(models.TextChoices):
+        TEXT = "text", "Text message"
+        EMAIL = "email", "E-mail"
+
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    # The number in E.164 form, or the e-mail address in lower case.
+    address = models.CharField(max_length=254, db_index=True)
+    reason = models.CharField(max_length=200)
+    failed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-failed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} to {self.address}: {self.reason}"

@@ -20,7 +20,7 @@ from django_tasks.signals import task_finished
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
-from .models import MobilePhone
+from .models import DeliveryFailure, MobilePhone
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,12 @@ def _notify_client():
     )
 
 
-def _record_failure(user_id: int | None, reason: str) -> None:
+def _record_failure(data: dict, reason: str) -> None:
+    """Kept for staff: on the family's record (by number), and on the account's number."""
+    DeliveryFailure.objects.create(
+        channel=DeliveryFailure.Channel.TEXT, address=data["to"], reason=reason[:200]
+    )
+    user_id = data["user_id"]
     if user_id is None:
         return
     MobilePhone.objects.filter(user_id=user_id).update(
@@ -96,9 +101,9 @@ def deliver_text(data: dict) -> str:
             if _try_again(data):
                 logger.warning("Notify answered %s; text queued again", error.status_code)
                 return "retrying"
-            _record_failure(data["user_id"], "Notify could not be reached after several tries.")
+            _record_failure(data, "Notify could not be reached after several tries.")
             return "gave up"
-        _record_failure(data["user_id"], f"Notify refused the text: {_reason(error.message)}")
+        _record_failure(data, f"Notify refused the text: {_reason(error.message)}")
         return "refused"
     MobilePhone.objects.filter(user_id=data["user_id"], delivery_failed_at__isnull=False).update(
         delivery_failed_at=None, delivery_failure=""

@@ -92,6 +92,9 @@ def booking_action(request, session_id: int, booking_id: int, action: str):
         show_as_message(request, error)
     else:
         messages.success(request, done)
+    if request.POST.get("return_to") == "admin":
+        # Cancelled from the admin's register: back to it.
+        return redirect("bookings_session:inspect", session.pk)
     return redirect(_register_url(session, f"booking-{booking.pk}", updated_booking=booking))
 
 

@@ -339,6 +339,9 @@ LOGGING = {
 # Booking attempts per person (allauth's rate limiter, counted in the shared cache): plenty for
 # a family, too few to hammer the booking form.
 BOOKINGS_RATE_LIMIT = os.environ.get("BOOKINGS_RATE_LIMIT", "10/m/user,40/h/user")
+# Codes sent to claim a family contact's bookings (each one a text or an e-mail to the family):
+# enough for a slow phone, too few to flood anyone's phone.
+FAMILY_CLAIM_CODE_RATE_LIMIT = os.environ.get("FAMILY_CLAIM_CODE_RATE_LIMIT", "3/10m/user,6/d/user")
 # How long a booking change waits for another change to the same session (PostgreSQL's
 # lock_timeout) before the family is told the centre is very busy and to try again.
 BOOKINGS_LOCK_TIMEOUT = os.environ.get("BOOKINGS_LOCK_TIMEOUT", "5s")

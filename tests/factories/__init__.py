@@ -5,6 +5,7 @@ from .bookings import (
     ActivityPageFactory,
     BookingFactory,
     ChildFactory,
+    FamilyContactFactory,
     HolidayPeriodFactory,
     SessionFactory,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "ChampionApplicationFactory",
     "ChampionFactory",
     "ChildFactory",
+    "FamilyContactFactory",
     "HostingFactory",
     "PractitionerFactory",
     "HolidayPeriodFactory",

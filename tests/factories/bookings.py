@@ -4,7 +4,7 @@ import factory
 import wagtail_factories
 from django.utils import timezone
 
-from bookings.models import Booking, HolidayPeriod, Session
+from bookings.models import Booking, FamilyContact, HolidayPeriod, Session
 from cms.models import ActivityPage
 from startwell.models import Child
 
@@ -75,3 +75,17 @@ class HolidayPeriodFactory(factory.django.DjangoModelFactory):
     name = "Half term"
     start_date = datetime.date(2027, 2, 15)
     end_date = datetime.date(2027, 2, 19)
+
+
+class FamilyContactFactory(factory.django.DjangoModelFactory):
+    """A family the centre keeps without an account, reached by text."""
+
+    class Meta:
+        model = FamilyContact
+
+    centre = factory.SubFactory(CentrePageFactory)
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    mobile = factory.Sequence(lambda n: f"+4479112{n % 100000:05d}")
+    contact_by = "text"
+    consent = "agreed by phone on 3 March"

@@ -14,19 +14,21 @@ from bookings.models import Booking, Session, SessionLogEntry, WalkIn
 from bookings.selectors import with_places
 from cms.models import ActivityPage
 from parent_champions.models import Champion, ChampionApplication, Hosting
+from parent_champions.services.families import family_token
 from tests.accounts import activate_totp
 from tests.factories import (
     ActivityPageFactory,
     ChampionApplicationFactory,
     ChampionFactory,
     ChildFactory,
+    FamilyContactFactory,
     HostingFactory,
     PartnerOrganisationFactory,
     PractitionerFactory,
     SessionFactory,
     UserFactory,
 )
-from tests.support.bookings import book
+from tests.support.bookings import book, contact_child
 from tests.support.registers import logged
 from tests.support.times import in_days, started_earlier_today
 
@@ -79,6 +81,8 @@ def world(
     cancellable = book(session_tomorrow, first_name="Cal")
     application = ChampionApplicationFactory(centre=champion.centre)
     hosting = Hosting.objects.get(champion=champion)
+    contact = FamilyContactFactory(centre=champion.centre, first_name="Kim", last_name="Known")
+    kid = contact_child(contact, first_name="Kai")
     users = {
         "anonymous": None,
         "parent": parent,
@@ -103,6 +107,9 @@ def world(
         "hosting": hosting,
         "practitioner": practitioner,
         "partner": partner,
+        "contact": contact,
+        "contact_child": kid,
+        "contact_token": family_token(session_tomorrow, contact=contact),
     }
 
 
@@ -171,6 +178,41 @@ CASES = [
         "post",
         lambda w: u("add_walk_in", w["session_today"].pk),
         {"label": "Amira", "children": "1", "adults": "1"},
+        REGISTER_POST,
+    ),
+    (
+        "find family",
+        "get",
+        lambda w: u("find_family", w["session_tomorrow"].pk),
+        None,
+        REGISTER_GET,
+    ),
+    (
+        "find family by number",
+        "post",
+        lambda w: u("find_family", w["session_tomorrow"].pk),
+        {"query": "07911 123456"},
+        REGISTER_GET,
+    ),
+    (
+        "add family",
+        "post",
+        lambda w: u("add_family", w["session_tomorrow"].pk),
+        "family",
+        REGISTER_POST,
+    ),
+    (
+        "book family form",
+        "get",
+        lambda w: u("book_family", w["session_tomorrow"].pk, w["contact_token"]),
+        None,
+        REGISTER_GET,
+    ),
+    (
+        "book family",
+        "post",
+        lambda w: u("book_family", w["session_tomorrow"].pk, w["contact_token"]),
+        "book family",
         REGISTER_POST,
     ),
     ("message form", "get", lambda w: u("message", w["session_today"].pk), None, REGISTER_GET),
@@ -302,6 +344,15 @@ def test_every_url_answers_each_role_as_expected(
         data = session_post(world)
     elif data == "invite":
         data = {"email": "new.practitioner@example.org", "partner": world["partner"].pk}
+    elif data == "family":
+        data = {
+            "first_name": "Ada",
+            "mobile": "07911 123457",
+            "contact_by": "text",
+            "consent": "agreed by phone on 3 March",
+        }
+    elif data == "book family":
+        data = {"children": [world["contact_child"].pk]}
     elif data == "host":
         extra = SessionFactory(activity=world["activity"], start=in_days(2))
         data = {"what": f"session-{extra.pk}"}

@@ -108,6 +108,12 @@ def test_a_refused_number_is_recorded_and_never_retried(
     assert [r["status"] for r in notify.log] == [400]
     mobile.refresh_from_db()
     assert mobile.delivery_failure == "Notify refused the text: phone_number Not a UK mobile number"
+    # Kept by number too, for a family's record (a family contact has no account).
+    from startwell.models import DeliveryFailure
+
+    failure = DeliveryFailure.objects.get()
+    assert (failure.address, failure.channel) == (str(mobile.number), "text")
+    assert "Not a UK mobile number" in failure.reason
     # The next text that gets through clears it.
     send(parent, captured=django_capture_on_commit_callbacks)
     mobile.refresh_from_db()

@@ -17,6 +17,16 @@ def book(session, *, first_name="Jo", last_name="Bloggs", children=1, **kwargs):
     return booking
 
 
+def contact_child(contact, *, first_name="Kai", years=2):
+    """A child of a family contact, `years` old this month."""
+    from bookings.families import ChildDetails, add_child
+
+    today = timezone.localdate()
+    return add_child(
+        contact=contact, details=ChildDetails(first_name, today.month, today.year - years)
+    )
+
+
 def session_form_data(activity, venue, **overrides):
     """The admin's session form, ten days ahead, with `overrides` applied."""
     start = timezone.localtime() + datetime.timedelta(days=10)
