@@ -16,7 +16,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from bookings import audit
-from bookings.models import Booking, SessionLogEntry, StripeEvent
+from bookings.models import Booking, FamilyContact, SessionLogEntry, StripeEvent
 from startwell.mail import deliver_email
 from startwell.models import Child, User
 from startwell.sms import deliver_text
@@ -77,6 +77,13 @@ def schedule() -> list[Period]:
             f"we e-mail a warning; {_plural(settings.RETENTION_IDLE_WARNING_DAYS, 'day')} later "
             "the account is deleted, unless you have signed in",
         ),
+        Period(
+            "Families a centre books for without an account (name, mobile or e-mail, children, "
+            "consent)",
+            f"{_plural(settings.RETENTION_IDLE_ACCOUNT_MONTHS, 'month')} after the last booking "
+            "or change",
+            "deleted; bookings stay as anonymous rows for the centre's figures",
+        ),
     ]
 
 
@@ -90,7 +97,8 @@ def remove_grown_children(now: datetime.datetime) -> int:
         children=OuterRef("pk"), status__in=Booking.ACTIVE_STATUSES, session__end__gt=now
     )
     grown = (
-        Child.objects.filter(parent__isnull=False)
+        # A family contact's children too: the centre keeps no more than for an account.
+        Child.objects.filter(Q(parent__isnull=False) | Q(family_contacts__isnull=False))
         .filter(
             Q(birth_year__lt=latest_birth.year)
             | Q(birth_year=latest_birth.year, birth_month__lte=latest_birth.month)
@@ -106,9 +114,27 @@ def remove_grown_children(now: datetime.datetime) -> int:
 
 def anonymise_old_bookings(now: datetime.datetime) -> int:
     cutoff = now - relativedelta(months=settings.RETENTION_BOOKING_MONTHS)
+    old = Booking.objects.filter(session__end__lt=cutoff)
     return services.anonymise_bookings(
-        Booking.objects.filter(parent__isnull=False, session__end__lt=cutoff)
+        old.filter(parent__isnull=False)
+    ) + services.anonymise_contact_bookings(old.filter(family_contact__isnull=False))
+
+
+def erase_idle_family_contacts(now: datetime.datetime) -> int:
+    """Family contacts (families the centre books for without an account) are erased as idle
+    accounts are, after the same months without a booking or a change, and with nothing
+    upcoming. There is no warning first: they have no account to sign in to and keep; the
+    centre adds them again if the family comes back."""
+    cutoff = now - relativedelta(months=settings.RETENTION_IDLE_ACCOUNT_MONTHS)
+    upcoming = Booking.objects.filter(
+        family_contact=OuterRef("pk"), status__in=Booking.ACTIVE_STATUSES, session__end__gt=now
     )
+    idle = FamilyContact.objects.filter(last_active_at__lt=cutoff).exclude(Exists(upcoming))
+    erased = 0
+    for contact in idle:
+        services.erase_family_contact(contact)
+        erased += 1
+    return erased
 
 
 def delete_old_register_logs(now: datetime.datetime) -> int:
@@ -194,6 +220,7 @@ RULES = [
     delete_old_email_records,
     erase_idle_accounts,
     warn_idle_accounts,
+    erase_idle_family_contacts,
 ]
 
 

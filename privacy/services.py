@@ -6,6 +6,7 @@ it loses its parent (a random `household` key tells one household's bookings apa
 access notes the family wrote. Its children become anonymous rows holding only the month and
 year of birth, so "a household of 2 children aged 14 and 30 months" is still counted, once."""
 
+import hmac
 import logging
 import secrets
 from importlib import import_module
@@ -17,10 +18,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from bookings import services as booking_services
-from bookings.models import Booking, SessionLogEntry, StripeEvent
+from bookings.models import Booking, FamilyContact, SessionLogEntry, StripeEvent
 from codesign.models import Support
 from startwell.errors import ApplicationError
-from startwell.models import Child
+from startwell.models import Child, DeliveryFailure
 
 from .models import AnonymousChild, DataExport, HouseholdKey
 from .selectors import is_staff_account
@@ -199,3 +200,47 @@ def _erase(user) -> None:
         # E-mail addresses, second factors, champion applications and roles, and idle-account
         # warnings go with the account; ideas and comments stay, credited to "a parent".
         user.delete()
+
+
+# --- Family contacts (families the centre books for without an account) ------------------------
+
+
+def contact_household_key(contact_id: int) -> str:
+    """The same key every time for one family contact's bookings, so the family counts once in
+    the figures whichever day its bookings are anonymised; keyed with the site's secret, and
+    meaningless once the contact itself is erased."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"contact:{contact_id}".encode(), "sha256")
+    return "h" + digest.hexdigest()[:16]
+
+
+def anonymise_contact_bookings(bookings) -> int:
+    """Cuts bookings off from the family contact they were made for, as `anonymise_bookings`
+    does for an account's."""
+    bookings = list(bookings.filter(family_contact__isnull=False).prefetch_related("children"))
+    stand_ins = anonymous_stand_ins(
+        {child for booking in bookings for child in booking.children.all() if child.first_name}
+    )
+    links = Booking.children.through
+    for booking in bookings:
+        anonymous = [stand_ins.get(child.pk, child) for child in booking.children.all()]
+        links.objects.filter(booking=booking).delete()
+        links.objects.bulk_create([links(booking=booking, child=child) for child in anonymous])
+        Booking.objects.filter(pk=booking.pk).update(
+            family_contact=None,
+            household=contact_household_key(booking.family_contact_id),
+            access_notes="",
+        )
+    return len(bookings)
+
+
+def erase_family_contact(contact: FamilyContact) -> None:
+    """Erases a family contact: its bookings stay as anonymous rows for the centre's figures;
+    its name, number, address, consent and children go."""
+    with transaction.atomic():
+        anonymise_contact_bookings(Booking.objects.filter(family_contact=contact))
+        children = list(contact.children.all())
+        addresses = [str(contact.mobile or ""), contact.email]
+        DeliveryFailure.objects.filter(address__in=[a for a in addresses if a]).delete()
+        contact.delete()
+        for child in children:
+            child.delete()  # its bookings now point at an anonymous copy
