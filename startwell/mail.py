@@ -1,21 +1,34 @@
 """E-mail goes through the task queue: a request never waits on a mail server, and a message is
-queued only once the transaction that caused it has committed.
+queued only once the transaction that caused it has committed. The task worker hands it to GOV.UK
+Notify when `NOTIFY_API_KEY` and `NOTIFY_EMAIL_TEMPLATE_ID` are set (one template whose subject is
+`((subject))` and body `((body))`), otherwise to Django's mail backend (`EMAIL_DELIVERY_BACKEND`).
+Through Notify, as for texts (`startwell.sms`), busy or unreachable is tried again later with a
+growing wait and a refusal (an address Notify will not send to) is final and kept for staff
+(`DeliveryFailure`). Notify sends no attachments: a booking's calendar file stays one link away
+(`/bookings/<reference>/calendar.ics`).
 
 A queued message is stored with its task until it is delivered, and not after: password-reset
 links and sign-in codes cannot be re-rendered when the worker runs, so the task carries the
 message, and `forget_delivered_message` clears it from the task's row once it has been sent."""
 
 import base64
+import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.dispatch import receiver
+from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks.signals import task_finished
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
+
+from .models import DeliveryFailure
+from .sms import RETRY_AFTER, TIMEOUT_SECONDS
+
+logger = logging.getLogger(__name__)
 
 
 def serialise_message(message: EmailMultiAlternatives) -> dict:
@@ -59,11 +72,78 @@ def deserialise_message(data: dict) -> EmailMultiAlternatives:
     return message
 
 
+def through_notify() -> bool:
+    return bool(settings.NOTIFY_API_KEY and settings.NOTIFY_EMAIL_TEMPLATE_ID)
+
+
 @task()
-def deliver_email(data: dict) -> None:
-    """Hands one message to the real mail backend (run by the task worker)."""
+def deliver_email(data: dict) -> str:
+    """Hands one message to Notify or to the real mail backend (run by the task worker)."""
+    if through_notify():
+        return _deliver_through_notify(data)
     connection = get_connection(settings.EMAIL_DELIVERY_BACKEND)
     connection.send_messages([deserialise_message(data)])
+    return "sent"
+
+
+def _notify_client():
+    from notifications_python_client.notifications import NotificationsAPIClient
+
+    return NotificationsAPIClient(
+        settings.NOTIFY_API_KEY, base_url=settings.NOTIFY_BASE_URL, timeout=TIMEOUT_SECONDS
+    )
+
+
+def _reason(message) -> str:
+    if isinstance(message, list):
+        return "; ".join(str(item.get("message", item)) for item in message)
+    return str(message)
+
+
+def _record_failure(address: str, reason: str) -> None:
+    DeliveryFailure.objects.create(
+        channel=DeliveryFailure.Channel.EMAIL, address=address.lower(), reason=reason[:200]
+    )
+
+
+def _deliver_through_notify(data: dict) -> str:
+    """One Notify e-mail per recipient. Recipients already sent to are not sent to again when
+    the rest are tried later."""
+    from notifications_python_client.errors import HTTPError
+
+    client = _notify_client()
+    waiting = []
+    outcome = "sent"
+    for address in [*data["to"], *data["cc"], *data["bcc"]]:
+        arguments = {
+            "email_address": address,
+            "template_id": settings.NOTIFY_EMAIL_TEMPLATE_ID,
+            "personalisation": {"subject": data["subject"], "body": data["body"]},
+        }
+        if settings.NOTIFY_EMAIL_REPLY_TO_ID:
+            arguments["email_reply_to_id"] = settings.NOTIFY_EMAIL_REPLY_TO_ID
+        try:
+            client.send_email_notification(**arguments)
+        except HTTPError as error:
+            if error.status_code >= 500:  # Notify busy, or no answer in time (counted as 503)
+                waiting.append(address)
+                continue
+            _record_failure(address, f"Notify refused the e-mail: {_reason(error.message)}")
+            outcome = "refused"
+    if not waiting:
+        return outcome
+    attempt = data.get("attempt", 1)
+    if attempt > len(RETRY_AFTER):
+        for address in waiting:
+            _record_failure(address, "Notify could not be reached after several tries.")
+        return "gave up"
+    again = {**data, "to": waiting, "cc": [], "bcc": [], "attempt": attempt + 1}
+    retry = deliver_email
+    if retry.get_backend().supports_defer:
+        retry = retry.using(run_after=timezone.now() + RETRY_AFTER[attempt - 1])
+    transaction.on_commit(lambda: retry.enqueue(again))
+    logger.warning("Notify could not take an e-mail; queued again")
+    return "retrying"
 
 
 class QueuedEmailBackend(BaseEmailBackend):

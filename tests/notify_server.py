@@ -1,8 +1,9 @@
 """A stand-in for GOV.UK Notify on 127.0.0.1, for tests: it answers `POST /v2/notifications/sms`
-as Notify does, checking the JSON Web Token in the Authorization header (HS256, signed with the
-key's secret, `iss` the service id, `iat` within 30 seconds) and keeping every request in `log`.
-Tests line up answers with `fail_next(status, times)` (503 while Notify is busy, 400 for a
-number it refuses). The portal talks to it through the real `notifications-python-client`."""
+and `POST /v2/notifications/email` as Notify does, checking the JSON Web Token in the
+Authorization header (HS256, signed with the key's secret, `iss` the service id, `iat` within 30
+seconds) and keeping every request in `log`. Tests line up answers with `fail_next(status,
+times)` (503 while Notify is busy, 400 for a number it refuses). The portal talks to it through
+the real `notifications-python-client`."""
 
 import json
 import threading
@@ -16,6 +17,8 @@ SERVICE_ID = "6f1d6c1a-1f5b-4d5e-9a63-0c1f2b3a4d5e"
 SECRET = "0d9a7c2e-8b1f-4c3d-a5e6-f7a8b9c0d1e2"
 API_KEY = f"startwell_test-{SERVICE_ID}-{SECRET}"
 SMS_TEMPLATE_ID = "a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d"
+EMAIL_TEMPLATE_ID = "b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e"
+TEMPLATES = {"/v2/notifications/sms": SMS_TEMPLATE_ID, "/v2/notifications/email": EMAIL_TEMPLATE_ID}
 
 
 class FakeNotify:
@@ -34,7 +37,20 @@ class FakeNotify:
     @property
     def texts(self) -> list[dict]:
         """The texts Notify accepted, as sent."""
-        return [entry["body"] for entry in self.log if entry["status"] == 201]
+        return [
+            entry["body"]
+            for entry in self.log
+            if entry["status"] == 201 and entry["path"] == "/v2/notifications/sms"
+        ]
+
+    @property
+    def emails(self) -> list[dict]:
+        """The e-mails Notify accepted, as sent."""
+        return [
+            entry["body"]
+            for entry in self.log
+            if entry["status"] == 201 and entry["path"] == "/v2/notifications/email"
+        ]
 
     def answer(self, path: str, headers, raw: bytes) -> tuple[int, dict]:
         claims, status, body = None, 0, {}
@@ -47,14 +63,14 @@ class FakeNotify:
             if claims.get("iss") != SERVICE_ID or abs(time.time() - claims.get("iat", 0)) > 30:
                 status, body = 403, {"errors": [{"error": "AuthError", "message": "bad claims"}]}
         request = json.loads(raw or b"{}")
-        if not status and path != "/v2/notifications/sms":
+        if not status and path not in TEMPLATES:
             status, body = 404, {"errors": [{"error": "NotFound", "message": path}]}
         if not status:
             with self.lock:
                 queued = self._answers.pop(0) if self._answers else None
             if queued:
                 status, body = queued
-            elif request.get("template_id") != SMS_TEMPLATE_ID:
+            elif request.get("template_id") != TEMPLATES[path]:
                 status = 400
                 body = {"errors": [{"error": "BadRequestError", "message": "Template not found"}]}
             else:
@@ -64,7 +80,7 @@ class FakeNotify:
                     "id": str(uuid.uuid4()),
                     "reference": request.get("reference"),
                     "content": {"body": content, "from_number": "StartWell"},
-                    "template": {"id": SMS_TEMPLATE_ID, "version": 1, "uri": ""},
+                    "template": {"id": TEMPLATES[path], "version": 1, "uri": ""},
                 }
         with self.lock:
             self.log.append(
