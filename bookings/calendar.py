@@ -1,6 +1,7 @@
 """Calendar entries (iCalendar): one per booking, and a public feed per centre."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from startwell.site_address import absolute_url
@@ -38,7 +39,9 @@ def booking_ics(booking) -> bytes:
         _event(
             session,
             uid=f"booking-{booking.reference}@startwell",
-            summary=f"{session.activity.title} (booking {booking.reference})",
+            summary=_("{activity} (booking {reference})").format(
+                activity=session.activity.title, reference=booking.reference
+            ),
         )
     )
     return calendar.to_ical()

@@ -7,27 +7,36 @@ until it writes."""
 import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from . import money, notifications, selectors, stripe_gateway
-from .errors import BookingError, plural
+from .errors import BookingError
 from .models import Booking, Session
 from .transitions import move
 
-NO_FUNDED_PLACES = "There are no funded places left on this session. You can still book and pay."
-NO_FUNDED_PLACES_ENOUGH = "Only {left} funded place{s} left on this session."
-NO_ROOM = "There {are} {left} place{s} left and this family needs {places}."
-NO_FUNDED_ROOM = (
-    "This family asked for a funded place and there {are} {left} funded place{s} left: "
-    "they stay on the waiting list."
+NO_FUNDED_PLACES = _("There are no funded places left on this session. You can still book and pay.")
+NO_FUNDED_PLACES_ENOUGH = ngettext_lazy(
+    "Only %(left)d funded place left on this session.",
+    "Only %(left)d funded places left on this session.",
+    "left",
 )
-NOT_WAITING = "This family is not on the waiting list any more."
+NO_ROOM = ngettext_lazy(
+    "There is %(left)d place left and this family needs %(places)d.",
+    "There are %(left)d places left and this family needs %(places)d.",
+    "left",
+)
+NO_FUNDED_ROOM = ngettext_lazy(
+    "This family asked for a funded place and there is %(left)d funded place left: "
+    "they stay on the waiting list.",
+    "This family asked for a funded place and there are %(left)d funded places left: "
+    "they stay on the waiting list.",
+    "left",
+)
+NOT_WAITING = _("This family is not on the waiting list any more.")
 
 # A waiting household promoted into a paid place has longer to pay: the offer may come at night.
 PROMOTED_PAYMENT_HOLD = datetime.timedelta(hours=12)
-
-
-def _is_are(n: int) -> str:
-    return "is" if n == 1 else "are"
 
 
 def check_funded_places(session: Session, places: int) -> None:
@@ -35,9 +44,7 @@ def check_funded_places(session: Session, places: int) -> None:
     if left <= 0:
         raise BookingError(NO_FUNDED_PLACES, field="funded_place")
     if places > left:
-        raise BookingError(
-            NO_FUNDED_PLACES_ENOUGH.format(left=left, s=plural(left)), field="funded_place"
-        )
+        raise BookingError(NO_FUNDED_PLACES_ENOUGH % {"left": left}, field="funded_place")
 
 
 def release_lapsed_holds(session: Session, now: datetime.datetime) -> list[Booking]:
@@ -73,16 +80,12 @@ def give_place(session: Session, booking: Booking, *, now: datetime.datetime) ->
         raise BookingError(selectors.STARTED)
     left = places_left(session)
     if booking.places > left:
-        raise BookingError(
-            NO_ROOM.format(are=_is_are(left), left=left, s=plural(left), places=booking.places)
-        )
+        raise BookingError(NO_ROOM % {"left": left, "places": booking.places})
     if booking.funded:
         funded_left = max(selectors.funded_places_left(session), 0)
         if booking.places > funded_left:
             raise BookingError(
-                NO_FUNDED_ROOM.format(
-                    are=_is_are(funded_left), left=funded_left, s=plural(funded_left)
-                ),
+                NO_FUNDED_ROOM % {"left": funded_left},
                 field="funded_place",
             )
     # A family booked by staff pays at the centre: it may have no account to pay online with.

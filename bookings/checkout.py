@@ -13,7 +13,9 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from startwell.site_address import absolute_url
 
@@ -30,15 +32,15 @@ logger = logging.getLogger(__name__)
 # the request takes to reach it.
 CHECKOUT_LIFETIME = datetime.timedelta(minutes=30, seconds=60)
 
-NOT_AWAITING_PAYMENT = "This booking is not waiting for payment."
-HOLD_LAPSED = "The time to pay for this booking has run out and its places were released."
-CHECKOUT_UNAVAILABLE = (
+NOT_AWAITING_PAYMENT = _("This booking is not waiting for payment.")
+HOLD_LAPSED = _("The time to pay for this booking has run out and its places were released.")
+CHECKOUT_UNAVAILABLE = _(
     "We couldn't open the payment page just now. Nothing has been taken; please try again "
     "in a few minutes."
 )
-ONLINE_PAYMENT_OFF = "Online payment is not available. Please pay at the centre."
+ONLINE_PAYMENT_OFF = _("Online payment is not available. Please pay at the centre.")
 
-REFUND_LATE_PAYMENT = (
+REFUND_LATE_PAYMENT = _(
     "Your payment arrived after the time to pay had run out, and the places had gone."
 )
 
@@ -126,9 +128,14 @@ def _checkout_params(booking: Booking, expires_at: datetime.datetime) -> dict[st
                     "currency": CURRENCY,
                     "unit_amount": booking.amount_pence,
                     "product_data": {
-                        "name": f"{session.activity.title}, {when:%a %-d %b %Y %H:%M}",
-                        "description": f"{places} place{'' if places == 1 else 's'}, "
-                        f"booking {booking.reference}",
+                        "name": f"{session.activity.title}, "
+                        + dateformat.format(when, "D j M Y H:i"),
+                        "description": ngettext(
+                            "%(places)d place, booking %(reference)s",
+                            "%(places)d places, booking %(reference)s",
+                            places,
+                        )
+                        % {"places": places, "reference": booking.reference},
                     },
                 },
             }

@@ -2,6 +2,8 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext_lazy as _
 
 from cms.models import ActivityPage, CentrePage
 from startwell import limits
@@ -9,22 +11,14 @@ from startwell.forms import SingleLineCharField, at_most
 from startwell.limits import MOST_PENCE_PER_PLACE, MOST_PER_PLACE_TO_PAY
 from startwell.models import Child
 
-from .pricing import format_pence, parse_pounds
+from .pricing import format_pence, parse_pounds, pounds_to_type
 
-WEEKDAY_CHOICES = [
-    ("", "Any day"),
-    ("1", "Monday"),
-    ("2", "Tuesday"),
-    ("3", "Wednesday"),
-    ("4", "Thursday"),
-    ("5", "Friday"),
-    ("6", "Saturday"),
-    ("7", "Sunday"),
-]
-AGE_UNIT_CHOICES = [("months", "months"), ("years", "years")]
+# Django's own weekday names, so they follow the language (1 is Monday, as in ISO 8601).
+WEEKDAY_CHOICES = [("", _("Any day")), *((str(day + 1), WEEKDAYS[day]) for day in range(7))]
+AGE_UNIT_CHOICES = [("months", _("months")), ("years", _("years"))]
 OLDEST_AGE_MONTHS = 18 * 12
 
-CHILD_OR_AGE = "Choose one of your children or type an age, not both."
+CHILD_OR_AGE = _("Choose one of your children or type an age, not both.")
 # A session's date and time fields, bounded to within a few years of today wherever they are edited.
 SESSION_DATES = ("start", "end", "booking_opens", "booking_closes", "cancellation_cutoff")
 
@@ -44,31 +38,31 @@ class SessionFilterForm(forms.Form):
         queryset=CentrePage.objects.none(),
         to_field_name="slug",
         required=False,
-        empty_label="All centres",
+        empty_label=_("All centres"),
     )
     category = forms.ChoiceField(
-        label="Type of activity",
-        choices=[("", "All activities"), *ActivityPage.CATEGORY_CHOICES],
+        label=_("Type of activity"),
+        choices=[("", _("All activities")), *ActivityPage.CATEGORY_CHOICES],
         required=False,
     )
     child = forms.ModelChoiceField(
-        label="For one of your children",
+        label=_("For one of your children"),
         queryset=Child.objects.none(),
         required=False,
-        empty_label="Any child",
+        empty_label=_("Any child"),
     )
     age = forms.IntegerField(
-        label="Or a child's age", min_value=0, max_value=OLDEST_AGE_MONTHS, required=False
+        label=_("Or a child's age"), min_value=0, max_value=OLDEST_AGE_MONTHS, required=False
     )
-    age_unit = forms.ChoiceField(label="Age in", choices=AGE_UNIT_CHOICES, required=False)
+    age_unit = forms.ChoiceField(label=_("Age in"), choices=AGE_UNIT_CHOICES, required=False)
     weekday = forms.TypedChoiceField(
-        label="Day of the week",
+        label=_("Day of the week"),
         choices=WEEKDAY_CHOICES,
         coerce=int,
         empty_value=None,
         required=False,
     )
-    has_places = forms.BooleanField(label="Only sessions with places left", required=False)
+    has_places = forms.BooleanField(label=_("Only sessions with places left"), required=False)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,7 +71,7 @@ class SessionFilterForm(forms.Form):
             self.fields["child"].queryset = Child.objects.filter(parent=user).order_by("first_name")
         else:
             del self.fields["child"]
-            self.fields["age"].label = "A child's age"
+            self.fields["age"].label = _("A child's age")
         for field in self.fields.values():
             if isinstance(field.widget, forms.Select):
                 field.widget.attrs["class"] = "form-select"
@@ -122,24 +116,26 @@ class BookingForm(forms.Form):
     """Who a booking is for: some of the parent's children, or a number of adults."""
 
     children = forms.ModelMultipleChoiceField(
-        label="Who is coming?",
+        label=_("Who is coming?"),
         queryset=Child.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    adults = forms.IntegerField(label="How many adults are coming?", min_value=1, required=False)
-    amount = forms.CharField(label="How much will you pay for each place?", required=False)
+    adults = forms.IntegerField(label=_("How many adults are coming?"), min_value=1, required=False)
+    amount = forms.CharField(label=_("How much will you pay for each place?"), required=False)
     funded_place = forms.BooleanField(
-        label="I'd like a funded place, at no charge",
+        label=_("I'd like a funded place, at no charge"),
         required=False,
-        help_text="For families who find the cost hard, for example if you get Healthy Start, "
-        "Universal Credit or free school meals. You don't need to show anything.",
+        help_text=_(
+            "For families who find the cost hard, for example if you get Healthy Start, "
+            "Universal Credit or free school meals. You don't need to show anything."
+        ),
     )
     access_notes = SingleLineCharField(
-        label="Anything the host should know? (optional)",
+        label=_("Anything the host should know? (optional)"),
         max_length=500,
         required=False,
-        help_text=(
+        help_text=_(
             "For example: we use a wheelchair, or loud noise upsets my child. Only the people "
             "running the session see this."
         ),
@@ -150,15 +146,17 @@ class BookingForm(forms.Form):
         self.session = session
         pricing = session.pricing
         if pricing.is_pay_what_you_can:
-            self.fields["amount"].initial = format_pence(pricing.suggested_pence).lstrip("£")
-            self.fields["amount"].help_text = (
-                f"In pounds. We suggest {format_pence(pricing.suggested_pence)}"
-                + (
-                    f"; the least is {format_pence(pricing.minimum_pence)}."
-                    if pricing.minimum_pence
-                    else "; pay less, or nothing, if you need to."
+            self.fields["amount"].initial = pounds_to_type(pricing.suggested_pence)
+            suggested = format_pence(pricing.suggested_pence)
+            if pricing.minimum_pence:
+                help_text = _("In pounds. We suggest {suggested}; the least is {least}.").format(
+                    suggested=suggested, least=format_pence(pricing.minimum_pence)
                 )
-            )
+            else:
+                help_text = _(
+                    "In pounds. We suggest {suggested}; pay less, or nothing, if you need to."
+                ).format(suggested=suggested)
+            self.fields["amount"].help_text = help_text
         else:
             del self.fields["amount"]
         if pricing.is_free or not pricing.funded_places:
@@ -175,15 +173,15 @@ class BookingForm(forms.Form):
                 "first_name"
             )
             day = timezone.localtime(session.start).date()
-            self.fields["children"].label_from_instance = lambda child: (
-                f"{child.first_name} ({child.age_on(day)} old on the day)"
-            )
+            self.fields["children"].label_from_instance = lambda child: _(
+                "{name} ({age} old on the day)"
+            ).format(name=child.first_name, age=child.age_on(day))
 
     def clean_amount(self):
         text = self.cleaned_data.get("amount") or ""
         pence = parse_pounds(text)
         if text.strip() and pence is None and not self.data.get("funded_place"):
-            raise forms.ValidationError("Enter an amount in pounds, like 3 or 2.50.")
+            raise forms.ValidationError(_("Enter an amount in pounds, like 3 or 2.50."))
         if pence is not None and pence > MOST_PENCE_PER_PLACE:
             raise forms.ValidationError(MOST_PER_PLACE_TO_PAY)
         return pence

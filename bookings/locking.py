@@ -16,11 +16,12 @@ from collections.abc import Iterator
 
 from django.conf import settings
 from django.db import OperationalError, transaction
+from django.utils.translation import gettext_lazy as _
 
 from .errors import BookingError
 from .models import Session
 
-BUSY = "The centre is very busy just now. Please try again in a minute."
+BUSY = _("The centre is very busy just now. Please try again in a minute.")
 
 # PostgreSQL's SQLSTATE for "lock not available" (lock_timeout ran out).
 _LOCK_NOT_AVAILABLE = "55P03"

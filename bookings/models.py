@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from wagtail.models.audit_log import BaseLogEntry, BaseLogEntryManager
 
@@ -37,8 +38,8 @@ class Session(models.Model):
     """One dated occurrence of an activity, with its own capacity and booking window."""
 
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        CANCELLED = "cancelled", "Cancelled by the centre"
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled by the centre")
 
     activity = models.ForeignKey(ActivityPage, on_delete=models.CASCADE, related_name="sessions")
     # Copied from the activity's place in the page tree so that listings and permission checks
@@ -241,21 +242,21 @@ class Attendance(models.TextChoices):
     """Who came, for the centre's reports. A booking is attended or a no-show; a family without
     a booking who came on the day is a walk-in."""
 
-    ATTENDED = "attended", "Attended"
-    NO_SHOW = "no_show", "Did not come"
-    WALK_IN = "walk_in", "Walk-in"
+    ATTENDED = "attended", _("Attended")
+    NO_SHOW = "no_show", _("Did not come")
+    WALK_IN = "walk_in", _("Walk-in")
 
 
 class Booking(models.Model):
     """A household's places on a session, or its place in the waiting list."""
 
     class Status(models.TextChoices):
-        CONFIRMED = "confirmed", "Booked"
-        WAITING = "waiting", "On the waiting list"
-        PENDING_PAYMENT = "pending_payment", "Waiting for payment"
-        CANCELLED = "cancelled", "Cancelled"
-        LEFT_WAITING_LIST = "left_waiting_list", "Left the waiting list"
-        PAYMENT_EXPIRED = "payment_expired", "Not paid in time"
+        CONFIRMED = "confirmed", _("Booked")
+        WAITING = "waiting", _("On the waiting list")
+        PENDING_PAYMENT = "pending_payment", _("Waiting for payment")
+        CANCELLED = "cancelled", _("Cancelled")
+        LEFT_WAITING_LIST = "left_waiting_list", _("Left the waiting list")
+        PAYMENT_EXPIRED = "payment_expired", _("Not paid in time")
 
     # Statuses that hold a household's claim on a session; only one such booking per parent.
     ACTIVE_STATUSES = [Status.CONFIRMED, Status.WAITING, Status.PENDING_PAYMENT]
@@ -378,7 +379,9 @@ class WalkIn(models.Model):
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="walk_ins")
     label = models.CharField(
-        "first name or label", max_length=60, help_text="For example: Amira, or Family in red"
+        _("first name or label"),
+        max_length=60,
+        help_text=_("For example: Amira, or Family in red"),
     )
     children = models.PositiveSmallIntegerField(default=0)
     adults = models.PositiveSmallIntegerField(default=0)
@@ -412,20 +415,20 @@ class Payment(models.Model):
     centre. Refund progress and anything staff must sort out by hand are kept here too."""
 
     class Method(models.TextChoices):
-        ONLINE = "online", "Card, online"
-        CENTRE = "centre", "At the centre"
+        ONLINE = "online", _("Card, online")
+        CENTRE = "centre", _("At the centre")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Waiting for payment"
-        PAID = "paid", "Paid"
-        EXPIRED = "expired", "Not paid"
+        OPEN = "open", _("Waiting for payment")
+        PAID = "paid", _("Paid")
+        EXPIRED = "expired", _("Not paid")
 
     class RefundStatus(models.TextChoices):
-        NONE = "", "No refund"
-        REQUESTED = "requested", "Refund requested"
-        PENDING = "pending", "Refund on its way"
-        REFUNDED = "refunded", "Refunded"
-        FAILED = "failed", "Refund being sorted out by the centre"
+        NONE = "", _("No refund")
+        REQUESTED = "requested", _("Refund requested")
+        PENDING = "pending", _("Refund on its way")
+        REFUNDED = "refunded", _("Refunded")
+        FAILED = "failed", _("Refund being sorted out by the centre")
 
     booking = models.OneToOneField(Booking, on_delete=models.CASCADE, related_name="payment")
     method = models.CharField(max_length=10, choices=Method.choices, default=Method.ONLINE)

@@ -5,7 +5,9 @@ committed."""
 
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from startwell import mobiles, sms
 from startwell.site_address import site_url
@@ -68,32 +70,35 @@ def _send(booking, template: str, subject: str, *, session=None, attach_ics=Fals
 
 
 def booking_confirmed(booking):
-    _send(booking, "booking_confirmed", "You're booked", attach_ics=True)
+    _send(booking, "booking_confirmed", gettext_lazy("You're booked"), attach_ics=True)
 
 
 def waiting_list_joined(booking):
-    _send(booking, "waiting_list_joined", "You're on the waiting list")
+    _send(booking, "waiting_list_joined", gettext_lazy("You're on the waiting list"))
 
 
 def promoted_from_waiting_list(booking):
-    _send(booking, "promoted", "A place has come up and it's yours", attach_ics=True)
+    _send(booking, "promoted", gettext_lazy("A place has come up and it's yours"), attach_ics=True)
 
 
 def booking_cancelled(booking, *, on_behalf: bool = False):
-    _send(booking, "booking_cancelled", "Booking cancelled", on_behalf=on_behalf)
+    _send(booking, "booking_cancelled", gettext_lazy("Booking cancelled"), on_behalf=on_behalf)
 
 
 def session_cancelled(booking, *, session):
-    _send(booking, "session_cancelled", "Session cancelled", session=session)
+    _send(booking, "session_cancelled", gettext_lazy("Session cancelled"), session=session)
 
 
 def _when(start, end) -> str:
     start, end = timezone.localtime(start), timezone.localtime(end)
-    return f"{start:%A %-d %B %Y}, {start:%H:%M} to {end:%H:%M}"
+    # Django's date format names the weekday and month in the language of the message.
+    return _("{day}, {start} to {end}").format(
+        day=dateformat.format(start, "l j E Y"), start=f"{start:%H:%M}", end=f"{end:%H:%M}"
+    )
 
 
 def _where(venue) -> str:
-    return f"{venue.name}, {venue.postcode}" if venue else "venue to be confirmed"
+    return f"{venue.name}, {venue.postcode}" if venue else _("venue to be confirmed")
 
 
 def moved_lines(session, before: dict) -> list[str]:
@@ -101,9 +106,11 @@ def moved_lines(session, before: dict) -> list[str]:
     lines = []
     if (before["start"], before["end"]) != (session.start, session.end):
         old, new = _when(before["start"], before["end"]), _when(session.start, session.end)
-        lines.append(f"When: {old} → {new}")
+        lines.append(_("When: {old} → {new}").format(old=old, new=new))
     if before["venue"] != session.venue:
-        lines.append(f"Where: {_where(before['venue'])} → {_where(session.venue)}")
+        lines.append(
+            _("Where: {old} → {new}").format(old=_where(before["venue"]), new=_where(session.venue))
+        )
     return lines
 
 
@@ -112,7 +119,7 @@ def session_moved(booking, *, before: dict, age_problems: list[str]):
     _send(
         booking,
         "session_moved",
-        "Your session has changed",
+        gettext_lazy("Your session has changed"),
         attach_ics=booking.status == booking.Status.CONFIRMED,
         changes=moved_lines(booking.session, before),
         age_problems=age_problems,
@@ -120,16 +127,16 @@ def session_moved(booking, *, before: dict, age_problems: list[str]):
 
 
 def session_reminder(booking):
-    _send(booking, "reminder", "See you tomorrow", attach_ics=True)
+    _send(booking, "reminder", gettext_lazy("See you tomorrow"), attach_ics=True)
 
 
 def hold_released(booking):
-    _send(booking, "hold_released", "Your held places were released")
+    _send(booking, "hold_released", gettext_lazy("Your held places were released"))
 
 
 def refund_started(booking, *, payment):
-    _send(booking, "refund_started", "Your refund is on its way", payment=payment)
+    _send(booking, "refund_started", gettext_lazy("Your refund is on its way"), payment=payment)
 
 
 def refund_in_hand(booking, *, payment):
-    _send(booking, "refund_in_hand", "We're sorting out your refund", payment=payment)
+    _send(booking, "refund_in_hand", gettext_lazy("We're sorting out your refund"), payment=payment)

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -65,8 +66,10 @@ def checkout_return(request):
             raise Http404 from error
         messages.warning(
             request,
-            "We couldn't check your payment just now. If you paid, we'll e-mail you as soon as "
-            "it comes through.",
+            _(
+                "We couldn't check your payment just now. If you paid, we'll e-mail you as soon "
+                "as it comes through."
+            ),
         )
         return redirect("/bookings/")
     reference = checkout.reference_of(paid_page)
@@ -74,7 +77,7 @@ def checkout_return(request):
     checkout.record_checkout_paid(paid_page)
     booking.refresh_from_db()
     if booking.status == Booking.Status.CONFIRMED:
-        messages.success(request, "Thank you: you've paid and you're booked.")
+        messages.success(request, _("Thank you: you've paid and you're booked."))
     elif paid_page.get("payment_status") != "paid":
-        messages.info(request, "We haven't received your payment yet.")
+        messages.info(request, _("We haven't received your payment yet."))
     return redirect("bookings:booking_detail", reference=booking.reference)

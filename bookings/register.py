@@ -3,27 +3,36 @@ may) records who came, walk-ins and payments taken at the centre. Who did each i
 sessions' audit trail by the caller (`bookings.audit`), not on the booking."""
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from . import money, selectors
-from .errors import BookingError, plural
+from .errors import BookingError
 from .locking import locked_session, session_transaction
 from .models import Attendance, Booking, Session, WalkIn
 from .selectors import SESSION_CANCELLED, places_taken
 
-NOT_SESSION_DAY = "Attendance can be marked from the day of the session ({day})."
-NOT_STARTED_FOR_NO_SHOW = "A family can be marked as not coming only once the session has started."
-NOT_BOOKED = "Only families with a confirmed booking can be marked on the register."
-WALK_IN_NOT_TODAY = "Walk-ins can be added on the day of the session only."
-WALK_IN_NO_LABEL = "Give a first name or a label, so the family can be told apart on the register."
-WALK_IN_NO_CHILDREN = "Say how many children came (at least one)."
-WALK_IN_NO_ADULTS = "Say how many adults came (at least one)."
-WALK_IN_OVER_CAPACITY = (
-    "This walk-in needs {places} place{s} but {left} {are} left. To record them anyway, tick "
-    "'Take the session over capacity'."
+NOT_SESSION_DAY = _("Attendance can be marked from the day of the session ({day}).")
+NOT_STARTED_FOR_NO_SHOW = _(
+    "A family can be marked as not coming only once the session has started."
 )
-ALREADY_PAID = "This booking is already marked as paid at the centre."
-PAID_ONLINE = "This booking was paid online: there is nothing to pay at the centre."
+NOT_BOOKED = _("Only families with a confirmed booking can be marked on the register.")
+WALK_IN_NOT_TODAY = _("Walk-ins can be added on the day of the session only.")
+WALK_IN_NO_LABEL = _(
+    "Give a first name or a label, so the family can be told apart on the register."
+)
+WALK_IN_NO_CHILDREN = _("Say how many children came (at least one).")
+WALK_IN_NO_ADULTS = _("Say how many adults came (at least one).")
+WALK_IN_OVER_CAPACITY = ngettext_lazy(
+    "There is %(left)d place left and this walk-in needs %(places)d. To record them anyway, "
+    "tick 'Take the session over capacity'.",
+    "There are %(left)d places left and this walk-in needs %(places)d. To record them anyway, "
+    "tick 'Take the session over capacity'.",
+    "left",
+)
+ALREADY_PAID = _("This booking is already marked as paid at the centre.")
+PAID_ONLINE = _("This booking was paid online: there is nothing to pay at the centre.")
 
 
 def _session_day(session: Session):
@@ -49,7 +58,7 @@ def mark_attendance(*, booking_id: int, attendance: str, by) -> Booking:
         now = timezone.now()
         day = _session_day(session)
         if timezone.localdate(now) < day:
-            raise BookingError(NOT_SESSION_DAY.format(day=f"{day:%A %-d %B}"))
+            raise BookingError(NOT_SESSION_DAY.format(day=dateformat.format(day, "l j E")))
         if attendance == Attendance.NO_SHOW and now < session.start:
             raise BookingError(NOT_STARTED_FOR_NO_SHOW)
         booking.attendance = attendance
@@ -82,9 +91,7 @@ def record_walk_in(
         past_capacity = places > left
         if past_capacity and not over_capacity:
             raise BookingError(
-                WALK_IN_OVER_CAPACITY.format(
-                    places=places, s=plural(places), left=left, are="is" if left == 1 else "are"
-                ),
+                WALK_IN_OVER_CAPACITY % {"places": places, "left": left},
                 field="over_capacity",
             )
         return WalkIn.objects.create(

@@ -19,17 +19,18 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, ExtractIsoWeekDay, ExtractMonth, ExtractYear
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext_lazy as _
 
 from cms.models import CentrePage
 from startwell.models import Child
 
 from .models import Booking, Payment, Session, WalkIn
 
-SESSION_CANCELLED = "This session has been cancelled by the centre."
-NOT_OPEN_YET = "Booking for this session opens on {opens}."
-CLOSED = "Booking for this session has closed."
-STARTED = "This session has already started."
+SESSION_CANCELLED = _("This session has been cancelled by the centre.")
+NOT_OPEN_YET = _("Booking for this session opens on {opens}.")
+CLOSED = _("Booking for this session has closed.")
+STARTED = _("This session has already started.")
 
 
 def with_places(sessions: QuerySet[Session]) -> QuerySet[Session]:
@@ -235,7 +236,11 @@ def window_refusal(session: Session, now: datetime.datetime) -> str | None:
         return STARTED
     if session.booking_opens and now < session.booking_opens:
         opens = timezone.localtime(session.booking_opens)
-        return NOT_OPEN_YET.format(opens=f"{opens:%-d %B at %H:%M}")
+        return NOT_OPEN_YET.format(
+            opens=_("{day} at {time}").format(
+                day=dateformat.format(opens, "j E"), time=f"{opens:%H:%M}"
+            )
+        )
     if now >= session.bookable_until:
         return CLOSED
     return None

@@ -6,7 +6,9 @@ import datetime
 from collections.abc import Iterable
 
 from django.db import IntegrityError
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from startwell.models import Child
 from startwell.selectors import has_verified_email
@@ -21,37 +23,49 @@ from . import (
     stripe_gateway,
     transitions,
 )
-from .errors import BookingError, plural
+from .errors import BookingError
 from .locking import locked_session, locking_enabled, session_transaction
 from .models import Booking, ContactChild, FamilyContact, Session
 from .pricing import SMALLEST_CARD_PAYMENT_PENCE, format_pence
 
-NOT_VERIFIED = "Please confirm your e-mail address before booking. We have sent you a link."
+NOT_VERIFIED = _("Please confirm your e-mail address before booking. We have sent you a link.")
 STARTED = selectors.STARTED
-DUPLICATE = "You already have a booking for this session (reference {reference})."
-DUPLICATE_FOR_FAMILY = "This family already has a booking for this session (reference {reference})."
-NOT_THEIR_CHILD = "Choose from the family's own children."
-TOO_MANY_PLACES = "You can book up to {max} place{s} on this session."
-NO_PLACES = "Choose at least one child to book for."
-NO_ADULTS = "Choose how many adults are coming (at least one)."
-NOT_YOUR_CHILD = "Choose from your own children."
-FULL = "Sorry, this session is full."
-FULL_NOT_ENOUGH = "Sorry, only {left} place{s} left on this session."
-CUTOFF_PASSED = "It is too late to cancel this booking online. Please call the centre."
-NOT_CANCELLABLE = "This booking is not active, so there is nothing to cancel."
-NOT_WAITING = "You are not on the waiting list for this session."
-ALREADY_CANCELLED = "This session is already cancelled."
-REASON_REQUIRED = "Say why the session is cancelled: families will read it."
-AMOUNT_MISSING = "Enter how much you will pay for each place."
-AMOUNT_TOO_LOW = "The least you can pay is {minimum} a place."
-AMOUNT_TOO_SMALL_FOR_CARD = "We can't take less than 30p by card. Enter 0 or at least 30p."
+DUPLICATE = _("You already have a booking for this session (reference {reference}).")
+DUPLICATE_FOR_FAMILY = _(
+    "This family already has a booking for this session (reference {reference})."
+)
+NOT_THEIR_CHILD = _("Choose from the family's own children.")
+TOO_MANY_PLACES = ngettext_lazy(
+    "You can book up to %(max)d place on this session.",
+    "You can book up to %(max)d places on this session.",
+    "max",
+)
+NO_PLACES = _("Choose at least one child to book for.")
+NO_ADULTS = _("Choose how many adults are coming (at least one).")
+NOT_YOUR_CHILD = _("Choose from your own children.")
+FULL = _("Sorry, this session is full.")
+FULL_NOT_ENOUGH = ngettext_lazy(
+    "Sorry, only %(left)d place left on this session.",
+    "Sorry, only %(left)d places left on this session.",
+    "left",
+)
+CUTOFF_PASSED = _("It is too late to cancel this booking online. Please call the centre.")
+NOT_CANCELLABLE = _("This booking is not active, so there is nothing to cancel.")
+NOT_WAITING = _("You are not on the waiting list for this session.")
+ALREADY_CANCELLED = _("This session is already cancelled.")
+REASON_REQUIRED = _("Say why the session is cancelled: families will read it.")
+AMOUNT_MISSING = _("Enter how much you will pay for each place.")
+AMOUNT_TOO_LOW = _("The least you can pay is {minimum} a place.")
+AMOUNT_TOO_SMALL_FOR_CARD = _("We can't take less than 30p by card. Enter 0 or at least 30p.")
 
 # How long a booking waiting for online payment keeps its places.
 PAYMENT_HOLD = datetime.timedelta(minutes=30)
-CAPACITY_BELOW_BOOKED = (
-    "{taken} place{s} already booked, so the capacity cannot be lower than {taken}."
+CAPACITY_BELOW_BOOKED = ngettext_lazy(
+    "%(taken)d place already booked, so the capacity cannot be lower than %(taken)d.",
+    "%(taken)d places already booked, so the capacity cannot be lower than %(taken)d.",
+    "taken",
 )
-CANNOT_EDIT_CANCELLED = "This session has been cancelled, so it can no longer be changed."
+CANNOT_EDIT_CANCELLED = _("This session has been cancelled, so it can no longer be changed.")
 
 
 def _amount_due(
@@ -88,13 +102,20 @@ def _age_problem(session: Session, child: Child) -> str | None:
     day = timezone.localtime(session.start).date()
     age = child.age_in_months_on(day)
     if age < 0:
-        return f"{child.first_name} will not be born yet on {day:%-d %B}."
+        return gettext("{name} will not be born yet on {day}.").format(
+            name=child.first_name, day=dateformat.format(day, "j E")
+        )
     too_young = activity.min_age_months is not None and age < activity.min_age_months
     too_old = activity.max_age_months is not None and age > activity.max_age_months
     if too_young or too_old:
-        return (
-            f"{activity.title} is for children aged {activity.audience.lower()}; "
-            f"{child.first_name} will be {child.age_on(day)} old on {day:%-d %B}."
+        return gettext(
+            "{activity} is for children aged {ages}; {name} will be {age} old on {day}."
+        ).format(
+            activity=activity.title,
+            ages=activity.audience.lower(),
+            name=child.first_name,
+            age=child.age_on(day),
+            day=dateformat.format(day, "j E"),
         )
     return None
 
@@ -134,7 +155,7 @@ def _check_party(session: Session, family: dict, children: list[Child], adults: 
         places = len(children)
     if places > session.max_places_per_booking:
         limit = session.max_places_per_booking
-        raise BookingError(TOO_MANY_PLACES.format(max=limit, s=plural(limit)), field="children")
+        raise BookingError(TOO_MANY_PLACES % {"max": limit}, field="children")
     return places
 
 
@@ -232,7 +253,7 @@ def book_session(
                 booking = transitions.create(Booking.Status.WAITING, now=now, **common)
                 notify = notifications.waiting_list_joined
             elif left > 0:
-                raise BookingError(FULL_NOT_ENOUGH.format(left=left, s=plural(left)))
+                raise BookingError(FULL_NOT_ENOUGH % {"left": left})
             else:
                 raise BookingError(FULL)
             if children and not session.activity.adults_only:
@@ -244,7 +265,7 @@ def book_session(
             return booking
     except IntegrityError as error:
         # Two requests for the same household crossed; the constraint kept one.
-        raise BookingError(duplicate.format(reference="already made")) from error
+        raise BookingError(duplicate.format(reference=_("already made"))) from error
 
 
 def _refuse_before_locking(
@@ -374,9 +395,7 @@ def update_session(*, session_id: int, changes: dict, by) -> Session:
             setattr(session, name, value)
         taken = selectors.places_taken(session)
         if session.capacity < taken:
-            raise BookingError(
-                CAPACITY_BELOW_BOOKED.format(taken=taken, s=plural(taken)), field="capacity"
-            )
+            raise BookingError(CAPACITY_BELOW_BOOKED % {"taken": taken}, field="capacity")
         moved = any(getattr(session, name) != before[name] for name in MOVING_FIELDS)
         told = 0
         if moved:

@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cms.models import CentrePage
@@ -26,7 +27,7 @@ from .models import Booking, Session
 from .pricing import format_pence
 
 SESSIONS_PER_PAGE = 20
-TOO_MANY_ATTEMPTS = (
+TOO_MANY_ATTEMPTS = _(
     "You have tried to book a lot of times in a short while. "
     "Please wait a few minutes, then try again."
 )
@@ -132,17 +133,21 @@ def book(request, session_id: int):
                 if booking.status == Booking.Status.PENDING_PAYMENT:
                     return _send_to_pay(request, booking)
                 if booking.status == Booking.Status.CONFIRMED:
-                    due = (
-                        f" Please pay {format_pence(booking.amount_pence)} at the centre."
-                        if booking.payment_due_at_centre
-                        else ""
+                    booked = _("You're booked. Your reference is {reference}.").format(
+                        reference=booking
                     )
-                    messages.success(request, f"You're booked. Your reference is {booking}.{due}")
+                    if booking.payment_due_at_centre:
+                        booked += " " + _("Please pay {amount} at the centre.").format(
+                            amount=format_pence(booking.amount_pence)
+                        )
+                    messages.success(request, booked)
                 else:
                     messages.success(
                         request,
-                        f"You're on the waiting list (reference {booking}). "
-                        "We will e-mail you if a place comes up.",
+                        _(
+                            "You're on the waiting list (reference {reference}). "
+                            "We will e-mail you if a place comes up."
+                        ).format(reference=booking),
                     )
                 return redirect("bookings:booking_detail", reference=booking.reference)
         if form.errors and status == 200:
@@ -244,7 +249,9 @@ def cancel_booking(request, reference: str):
         else:
             messages.success(
                 request,
-                "You have left the waiting list." if leaving else "Your booking is cancelled.",
+                _("You have left the waiting list.")
+                if leaving
+                else _("Your booking is cancelled."),
             )
             return redirect("bookings:booking_list")
     return render(

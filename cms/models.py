@@ -6,6 +6,8 @@ from django import forms
 from django.contrib.auth.models import Group
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
@@ -46,15 +48,15 @@ class PartnerOrganisation(models.Model):
     base_form_class = SingleLineModelForm
 
     KIND_CHOICES = [
-        ("health_visiting", "Health visiting"),
-        ("school_nursing", "School nursing"),
-        ("midwifery", "Midwifery"),
-        ("early_help", "Early help"),
-        ("youth_justice", "Youth justice"),
-        ("send", "SEND support"),
-        ("voluntary", "Voluntary group"),
-        ("adult_learning", "Adult learning and employment"),
-        ("other", "Other service"),
+        ("health_visiting", _("Health visiting")),
+        ("school_nursing", _("School nursing")),
+        ("midwifery", _("Midwifery")),
+        ("early_help", _("Early help")),
+        ("youth_justice", _("Youth justice")),
+        ("send", _("SEND support")),
+        ("voluntary", _("Voluntary group")),
+        ("adult_learning", _("Adult learning and employment")),
+        ("other", _("Other service")),
     ]
 
     name = models.CharField(max_length=120, unique=True)
@@ -236,13 +238,13 @@ class Venue(Orderable):
     that the centre's managers, and only they, look after them."""
 
     KIND_CHOICES = [
-        ("school", "School"),
-        ("gp", "GP practice"),
-        ("church_hall", "Church hall"),
-        ("community_hub", "Community hub"),
-        ("library", "Library"),
-        ("outdoors", "Outdoors"),
-        ("other", "Other"),
+        ("school", _("School")),
+        ("gp", _("GP practice")),
+        ("church_hall", _("Church hall")),
+        ("community_hub", _("Community hub")),
+        ("library", _("Library")),
+        ("outdoors", _("Outdoors")),
+        ("other", _("Other")),
     ]
 
     centre = ParentalKey(CentrePage, on_delete=models.CASCADE, related_name="venues")
@@ -288,27 +290,27 @@ class ActivityPage(Page):
     base_form_class = SingleLinePageForm
 
     CATEGORY_CHOICES = [
-        ("stay_and_play", "Stay and play"),
-        ("baby_toddler", "Baby and toddler"),
-        ("health_drop_in", "Health drop-in"),
-        ("parenting_course", "Parenting course"),
-        ("send_support", "SEND support"),
-        ("holiday_club", "Holiday club"),
-        ("antenatal", "Antenatal"),
-        ("adult_learning", "Learning and wellbeing for adults"),
+        ("stay_and_play", _("Stay and play")),
+        ("baby_toddler", _("Baby and toddler")),
+        ("health_drop_in", _("Health drop-in")),
+        ("parenting_course", _("Parenting course")),
+        ("send_support", _("SEND support")),
+        ("holiday_club", _("Holiday club")),
+        ("antenatal", _("Antenatal")),
+        ("adult_learning", _("Learning and wellbeing for adults")),
     ]
     DELIVERED_BY_CHOICES = [
-        ("partner", "A partner service"),
-        ("champions", "Parent champions"),
-        ("centre", "Centre staff"),
+        ("partner", _("A partner service")),
+        ("champions", _("Parent champions")),
+        ("centre", _("Centre staff")),
     ]
     PRICE_FREE = "free"
     PRICE_FIXED = "fixed"
     PRICE_PAY_WHAT_YOU_CAN = "pay_what_you_can"
     PRICE_MODEL_CHOICES = [
-        (PRICE_FREE, "Free"),
-        (PRICE_FIXED, "Fixed price"),
-        (PRICE_PAY_WHAT_YOU_CAN, "Pay what you can"),
+        (PRICE_FREE, _("Free")),
+        (PRICE_FIXED, _("Fixed price")),
+        (PRICE_PAY_WHAT_YOU_CAN, _("Pay what you can")),
     ]
 
     summary = models.TextField(help_text="One or two sentences shown in listings")
@@ -436,7 +438,7 @@ class ActivityPage(Page):
     def audience(self) -> str:
         """Who it is for, in words: 'Adults', 'Up to 12 months', '2 to 4 years'…"""
         if self.adults_only:
-            return "Adults"
+            return _("Adults")
         return describe_age_range(self.min_age_months, self.max_age_months)
 
     def postcodes(self) -> str:
@@ -488,18 +490,21 @@ def price_model_problems(model, price, suggested, minimum) -> dict[str, str]:
 
 def describe_months(months: int) -> str:
     if months >= 24 and months % 12 == 0:
-        return f"{months // 12} years"
-    return f"{months} month{'s' if months != 1 else ''}"
+        years = months // 12
+        return ngettext("%(years)d year", "%(years)d years", years) % {"years": years}
+    return ngettext("%(months)d month", "%(months)d months", months) % {"months": months}
 
 
 def describe_age_range(min_months: int | None, max_months: int | None) -> str:
     if min_months is None and max_months is None:
-        return "All ages"
+        return gettext("All ages")
     if min_months is None:
-        return f"Up to {describe_months(max_months)}"
+        return gettext("Up to {age}").format(age=describe_months(max_months))
     if max_months is None:
-        return f"From {describe_months(min_months)}"
-    return f"{describe_months(min_months)} to {describe_months(max_months)}"
+        return gettext("From {age}").format(age=describe_months(min_months))
+    return gettext("{youngest} to {oldest}").format(
+        youngest=describe_months(min_months), oldest=describe_months(max_months)
+    )
 
 
 class StandardPage(Page):

@@ -1,6 +1,8 @@
 """Forms for co-design. They parse and explain; the rules themselves are in services.py."""
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from cms.models import ActivityPage
 from startwell.forms import PageChoiceField, SingleLineCharField
@@ -17,106 +19,118 @@ from .selectors import DEFAULT_SORT, SORTS, ideas_centres
 
 
 def _too_long(limit: int) -> dict:
-    return {"max_length": f"Keep this to {limit} characters or fewer (you have %(show_value)d)."}
+    # Django fills in %(show_value)d when the form is checked, in the language of the request.
+    return {
+        "max_length": format_lazy(
+            _("Keep this to {limit} characters or fewer (you have %(show_value)d)."), limit=limit
+        )
+    }
 
 
 class IdeaForm(forms.Form):
     centre = PageChoiceField(
         queryset=ideas_centres(),
-        empty_label="Choose a centre",
+        empty_label=_("Choose a centre"),
         error_messages={
-            "required": "Choose the centre your idea is for.",
-            "invalid_choice": "Choose one of our centres.",
+            "required": _("Choose the centre your idea is for."),
+            "invalid_choice": _("Choose one of our centres."),
         },
     )
     title = SingleLineCharField(
         max_length=TITLE_MAX_LENGTH,
-        help_text=f"Up to {TITLE_MAX_LENGTH} characters. For example: Dads' breakfast club",
-        error_messages={"required": "Give your idea a short title.", **_too_long(TITLE_MAX_LENGTH)},
+        help_text=format_lazy(
+            _("Up to {limit} characters. For example: Dads' breakfast club"), limit=TITLE_MAX_LENGTH
+        ),
+        error_messages={
+            "required": _("Give your idea a short title."),
+            **_too_long(TITLE_MAX_LENGTH),
+        },
     )
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=DESCRIPTION_MAX_LENGTH,
-        help_text="What would happen, and why would it help families?",
+        help_text=_("What would happen, and why would it help families?"),
         error_messages={
-            "required": "Tell us a little about your idea.",
+            "required": _("Tell us a little about your idea."),
             **_too_long(DESCRIPTION_MAX_LENGTH),
         },
     )
     audience = forms.ChoiceField(
-        label="Who is it for?",
-        choices=[("", "Choose who it is for"), *Audience.choices],
-        error_messages={"required": "Choose who the idea is for."},
+        label=_("Who is it for?"),
+        choices=[("", _("Choose who it is for")), *Audience.choices],
+        error_messages={"required": _("Choose who the idea is for.")},
     )
     suggested_times = SingleLineCharField(
-        label="Suggested days and times (optional)",
+        label=_("Suggested days and times (optional)"),
         max_length=200,
         required=False,
-        help_text="For example: Tuesday mornings, or after school on Fridays",
+        help_text=_("For example: Tuesday mornings, or after school on Fridays"),
         error_messages=_too_long(200),
     )
-    can_help = forms.BooleanField(label="I could help run this", required=False)
+    can_help = forms.BooleanField(label=_("I could help run this"), required=False)
     help_offer = forms.CharField(
-        label="How could you help? (optional)",
+        label=_("How could you help? (optional)"),
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Only the centre's team sees this. For example: I play guitar, I speak Polish",
+        help_text=_("Only the centre's team sees this. For example: I play guitar, I speak Polish"),
         error_messages=_too_long(500),
     )
 
 
 class CommentForm(forms.Form):
     body = forms.CharField(
-        label="Add a comment",
+        label=_("Add a comment"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=COMMENT_MAX_LENGTH,
-        error_messages={"required": "Write a comment first.", **_too_long(COMMENT_MAX_LENGTH)},
+        error_messages={"required": _("Write a comment first."), **_too_long(COMMENT_MAX_LENGTH)},
     )
 
 
 class ModerateForm(forms.Form):
     decision = forms.ChoiceField(
-        label="Your decision",
+        label=_("Your decision"),
         widget=forms.RadioSelect,
         choices=[
-            ("publish", "Publish it so parents can support it"),
-            ("reject", "Turn it down"),
+            ("publish", _("Publish it so parents can support it")),
+            ("reject", _("Turn it down")),
         ],
-        error_messages={"required": "Choose whether to publish it or turn it down."},
+        error_messages={"required": _("Choose whether to publish it or turn it down.")},
     )
     reason = forms.CharField(
-        label="Reason for turning it down",
+        label=_("Reason for turning it down"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=DESCRIPTION_MAX_LENGTH,
-        help_text="The parent who proposed it will see this. Be kind and say what they could do.",
+        help_text=_(
+            "The parent who proposed it will see this. Be kind and say what they could do."
+        ),
         error_messages=_too_long(DESCRIPTION_MAX_LENGTH),
     )
 
 
 class DecideForm(forms.Form):
     decision = forms.ChoiceField(
-        label="Your decision",
+        label=_("Your decision"),
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose a decision."},
+        error_messages={"required": _("Choose a decision.")},
     )
     response = forms.CharField(
-        label="What will happen, or why not",
+        label=_("What will happen, or why not"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=DESCRIPTION_MAX_LENGTH,
-        help_text="Everyone will see this next to the idea.",
+        help_text=_("Everyone will see this next to the idea."),
         error_messages=_too_long(DESCRIPTION_MAX_LENGTH),
     )
 
     activity = PageChoiceField(
-        label="Activity (when scheduling)",
+        label=_("Activity (when scheduling)"),
         queryset=ActivityPage.objects.none(),
         required=False,
-        empty_label="Choose an activity",
-        help_text="The activity that came from this idea; its sessions will show next to it.",
-        error_messages={"invalid_choice": "Choose one of this centre's activities."},
+        empty_label=_("Choose an activity"),
+        help_text=_("The activity that came from this idea; its sessions will show next to it."),
+        error_messages={"invalid_choice": _("Choose one of this centre's activities.")},
     )
 
     def __init__(self, *args, choices, centre, **kwargs):
@@ -129,15 +143,17 @@ class DecideForm(forms.Form):
 
 class IdeaSettingsForm(forms.Form):
     support_threshold = forms.IntegerField(
-        label="Supporters needed for review",
+        label=_("Supporters needed for review"),
         min_value=1,
         max_value=1000,
-        help_text="When an open idea has this many supporters, it goes to review and you are told.",
+        help_text=_(
+            "When an open idea has this many supporters, it goes to review and you are told."
+        ),
         error_messages={
-            "required": "Enter a number of supporters.",
-            "invalid": "Enter a whole number, like 10.",
-            "min_value": "The threshold must be at least 1.",
-            "max_value": "Keep the threshold to 1000 or fewer.",
+            "required": _("Enter a number of supporters."),
+            "invalid": _("Enter a whole number, like 10."),
+            "min_value": _("The threshold must be at least 1."),
+            "max_value": _("Keep the threshold to 1000 or fewer."),
         },
     )
 
@@ -145,16 +161,16 @@ class IdeaSettingsForm(forms.Form):
 class IdeaFilterForm(forms.Form):
     """The listing's filters. Unknown values are ignored rather than refused."""
 
-    centre = PageChoiceField(queryset=ideas_centres(), required=False, empty_label="All centres")
+    centre = PageChoiceField(queryset=ideas_centres(), required=False, empty_label=_("All centres"))
     status = forms.ChoiceField(
         required=False,
-        choices=[("", "Any status")]
+        choices=[("", _("Any status"))]
         + [(status.value, status.label) for status in IdeaStatus if status in PUBLIC_STATUSES],
     )
     sort = forms.ChoiceField(
-        label="Sort by",
+        label=_("Sort by"),
         required=False,
-        choices=[(key, label) for key, (label, _) in SORTS.items()],
+        choices=[(key, label) for key, (label, _ordering) in SORTS.items()],
         initial=DEFAULT_SORT,
     )
 

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cms.models import ActivityPage, CentrePage
 
@@ -17,14 +18,14 @@ DEFAULT_SUPPORT_THRESHOLD = 10
 
 
 class IdeaStatus(models.TextChoices):
-    SUBMITTED = "submitted", "Waiting for a check"
-    PUBLISHED = "published", "Open for support"
-    UNDER_REVIEW = "under_review", "Under review"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
-    SCHEDULED = "scheduled", "Happening"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    REJECTED = "rejected", "Not published"
+    SUBMITTED = "submitted", _("Waiting for a check")
+    PUBLISHED = "published", _("Open for support")
+    UNDER_REVIEW = "under_review", _("Under review")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    SCHEDULED = "scheduled", _("Happening")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    REJECTED = "rejected", _("Not published")
 
 
 # Everyone may read ideas in these states; the others are seen by the proposer and the centre.
@@ -40,13 +41,13 @@ OPEN_STATUSES = [IdeaStatus.PUBLISHED, IdeaStatus.UNDER_REVIEW]
 
 
 class Audience(models.TextChoices):
-    PREGNANCY = "pregnancy", "Parents-to-be"
-    BABIES = "babies", "Babies (0 to 12 months)"
-    TODDLERS = "toddlers", "Toddlers (1 to 3 years)"
-    PRESCHOOL = "preschool", "Pre-school children (3 to 5 years)"
-    SCHOOL_AGE = "school_age", "School-age children (5 to 11 years)"
-    WHOLE_FAMILY = "family", "The whole family"
-    ADULTS = "adults", "Parents and carers (adults only)"
+    PREGNANCY = "pregnancy", _("Parents-to-be")
+    BABIES = "babies", _("Babies (0 to 12 months)")
+    TODDLERS = "toddlers", _("Toddlers (1 to 3 years)")
+    PRESCHOOL = "preschool", _("Pre-school children (3 to 5 years)")
+    SCHOOL_AGE = "school_age", _("School-age children (5 to 11 years)")
+    WHOLE_FAMILY = "family", _("The whole family")
+    ADULTS = "adults", _("Parents and carers (adults only)")
 
 
 class CentreIdeaSettings(models.Model):

@@ -7,6 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from startwell.site_address import absolute_url
 
@@ -130,7 +132,7 @@ def comment_reported(*, comment: Comment) -> None:
 def booking_opened(*, idea: Idea, sessions: list) -> None:
     _send(
         _followers(idea),
-        f"Booking is open: {idea.activity.title}",
+        format_lazy(_("Booking is open: {activity}"), activity=idea.activity.title),
         "codesign/email/booking_opened.txt",
         {
             "idea": idea,

@@ -16,6 +16,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from bookings.households import HOUSEHOLD
 from bookings.models import Attendance, Booking, Session, WalkIn
@@ -36,9 +37,9 @@ from .models import (
 )
 
 SORTS = {
-    "support": ("Most supported", ["-support_count", "-created_at"]),
-    "newest": ("Newest", ["-created_at"]),
-    "active": ("Recently active", ["-last_active_at", "-created_at"]),
+    "support": (_("Most supported"), ["-support_count", "-created_at"]),
+    "newest": (_("Newest"), ["-created_at"]),
+    "active": (_("Recently active"), ["-last_active_at", "-created_at"]),
 }
 DEFAULT_SORT = "support"
 

@@ -10,6 +10,8 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from cms.models import ActivityPage, CentrePage
 from startwell.errors import ApplicationError
@@ -36,36 +38,48 @@ COMMENTS_PER_HOUR = 30
 
 S = IdeaStatus
 
-NOT_VERIFIED = "Please confirm your e-mail address first: we sent you a link when you signed up."
-NOT_ALLOWED = "Only the centre's team can do that."
-TITLE_EMPTY = "Give your idea a short title."
-TITLE_TOO_LONG = f"Keep the title to {TITLE_MAX_LENGTH} characters or fewer."
-DESCRIPTION_EMPTY = "Tell us a little about your idea."
-DESCRIPTION_TOO_LONG = f"Keep the description to {DESCRIPTION_MAX_LENGTH} characters or fewer."
-AUDIENCE_UNKNOWN = "Choose who the idea is for."
-CENTRE_UNKNOWN = "Choose one of our centres."
-TOO_MANY_IDEAS = (
-    f"You can propose up to {IDEAS_PER_DAY} ideas a day. Thank you for your ideas: "
-    "please come back tomorrow for the next one."
+NOT_VERIFIED = _("Please confirm your e-mail address first: we sent you a link when you signed up.")
+NOT_ALLOWED = _("Only the centre's team can do that.")
+TITLE_EMPTY = _("Give your idea a short title.")
+TITLE_TOO_LONG = format_lazy(
+    _("Keep the title to {limit} characters or fewer."), limit=TITLE_MAX_LENGTH
 )
-ALREADY_SUPPORTED = "You already support this idea."
-NOT_SUPPORTED = "You do not support this idea, so there is nothing to take back."
-NOT_OPEN = "This idea is not open for support."
-COMMENT_EMPTY = "Write a comment first."
-COMMENT_TOO_LONG = f"Keep comments to {COMMENT_MAX_LENGTH} characters or fewer."
-TOO_MANY_COMMENTS = (
-    f"You can post up to {COMMENTS_PER_HOUR} comments an hour. Please wait a little and try again."
+DESCRIPTION_EMPTY = _("Tell us a little about your idea.")
+DESCRIPTION_TOO_LONG = format_lazy(
+    _("Keep the description to {limit} characters or fewer."), limit=DESCRIPTION_MAX_LENGTH
 )
-NOT_COMMENTABLE = "Comments are closed on this idea."
-ALREADY_REPORTED = "You have already reported this comment. Thank you: the centre will look at it."
-REASON_REQUIRED = "Give a reason: the person who proposed it will see it."
-PUBLIC_REASON_REQUIRED = "Give a reason: everyone will see it next to the idea."
-ACTIVITY_REQUIRED = "Choose the activity that came from this idea."
-ACTIVITY_OTHER_CENTRE = (
+AUDIENCE_UNKNOWN = _("Choose who the idea is for.")
+CENTRE_UNKNOWN = _("Choose one of our centres.")
+TOO_MANY_IDEAS = format_lazy(
+    _(
+        "You can propose up to {most} ideas a day. Thank you for your ideas: "
+        "please come back tomorrow for the next one."
+    ),
+    most=IDEAS_PER_DAY,
+)
+ALREADY_SUPPORTED = _("You already support this idea.")
+NOT_SUPPORTED = _("You do not support this idea, so there is nothing to take back.")
+NOT_OPEN = _("This idea is not open for support.")
+COMMENT_EMPTY = _("Write a comment first.")
+COMMENT_TOO_LONG = format_lazy(
+    _("Keep comments to {limit} characters or fewer."), limit=COMMENT_MAX_LENGTH
+)
+TOO_MANY_COMMENTS = format_lazy(
+    _("You can post up to {most} comments an hour. Please wait a little and try again."),
+    most=COMMENTS_PER_HOUR,
+)
+NOT_COMMENTABLE = _("Comments are closed on this idea.")
+ALREADY_REPORTED = _(
+    "You have already reported this comment. Thank you: the centre will look at it."
+)
+REASON_REQUIRED = _("Give a reason: the person who proposed it will see it.")
+PUBLIC_REASON_REQUIRED = _("Give a reason: everyone will see it next to the idea.")
+ACTIVITY_REQUIRED = _("Choose the activity that came from this idea.")
+ACTIVITY_OTHER_CENTRE = _(
     "Choose one of this centre's activities: that one belongs to another centre."
 )
-RESPONSE_REQUIRED = "Say what will happen next: everyone will see it next to the idea."
-THRESHOLD_TOO_LOW = "The threshold must be at least 1."
+RESPONSE_REQUIRED = _("Say what will happen next: everyone will see it next to the idea.")
+THRESHOLD_TOO_LOW = _("The threshold must be at least 1.")
 
 
 class CodesignError(ApplicationError):

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cms.models import CentrePage
@@ -129,8 +130,10 @@ def idea_new(request):
         else:
             messages.success(
                 request,
-                "Thank you! The centre's team will check your idea; then other parents can "
-                "support it. We will e-mail you when it is published.",
+                _(
+                    "Thank you! The centre's team will check your idea; then other parents can "
+                    "support it. We will e-mail you when it is published."
+                ),
             )
             return redirect("codesign:detail", pk=idea.pk)
     return render(request, "codesign/idea_form.html", {"form": form})
@@ -145,7 +148,7 @@ def idea_support(request, pk: int):
     except ApplicationError as error:
         show_as_message(request, error)
     else:
-        messages.success(request, "Thank you for your support.")
+        messages.success(request, _("Thank you for your support."))
     return redirect("codesign:detail", pk=idea.pk)
 
 
@@ -158,7 +161,7 @@ def idea_unsupport(request, pk: int):
     except ApplicationError as error:
         show_as_message(request, error)
     else:
-        messages.success(request, "You no longer support this idea.")
+        messages.success(request, _("You no longer support this idea."))
     return redirect("codesign:detail", pk=idea.pk)
 
 
@@ -173,7 +176,7 @@ def idea_comment(request, pk: int):
         except ApplicationError as error:
             show_on_form(form, error)
         else:
-            messages.success(request, "Your comment is posted.")
+            messages.success(request, _("Your comment is posted."))
             return redirect("codesign:detail", pk=idea.pk)
     return _render_detail(request, idea, comment_form=form, status=400)
 
@@ -189,7 +192,7 @@ def comment_report(request, pk: int):
     except ApplicationError as error:
         show_as_message(request, error)
     else:
-        messages.success(request, "Thank you. The centre's team will look at this comment.")
+        messages.success(request, _("Thank you. The centre's team will look at this comment."))
     return redirect("codesign:detail", pk=comment.idea_id)
 
 
@@ -204,7 +207,7 @@ def idea_withdraw(request, pk: int):
     except ApplicationError as error:
         show_as_message(request, error)
     else:
-        messages.success(request, "Your idea is withdrawn.")
+        messages.success(request, _("Your idea is withdrawn."))
     return redirect("codesign:detail", pk=idea.pk)
 
 
@@ -220,9 +223,9 @@ def idea_notifications(request, pk: int):
     else:
         messages.success(
             request,
-            "We will e-mail you about this idea."
+            _("We will e-mail you about this idea.")
             if notify
-            else "We will not e-mail you about this idea any more.",
+            else _("We will not e-mail you about this idea any more."),
         )
     return redirect("codesign:detail", pk=idea.pk)
 
@@ -239,10 +242,10 @@ def idea_moderate(request, pk: int):
         try:
             if form.cleaned_data["decision"] == "publish":
                 services.publish_idea(idea=idea, by=request.user)
-                messages.success(request, "The idea is published.")
+                messages.success(request, _("The idea is published."))
             else:
                 services.reject_idea(idea=idea, by=request.user, reason=form.cleaned_data["reason"])
-                messages.success(request, "The idea is turned down; the parent will be told.")
+                messages.success(request, _("The idea is turned down; the parent will be told."))
         except ApplicationError as error:
             show_on_form(form, error)
         else:
@@ -259,7 +262,7 @@ def idea_review(request, pk: int):
     except ApplicationError as error:
         show_as_message(request, error)
     else:
-        messages.success(request, "The idea is under review.")
+        messages.success(request, _("The idea is under review."))
     return redirect("codesign:detail", pk=idea.pk)
 
 
@@ -295,7 +298,7 @@ def idea_decide(request, pk: int):
         except ApplicationError as error:
             show_on_form(form, error)
         else:
-            messages.success(request, "Your decision is saved and people are being told.")
+            messages.success(request, _("Your decision is saved and people are being told."))
             return redirect("codesign:detail", pk=idea.pk)
     return render(request, "codesign/idea_decide.html", {"idea": idea, "form": form})
 
@@ -376,6 +379,8 @@ def centre_settings(request, centre_id: int):
         except ApplicationError as error:
             show_on_form(form, error)
         else:
-            messages.success(request, f"Co-design settings saved for {centre.title}.")
+            messages.success(
+                request, _("Co-design settings saved for {centre}.").format(centre=centre.title)
+            )
             return redirect("codesign:manage")
     return render(request, "codesign/centre_settings.html", {"centre": centre, "form": form})

@@ -6,6 +6,8 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from bookings.families import ChildDetails
 from bookings.forms import SESSION_DATES, BookingForm, bound_places
@@ -23,8 +25,8 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 class ApplicationForm(forms.ModelForm):
     centre = PageChoiceField(
         queryset=CentrePage.objects.live().order_by("title"),
-        label="Which centre?",
-        empty_label="Choose a centre",
+        label=_("Which centre?"),
+        empty_label=_("Choose a centre"),
     )
 
     class Meta:
@@ -36,31 +38,33 @@ class ApplicationForm(forms.ModelForm):
             "availability": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
-            "why": "A few sentences are enough.",
-            "strengths": "For example: singing with children, speaking Polish, setting up rooms.",
-            "availability": "For example: Tuesday and Thursday mornings, term time only.",
+            "why": _("A few sentences are enough."),
+            "strengths": _(
+                "For example: singing with children, speaking Polish, setting up rooms."
+            ),
+            "availability": _("For example: Tuesday and Thursday mornings, term time only."),
         }
 
 
-DECLINE_REASON_REQUIRED = "Say why the application is declined: the parent will read it."
+DECLINE_REASON_REQUIRED = _("Say why the application is declined: the parent will read it.")
 
 
 class DeclineForm(forms.Form):
     reason = forms.CharField(
-        label="Reason for declining",
+        label=_("Reason for declining"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1000,
-        help_text="The parent will read this.",
+        help_text=_("The parent will read this."),
         error_messages={"required": DECLINE_REASON_REQUIRED},
     )
 
 
 class ChecksForm(forms.Form):
     dbs_checked_on = forms.DateField(
-        label="DBS check date", required=False, widget=DATE, validators=[within_years_of_today]
+        label=_("DBS check date"), required=False, widget=DATE, validators=[within_years_of_today]
     )
     training_completed_on = forms.DateField(
-        label="Safeguarding training date",
+        label=_("Safeguarding training date"),
         required=False,
         widget=DATE,
         validators=[within_years_of_today],
@@ -74,18 +78,18 @@ def _session_label(session) -> str:
 class HostForm(forms.Form):
     """One select for what to host: an activity (all its sessions) or a single session."""
 
-    what = forms.ChoiceField(label="Host")
+    what = forms.ChoiceField(label=_("Host"))
 
     def __init__(self, *args, activities=(), sessions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["what"].choices = [
-            ("", "Choose an activity or session"),
+            ("", _("Choose an activity or session")),
             (
-                "Every session of an activity",
+                _("Every session of an activity"),
                 [(f"activity-{a.pk}", a.title) for a in activities],
             ),
             (
-                "One session",
+                _("One session"),
                 [(f"session-{s.pk}", _session_label(s)) for s in sessions],
             ),
         ]
@@ -97,29 +101,32 @@ class HostForm(forms.Form):
 
 class WalkInForm(forms.Form):
     label = SingleLineCharField(
-        label="First name or label",
+        label=_("First name or label"),
         max_length=60,
-        error_messages={"required": "Give a first name or a label for the family."},
-        help_text="Only what you need to tell families apart, for example: Amira.",
+        error_messages={"required": _("Give a first name or a label for the family.")},
+        help_text=_("Only what you need to tell families apart, for example: Amira."),
     )
-    children = forms.IntegerField(label="Children", min_value=0, max_value=20, initial=1)
-    adults = forms.IntegerField(label="Adults", min_value=0, max_value=20, initial=1)
+    children = forms.IntegerField(label=_("Children"), min_value=0, max_value=20, initial=1)
+    adults = forms.IntegerField(label=_("Adults"), min_value=0, max_value=20, initial=1)
     over_capacity = forms.BooleanField(
-        label="Take the session over capacity",
+        label=_("Take the session over capacity"),
         required=False,
-        help_text="Only if the room and staff can safely take them. This is recorded.",
+        help_text=_("Only if the room and staff can safely take them. This is recorded."),
     )
 
 
 class MessageForm(forms.Form):
-    subject = SingleLineCharField(max_length=120)
+    subject = SingleLineCharField(label=_("Subject"), max_length=120)
     body = forms.CharField(
-        label="Message",
+        label=_("Message"),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=settings.CHAMPION_MESSAGE_MAX_LENGTH,
-        help_text=(
-            f"Up to {settings.CHAMPION_MESSAGE_MAX_LENGTH:,} characters. Each family gets their "
-            "own e-mail; you will not see their addresses."
+        help_text=format_lazy(
+            _(
+                "Up to {limit} characters. Each family gets their own e-mail; you will not see "
+                "their addresses."
+            ),
+            limit=settings.CHAMPION_MESSAGE_MAX_LENGTH,
         ),
     )
 
@@ -144,11 +151,21 @@ class SessionForm(forms.ModelForm):
             "booking_closes": DATETIME,
             "cancellation_cutoff": DATETIME,
         }
+        labels = {
+            "venue": _("Venue"),
+            "start": _("Start"),
+            "end": _("End"),
+            "capacity": _("Capacity"),
+            "max_places_per_booking": _("Most places on one booking"),
+            "booking_opens": _("Booking opens"),
+            "booking_closes": _("Booking closes"),
+            "cancellation_cutoff": _("Families can cancel online until"),
+        }
 
     def __init__(self, *args, centre, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["venue"].queryset = Venue.objects.filter(centre=centre)
-        self.fields["venue"].empty_label = "To be confirmed"
+        self.fields["venue"].empty_label = _("To be confirmed")
         for name in ("start", "end", "booking_opens", "booking_closes", "cancellation_cutoff"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M"]
         bound_places(self)
@@ -160,9 +177,9 @@ class CoverForm(forms.Form):
 
     champion = forms.ModelChoiceField(
         queryset=None,
-        label="Champion",
-        empty_label="Choose a champion",
-        error_messages={"required": "Choose the champion who will cover this session."},
+        label=_("Champion"),
+        empty_label=_("Choose a champion"),
+        error_messages={"required": _("Choose the champion who will cover this session.")},
     )
 
     def __init__(self, *args, champions, **kwargs):
@@ -177,18 +194,18 @@ class PractitionerInviteForm(forms.Form):
     """A manager inviting a partner organisation's member of staff to run its sessions."""
 
     email = forms.EmailField(
-        label="Their work e-mail address",
+        label=_("Their work e-mail address"),
         max_length=254,
         error_messages={
-            "required": "Enter the e-mail address to send the invitation to.",
-            "invalid": "Enter an e-mail address, like name@example.org.",
+            "required": _("Enter the e-mail address to send the invitation to."),
+            "invalid": _("Enter an e-mail address, like name@example.org."),
         },
     )
     partner = forms.ModelChoiceField(
         queryset=PartnerOrganisation.objects.order_by("name"),
-        label="The organisation they work for",
-        empty_label="Choose an organisation",
-        error_messages={"required": "Choose the organisation they work for."},
+        label=_("The organisation they work for"),
+        empty_label=_("Choose an organisation"),
+        error_messages={"required": _("Choose the organisation they work for.")},
     )
 
 

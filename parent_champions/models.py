@@ -9,7 +9,8 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Session
 from cms.models import ActivityPage, CentrePage, PartnerOrganisation
@@ -28,9 +29,9 @@ class ChampionApplication(models.Model):
     application per centre."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Waiting for a decision"
-        APPROVED = "approved", "Approved"
-        DECLINED = "declined", "Declined"
+        OPEN = "open", _("Waiting for a decision")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
 
     parent = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="champion_applications"
@@ -38,9 +39,9 @@ class ChampionApplication(models.Model):
     centre = models.ForeignKey(
         CentrePage, on_delete=models.CASCADE, related_name="champion_applications"
     )
-    why = models.TextField("why you would like to be a champion", max_length=2000)
-    strengths = models.TextField("what you are good at", max_length=2000)
-    availability = models.TextField("when you are free", max_length=1000)
+    why = models.TextField(_("why you would like to be a champion"), max_length=2000)
+    strengths = models.TextField(_("what you are good at"), max_length=2000)
+    availability = models.TextField(_("when you are free"), max_length=1000)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     decision_reason = models.TextField(blank=True)
     decided_by = models.ForeignKey(
@@ -80,8 +81,8 @@ class Champion(models.Model):
     Hosting sessions for children needs both checks to be current."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        SUSPENDED = "suspended", "Suspended"
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="championships"
@@ -90,8 +91,8 @@ class Champion(models.Model):
     # without importing this app.
     centre = models.ForeignKey(CentrePage, on_delete=models.CASCADE, related_name="champions")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
-    dbs_checked_on = models.DateField("DBS check date", null=True, blank=True)
-    training_completed_on = models.DateField("safeguarding training date", null=True, blank=True)
+    dbs_checked_on = models.DateField(_("DBS check date"), null=True, blank=True)
+    training_completed_on = models.DateField(_("safeguarding training date"), null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -145,15 +146,23 @@ class Champion(models.Model):
         soon = today + datetime.timedelta(days=settings.CHAMPION_CHECK_WARNING_DAYS)
         warnings = []
         for name, expires in [
-            ("DBS check", self.dbs_expires_on),
-            ("Safeguarding training", self.training_expires_on),
+            (_("DBS check"), self.dbs_expires_on),
+            (_("Safeguarding training"), self.training_expires_on),
         ]:
             if expires is None:
-                warnings.append(f"{name}: not recorded.")
+                warnings.append(_("{name}: not recorded.").format(name=name))
             elif expires <= today:
-                warnings.append(f"{name}: lapsed on {expires:%-d %B %Y}.")
+                warnings.append(
+                    _("{name}: lapsed on {day}.").format(
+                        name=name, day=dateformat.format(expires, "j E Y")
+                    )
+                )
             elif expires <= soon:
-                warnings.append(f"{name}: lapses on {expires:%-d %B %Y}.")
+                warnings.append(
+                    _("{name}: lapses on {day}.").format(
+                        name=name, day=dateformat.format(expires, "j E Y")
+                    )
+                )
         return warnings
 
 

@@ -4,6 +4,8 @@ queued mail backend, so each is sent only once the transaction that caused it ha
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from startwell.models import User
 from startwell.site_address import site_url
@@ -31,7 +33,9 @@ def application_received(application) -> None:
 def application_decided(application) -> None:
     _send(
         "application_decided",
-        f"Your application to be a champion: {application.centre.title}",
+        format_lazy(
+            _("Your application to be a champion: {centre}"), centre=application.centre.title
+        ),
         [application.parent.email],
         application=application,
         link=reverse("parent_champions:dashboard"),

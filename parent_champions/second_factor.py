@@ -7,6 +7,8 @@ Staff are already held to the same standard on every page by startwell.middlewar
 champions, for the pages that show families' details, at the centres that ask for it. Which
 centre a page belongs to comes from the session or activity in its address."""
 
+from django.utils.translation import gettext_lazy as _
+
 from bookings.models import Session
 from cms.models import ActivityPage, CentrePage
 from startwell.second_factor import (
@@ -65,5 +67,5 @@ class ChampionSecondFactorMiddleware:
         if completed_second_factor(request):
             return None
         return second_factor_redirect(
-            request, "This centre asks its champions for a second factor before its registers."
+            request, _("This centre asks its champions for a second factor before its registers.")
         )

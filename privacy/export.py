@@ -13,6 +13,7 @@ from django.core import signing
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from startwell.errors import ApplicationError
 
@@ -20,11 +21,11 @@ from .models import DataExport
 from .selectors import personal_data
 
 LINK_SALT = "privacy.export"
-LINK_EXPIRED = (
+LINK_EXPIRED = _(
     "This download link has expired. Links last {days} days: ask for a new download on the "
     "“Your data” page."
 )
-LINK_INVALID = "This download link is not right. Ask for a new download on the “Your data” page."
+LINK_INVALID = _("This download link is not right. Ask for a new download on the “Your data” page.")
 
 
 class ExportLinkError(ApplicationError):

@@ -13,6 +13,8 @@ from django.core.mail import send_mail
 from django.db.models import Exists, F, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_tasks_db.models import DBTaskResult
 
 from bookings import audit
@@ -37,45 +39,65 @@ class Period:
     then: str
 
 
-def _plural(n: int, unit: str) -> str:
-    return f"{n} {unit}{'' if n == 1 else 's'}"
+def _months(n: int) -> str:
+    return ngettext("%(n)d month", "%(n)d months", n) % {"n": n}
+
+
+def _days(n: int) -> str:
+    return ngettext("%(n)d day", "%(n)d days", n) % {"n": n}
 
 
 def schedule() -> list[Period]:
-    """The retention schedule in plain English, from the settings."""
+    """The retention schedule in plain words, from the settings, in the active language."""
+    years = settings.RETENTION_CHILD_PROFILE_AGE_YEARS
+    warning_days = settings.RETENTION_IDLE_WARNING_DAYS
     return [
         Period(
-            "Your children's profiles (first name, month and year of birth)",
-            f"until the child is {_plural(settings.RETENTION_CHILD_PROFILE_AGE_YEARS, 'year')} "
-            "old and has no more sessions booked",
-            "removed; bookings they came to keep only the month and year of birth",
+            _("Your children's profiles (first name, month and year of birth)"),
+            ngettext(
+                "until the child is %(n)d year old and has no more sessions booked",
+                "until the child is %(n)d years old and has no more sessions booked",
+                years,
+            )
+            % {"n": years},
+            _("removed; bookings they came to keep only the month and year of birth"),
         ),
         Period(
-            "Bookings and waiting lists",
-            f"{_plural(settings.RETENTION_BOOKING_MONTHS, 'month')} after the session",
-            "your name and your children's names are taken off; the centre keeps the count of "
-            "places, ages and who came, with nobody named",
+            _("Bookings and waiting lists"),
+            _("{months} after the session").format(
+                months=_months(settings.RETENTION_BOOKING_MONTHS)
+            ),
+            _(
+                "your name and your children's names are taken off; the centre keeps the count "
+                "of places, ages and who came, with nobody named"
+            ),
         ),
         Period(
-            "Registers' records of who looked at or changed them, and messages sent to families",
-            _plural(settings.RETENTION_REGISTER_LOG_MONTHS, "month"),
-            "deleted",
+            _("Registers' records of who looked at or changed them, and messages sent to families"),
+            _months(settings.RETENTION_REGISTER_LOG_MONTHS),
+            _("deleted"),
         ),
         Period(
-            "Card payment notices from our payment provider (Stripe)",
-            _plural(settings.RETENTION_STRIPE_EVENT_DAYS, "day"),
-            "their contents are deleted; the payment's amount and date stay with the booking",
+            _("Card payment notices from our payment provider (Stripe)"),
+            _days(settings.RETENTION_STRIPE_EVENT_DAYS),
+            _("their contents are deleted; the payment's amount and date stay with the booking"),
         ),
         Period(
-            "E-mails we have sent you, and downloads of your data",
-            _plural(settings.RETENTION_SENT_EMAIL_DAYS, "day"),
-            "deleted (an e-mail's text is deleted as soon as it has been sent)",
+            _("E-mails we have sent you, and downloads of your data"),
+            _days(settings.RETENTION_SENT_EMAIL_DAYS),
+            _("deleted (an e-mail's text is deleted as soon as it has been sent)"),
         ),
         Period(
-            "Accounts nobody has signed in to",
-            _plural(settings.RETENTION_IDLE_ACCOUNT_MONTHS, "month"),
-            f"we e-mail a warning; {_plural(settings.RETENTION_IDLE_WARNING_DAYS, 'day')} later "
-            "the account is deleted, unless you have signed in",
+            _("Accounts nobody has signed in to"),
+            _months(settings.RETENTION_IDLE_ACCOUNT_MONTHS),
+            ngettext(
+                "we e-mail a warning; %(n)d day later the account is deleted, unless you have "
+                "signed in",
+                "we e-mail a warning; %(n)d days later the account is deleted, unless you have "
+                "signed in",
+                warning_days,
+            )
+            % {"n": warning_days},
         ),
         Period(
             "Families a centre books for without an account (name, mobile or e-mail, children, "
@@ -187,7 +209,7 @@ def warn_idle_accounts(now: datetime.datetime) -> int:
             continue
         IdleAccountWarning.objects.create(user=user, warned_at=now)
         send_mail(
-            "Your Start Well account will be deleted unless you sign in",
+            _("Your Start Well account will be deleted unless you sign in"),
             render_to_string("privacy/email/idle_warning.txt", {"erase_on": erase_on}),
             None,
             [user.email],

@@ -16,6 +16,7 @@ from django.contrib.sessions.models import Session as BrowserSession
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from bookings import services as booking_services
 from bookings.models import Booking, FamilyContact, SessionLogEntry, StripeEvent
@@ -28,7 +29,7 @@ from .selectors import is_staff_account
 
 logger = logging.getLogger(__name__)
 
-STAFF_ACCOUNT = (
+STAFF_ACCOUNT = _(
     "Staff accounts cannot be deleted here. Ask the borough's portal administrator to close it."
 )
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from startwell import periodic
@@ -27,7 +28,7 @@ def send_data_export(user_id: int, site: str = "") -> None:
     link = site + path if site else absolute_url(path)
     context = {"link": link, "days": settings.PRIVACY_EXPORT_LINK_DAYS}
     send_mail(
-        "Your data download is ready",
+        _("Your data download is ready"),
         render_to_string("privacy/email/export_ready.txt", context),
         None,
         [user.email],

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cms.models import PrivacyNoticePage
@@ -17,7 +18,7 @@ from startwell.site_address import site_url
 
 from . import export, selectors, services, tasks
 
-QUEUED = (
+QUEUED = _(
     "There is a lot to put together, so we are preparing your download in the background. "
     "We will e-mail you a link to it; the link works for {days} days."
 )

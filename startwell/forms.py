@@ -8,11 +8,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from .limits import DATE_OUT_OF_RANGE, LINE_BREAK_REFUSED, YEARS_EITHER_SIDE
 from .models import Child, User
 
-MONTH_CHOICES = [(m, datetime.date(2000, m, 1).strftime("%B")) for m in range(1, 13)]
+# Django's month names, so they follow the language.
+MONTH_CHOICES = list(MONTHS.items())
 
 
 def refuse_line_breaks(value: str) -> None:
@@ -58,7 +62,11 @@ def bound_dates(form: forms.BaseForm, *names: str) -> None:
 def at_most(field: forms.Field, most: int, message: str | None = None) -> None:
     """An upper bound on a number field, with a plain message and the browser's `max`."""
     field.validators.append(
-        MaxValueValidator(most, message=message or f"Enter a number that is at most {most:,}.")
+        MaxValueValidator(
+            most,
+            message=message
+            or format_lazy(_("Enter a number that is at most {most}."), most=f"{most:,}"),
+        )
     )
     field.widget.attrs["max"] = most
 
@@ -84,13 +92,19 @@ class ChildForm(forms.Form):
 
     first_name = SingleLineCharField(
         max_length=Child._meta.get_field("first_name").max_length,
-        help_text="Just a first name, so that the session leader can greet them.",
+        label=_("First name"),
+        help_text=_("Just a first name, so that the session leader can greet them."),
     )
     birth_month = forms.TypedChoiceField(
-        label="Month of birth", choices=[("", "Choose a month"), *MONTH_CHOICES], coerce=int
+        label=_("Month of birth"),
+        choices=[("", _("Choose a month")), *MONTH_CHOICES],
+        coerce=int,
     )
     birth_year = forms.IntegerField(
-        label="Year of birth", help_text="For example, 2024", min_value=1900, max_value=2100
+        label=_("Year of birth"),
+        help_text=_("For example, 2024"),
+        min_value=1900,
+        max_value=2100,
     )
 
     def __init__(self, *args, **kwargs):
@@ -120,13 +134,11 @@ class AddPasskeyForm(AddWebAuthnForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["name"].label = "Name for this passkey"
-        self.fields["name"].help_text = "So you can tell your passkeys apart, e.g. “My phone”."
+        self.fields["name"].label = _("Name for this passkey")
+        self.fields["name"].help_text = _("So you can tell your passkeys apart, e.g. “My phone”.")
         if "passwordless" in self.fields:
-            self.fields["passwordless"].label = "Also use it to sign in without a password"
-            self.fields[
-                "passwordless"
-            ].help_text = (
+            self.fields["passwordless"].label = _("Also use it to sign in without a password")
+            self.fields["passwordless"].help_text = _(
                 "Your phone or computer will ask for your fingerprint, face or PIN each time."
             )
             self.fields["passwordless"].initial = True
@@ -134,25 +146,25 @@ class AddPasskeyForm(AddWebAuthnForm):
 
 class MobileNumberForm(forms.Form):
     number = SingleLineCharField(
-        label="Mobile number",
+        label=_("Mobile number"),
         max_length=30,
-        help_text="A UK mobile, like 07911 123456. We will text you a code to confirm it.",
+        help_text=_("A UK mobile, like 07911 123456. We will text you a code to confirm it."),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
 
 
 class MobileCodeForm(forms.Form):
     code = SingleLineCharField(
-        label="Code from the text",
+        label=_("Code from the text"),
         max_length=20,
-        help_text="6 digits",
+        help_text=_("6 digits"),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
 
 class ContactByForm(forms.Form):
     contact_by = forms.ChoiceField(
-        label="How should we tell you about your bookings?",
+        label=_("How should we tell you about your bookings?"),
         choices=User.ContactBy.choices,
         widget=forms.RadioSelect,
     )

@@ -16,6 +16,7 @@ rather than being sent round the sign-in page again.
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 
 from .second_factor import completed_second_factor, is_staff_member, second_factor_redirect
 
@@ -63,7 +64,7 @@ class StaffSecondFactorMiddleware:
         if completed_second_factor(request):
             return None
         return second_factor_redirect(
-            request, "Staff need a second factor for pages with families' details."
+            request, _("Staff need a second factor for pages with families' details.")
         )
 
 

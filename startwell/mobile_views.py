@@ -4,6 +4,7 @@ it with the code texted to it, choose e-mail, text or both, or remove the number
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from . import mobiles
@@ -37,7 +38,7 @@ def mobile(request):
     action = request.POST.get("action")
     if action == "remove":
         mobiles.remove(user=request.user)
-        messages.success(request, "Your mobile number is removed. We will use e-mail.")
+        messages.success(request, _("Your mobile number is removed. We will use e-mail."))
         return redirect("mobile")
     if action == "contact":
         form = ContactByForm(request.POST)
@@ -49,7 +50,7 @@ def mobile(request):
             except ApplicationError as error:
                 show_on_form(form, error)
             else:
-                messages.success(request, "Your choice is saved.")
+                messages.success(request, _("Your choice is saved."))
                 return redirect("mobile")
         return _page(request, contact_form=form, status=400)
     form = MobileNumberForm(request.POST)
@@ -76,7 +77,7 @@ def mobile_confirm(request):
         except ApplicationError as error:
             show_on_form(form, error)
         else:
-            messages.success(request, "Your mobile number is confirmed.")
+            messages.success(request, _("Your mobile number is confirmed."))
             return redirect("mobile")
     return render(
         request,

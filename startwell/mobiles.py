@@ -13,6 +13,8 @@ import phonenumbers
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from . import sms
 from .errors import ApplicationError
@@ -23,22 +25,26 @@ class MobileError(ApplicationError):
     """A rule refused the number, the code or the choice; `message` is written for the family."""
 
 
-NOT_A_NUMBER = "Enter a UK mobile number, like 07911 123456."
-NOT_UK = "Enter a UK mobile number: we can only send texts to UK mobiles."
-NOT_MOBILE = "This looks like a landline number. Enter a mobile number, like 07911 123456."
-TAKEN = (
+NOT_A_NUMBER = _("Enter a UK mobile number, like 07911 123456.")
+NOT_UK = _("Enter a UK mobile number: we can only send texts to UK mobiles.")
+NOT_MOBILE = _("This looks like a landline number. Enter a mobile number, like 07911 123456.")
+TAKEN = _(
     "This number is already confirmed on another account. Use another number, or call the centre."
 )
-NO_CODE_WAITING = "Add your mobile number first: we will text you a code."
-WRONG_CODE = "That code is not right. You have {left} more tr{ies} before you need a new code."
-NO_TRIES_LEFT = "That code is not right, and you have no tries left. Ask for a new code."
-EXPIRED = "That code has expired. Ask for a new code."
-ENTER_CODE = "Enter the 6-digit code we texted you."
-TEXT_NEEDS_MOBILE = "Confirm a mobile number before choosing text messages."
+NO_CODE_WAITING = _("Add your mobile number first: we will text you a code.")
+WRONG_CODE = ngettext_lazy(
+    "That code is not right. You have %(left)d more try before you need a new code.",
+    "That code is not right. You have %(left)d more tries before you need a new code.",
+    "left",
+)
+NO_TRIES_LEFT = _("That code is not right, and you have no tries left. Ask for a new code.")
+EXPIRED = _("That code has expired. Ask for a new code.")
+ENTER_CODE = _("Enter the 6-digit code we texted you.")
+TEXT_NEEDS_MOBILE = _("Confirm a mobile number before choosing text messages.")
 
 CODE_LIFETIME = datetime.timedelta(minutes=15)
 CODE_TRIES = 5
-CODE_TEXT = (
+CODE_TEXT = _(
     "Start Well: your code is {code}. It works for 15 minutes. "
     "If you did not ask for it, ignore this text."
 )
@@ -120,9 +126,7 @@ def confirm(*, user: User, code: str) -> MobilePhone:
             mobile.save(update_fields=["tries_left"])
             left = mobile.tries_left
             error = (
-                MobileError(
-                    WRONG_CODE.format(left=left, ies="y" if left == 1 else "ies"), field="code"
-                )
+                MobileError(WRONG_CODE % {"left": left}, field="code")
                 if left
                 else MobileError(NO_TRIES_LEFT, field="code")
             )
@@ -161,7 +165,7 @@ def remove(*, user: User) -> None:
 def choose_contact(*, user: User, contact_by: str) -> None:
     """E-mail, text or both; text needs a confirmed number."""
     if contact_by not in User.ContactBy.values:
-        raise MobileError("Choose how you would like to hear from us.", field="contact_by")
+        raise MobileError(_("Choose how you would like to hear from us."), field="contact_by")
     if contact_by != User.ContactBy.EMAIL and not confirmed_number(user):
         raise MobileError(TEXT_NEEDS_MOBILE, field="contact_by")
     User.objects.filter(pk=user.pk).update(contact_by=contact_by)

@@ -4,6 +4,9 @@ import datetime
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 
@@ -33,9 +36,9 @@ class EmailUserManager(UserManager):
 
 class User(AbstractUser):
     class ContactBy(models.TextChoices):
-        EMAIL = "email", "E-mail"
-        TEXT = "text", "Text message"
-        BOTH = "both", "E-mail and text message"
+        EMAIL = "email", _("E-mail")
+        TEXT = "text", _("Text message")
+        BOTH = "both", _("E-mail and text message")
 
     username = None
     email = models.EmailField("e-mail address", unique=True)
@@ -62,7 +65,7 @@ class User(AbstractUser):
         """How an e-mail to the person opens: by first name, or a plain "Hello," when we have
         none (never the start of their e-mail address)."""
         name = self.first_name.strip()
-        return f"Hello {name}," if name else "Hello,"
+        return gettext("Hello {name},").format(name=name) if name else gettext("Hello,")
 
 
 class Child(models.Model):
@@ -75,9 +78,7 @@ class Child(models.Model):
         User, on_delete=models.CASCADE, null=True, blank=True, related_name="children"
     )
     first_name = models.CharField(max_length=50)
-    birth_month = models.PositiveSmallIntegerField(
-        choices=[(m, datetime.date(2000, m, 1).strftime("%B")) for m in range(1, 13)]
-    )
+    birth_month = models.PositiveSmallIntegerField(choices=list(MONTHS.items()))
     birth_year = models.PositiveSmallIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -107,13 +108,18 @@ def describe_age(months: int) -> str:
     """An age as families say it: in months up to two years ("18 months"), then in years and
     months ("3 years 2 months", "2 years")."""
     if months < 0:
-        return "not born yet"
+        return gettext("not born yet")
     if months < 24:
-        return f"{months} month{'' if months == 1 else 's'}"
+        return ngettext("%(months)d month", "%(months)d months", months) % {"months": months}
     years, rest = divmod(months, 12)
+    in_years = ngettext("%(years)d year", "%(years)d years", years) % {"years": years}
     if rest == 0:
-        return f"{years} years"
-    return f"{years} years {rest} month{'' if rest == 1 else 's'}"
+        return in_years
+    # Translators: an age in years and months, such as "3 years 2 months".
+    return gettext("{years} {months}").format(
+        years=in_years,
+        months=ngettext("%(months)d month", "%(months)d months", rest) % {"months": rest},
+    )
 
 
 class PeriodicTaskRun(models.Model):

@@ -18,6 +18,7 @@ from django.contrib import messages
 from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 SESSION_KEY = "startwell_second_factor_user"
 
@@ -66,9 +67,17 @@ def second_factor_redirect(request, reason: str):
     """Where someone who has not completed their second factor goes: to choose one (app or
     passkey) when they have none, else to prove they hold it and come straight back."""
     if not has_second_factor(request.user):
-        messages.info(request, f"{reason} First set up an authenticator app or a passkey.")
+        messages.info(
+            request,
+            _("{reason} First set up an authenticator app or a passkey.").format(reason=reason),
+        )
         return redirect("mfa_index")
-    messages.info(request, f"{reason} Confirm it is you with your authenticator app or passkey.")
+    messages.info(
+        request,
+        _("{reason} Confirm it is you with your authenticator app or passkey.").format(
+            reason=reason
+        ),
+    )
     query = urlencode({"next": request.get_full_path()})
     return redirect(f"{reverse('mfa_reauthenticate')}?{query}")
 

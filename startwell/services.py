@@ -1,6 +1,7 @@
 """Writes for people: the children a parent keeps on their account."""
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .errors import ApplicationError
 from .models import Child, User
@@ -11,9 +12,9 @@ class ChildError(ApplicationError):
     """A rule refused the change; `message` is written for the parent."""
 
 
-IN_THE_FUTURE = "The month of birth cannot be in the future."
-TOO_OLD = "Children's profiles are for children under 19."
-STILL_BOOKED = (
+IN_THE_FUTURE = _("The month of birth cannot be in the future.")
+TOO_OLD = _("Children's profiles are for children under 19.")
+STILL_BOOKED = _(
     "{name} is booked on a session that has not happened yet. "
     "Cancel that booking first, then remove {name}."
 )

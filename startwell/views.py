@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import selectors, services
@@ -44,7 +45,9 @@ def child_add(request):
         except ApplicationError as error:
             show_on_form(form, error)
         else:
-            messages.success(request, f"{child.first_name} is added to your children.")
+            messages.success(
+                request, _("{name} is added to your children.").format(name=child.first_name)
+            )
             return redirect(_next_url(request) or "child_list")
     return render(
         request,

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from bookings import selectors, structured_data
 from bookings.models import Session
@@ -73,8 +75,8 @@ def places_phrase(session) -> str:
     """'3 places left', '1 place left' or 'Full – join the waiting list'."""
     left = session.places_left
     if left <= 0:
-        return "Full – join the waiting list"
-    return f"{left} place{'' if left == 1 else 's'} left"
+        return _("Full – join the waiting list")
+    return ngettext("%(left)d place left", "%(left)d places left", left) % {"left": left}
 
 
 @register.simple_tag

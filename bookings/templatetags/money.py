@@ -1,6 +1,7 @@
 """Amounts in pence shown as people write them: £3.50, £3, 50p."""
 
 from django import template
+from django.utils.translation import gettext as _
 
 from bookings.pricing import format_pence
 
@@ -20,7 +21,9 @@ def price_phrase(session) -> str:
     place)'."""
     pricing = session.pricing
     if pricing.is_free:
-        return "Free"
+        return _("Free")
     if pricing.is_fixed:
-        return f"{format_pence(pricing.price_pence)} a place"
-    return f"Pay what you can (we suggest {format_pence(pricing.suggested_pence)} a place)"
+        return _("{amount} a place").format(amount=format_pence(pricing.price_pence))
+    return _("Pay what you can (we suggest {amount} a place)").format(
+        amount=format_pence(pricing.suggested_pence)
+    )

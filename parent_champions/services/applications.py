@@ -6,6 +6,7 @@ import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from bookings import audit
 from bookings.models import Session
@@ -17,32 +18,32 @@ from ..errors import FIELD_REQUIRED, NOT_MANAGER, ChampionError
 from ..models import Champion, ChampionApplication, Hosting, SessionCover
 from ..selectors import for_children, manages_centre
 
-NOT_VERIFIED = "Please confirm your e-mail address before applying. We have sent you a link."
-ALREADY_APPLIED = (
+NOT_VERIFIED = _("Please confirm your e-mail address before applying. We have sent you a link.")
+ALREADY_APPLIED = _(
     "You already have an application waiting for a decision at {centre}. "
     "We will e-mail you when the centre has decided."
 )
-ALREADY_CHAMPION = "You are already a champion at {centre}."
-NOT_OPEN = "This application has already been decided."
-REASON_REQUIRED = "Say why the application is declined: the parent will read it."
-ALREADY_SUSPENDED = "This champion is already suspended."
-NOT_SUSPENDED = "This champion is not suspended."
-DATE_IN_FUTURE = "This date is in the future. Enter the date the check was done."
-HOST_ONE_THING = "Choose one activity or one session to host."
-HOST_OTHER_CENTRE = "Champions can only host activities and sessions at their own centre."
-HOST_SUSPENDED = "A suspended champion cannot host."
-HOST_NO_CHECKS = (
+ALREADY_CHAMPION = _("You are already a champion at {centre}.")
+NOT_OPEN = _("This application has already been decided.")
+REASON_REQUIRED = _("Say why the application is declined: the parent will read it.")
+ALREADY_SUSPENDED = _("This champion is already suspended.")
+NOT_SUSPENDED = _("This champion is not suspended.")
+DATE_IN_FUTURE = _("This date is in the future. Enter the date the check was done.")
+HOST_ONE_THING = _("Choose one activity or one session to host.")
+HOST_OTHER_CENTRE = _("Champions can only host activities and sessions at their own centre.")
+HOST_SUSPENDED = _("A suspended champion cannot host.")
+HOST_NO_CHECKS = _(
     "{name} cannot host sessions for children until their DBS check and safeguarding training "
     "are both recorded and current."
 )
-ALREADY_HOSTING = "{name} already hosts this."
-COVER_OTHER_CENTRE = "Only a champion of the session's centre can cover it."
-COVER_SUSPENDED = "A suspended champion cannot cover a session."
-COVER_NO_CHECKS = (
+ALREADY_HOSTING = _("{name} already hosts this.")
+COVER_OTHER_CENTRE = _("Only a champion of the session's centre can cover it.")
+COVER_SUSPENDED = _("A suspended champion cannot cover a session.")
+COVER_NO_CHECKS = _(
     "{name} cannot cover sessions for children until their DBS check and safeguarding training "
     "are both recorded and current."
 )
-ALREADY_COVERING = "{name} already covers this session."
+ALREADY_COVERING = _("{name} already covers this session.")
 
 
 def _required(value: str, field: str) -> str:

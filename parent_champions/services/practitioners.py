@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 
 from cms.models import CentrePage, PartnerOrganisation
 from startwell.models import User
@@ -18,9 +19,9 @@ from ..models import Practitioner
 from ..selectors import manages_centre
 
 GROUP_NAME = "Practitioners"
-EMAIL_INVALID = "Enter an e-mail address, like name@example.org."
-PARTNER_REQUIRED = "Choose the organisation they work for."
-ALREADY_PRACTITIONER = (
+EMAIL_INVALID = _("Enter an e-mail address, like name@example.org.")
+PARTNER_REQUIRED = _("Choose the organisation they work for.")
+ALREADY_PRACTITIONER = _(
     "{email} is already a practitioner at {centre}, for {partner}. To change their "
     "organisation, remove that role first."
 )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 
 from bookings import audit
 from bookings import register as booking_register
@@ -20,10 +21,10 @@ from ..errors import ChampionError
 from ..models import Practitioner
 from ..selectors import run_refusal
 
-MESSAGE_EMPTY = "Write a message to send."
-MESSAGE_TOO_LONG = "Keep the message to {max} characters or fewer (it has {n})."
-SUBJECT_EMPTY = "Give the message a subject."
-NOBODY_BOOKED = "Nobody is booked on this session yet, so there is nobody to message."
+MESSAGE_EMPTY = _("Write a message to send.")
+MESSAGE_TOO_LONG = _("Keep the message to {max} characters or fewer (it has {n}).")
+SUBJECT_EMPTY = _("Give the message a subject.")
+NOBODY_BOOKED = _("Nobody is booked on this session yet, so there is nobody to message.")
 
 
 def check_can_run(*, user, session: Session) -> None:
@@ -74,18 +75,18 @@ def _offer_place(booking: Booking, by) -> Booking:
 
 
 REGISTER_ACTIONS = {
-    "check-in": RegisterAction(_check_in, audit.CHECKED_IN, "{name} is checked in."),
-    "no-show": RegisterAction(_no_show, audit.NO_SHOW, "{name} is marked as not coming."),
+    "check-in": RegisterAction(_check_in, audit.CHECKED_IN, _("{name} is checked in.")),
+    "no-show": RegisterAction(_no_show, audit.NO_SHOW, _("{name} is marked as not coming.")),
     "paid": RegisterAction(
-        _paid_at_centre, audit.PAID_AT_CENTRE, "{name} is marked as paid at the centre."
+        _paid_at_centre, audit.PAID_AT_CENTRE, _("{name} is marked as paid at the centre.")
     ),
     "cancel": RegisterAction(
         _cancel_for_family,
         audit.CANCELLED_FOR_FAMILY,
-        "{name}'s booking is cancelled; they have been told.",
+        _("{name}'s booking is cancelled; they have been told."),
     ),
     "offer": RegisterAction(
-        _offer_place, audit.OFFERED_PLACE, "{name} has been given a place and told by e-mail."
+        _offer_place, audit.OFFERED_PLACE, _("{name} has been given a place and told by e-mail.")
     ),
 }
 

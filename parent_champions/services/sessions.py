@@ -3,6 +3,7 @@ the bookings rules, each change logged in the sessions' audit trail from what to
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from bookings import audit
 from bookings import services as booking_services
@@ -12,9 +13,9 @@ from cms.models import ActivityPage, CentrePage
 from ..errors import ChampionError
 from ..selectors import edit_refusal
 
-SESSION_ENDS_BEFORE_START = "The session must end after it starts."
-VENUE_OTHER_CENTRE = "Choose one of this centre's venues."
-START_IN_PAST = "Choose a start time in the future."
+SESSION_ENDS_BEFORE_START = _("The session must end after it starts.")
+VENUE_OTHER_CENTRE = _("Choose one of this centre's venues.")
+START_IN_PAST = _("Choose a start time in the future.")
 
 SESSION_FIELDS = (
     "venue",

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cms.selectors import centres_managed_by
 from startwell.errors import ApplicationError, show_on_form
@@ -51,8 +52,10 @@ def apply(request):
         else:
             messages.success(
                 request,
-                f"Thank you: your application to {application.centre.title} is with the "
-                "centre. We will e-mail you when they have decided.",
+                _(
+                    "Thank you: your application to {centre} is with the centre. We will e-mail "
+                    "you when they have decided."
+                ).format(centre=application.centre.title),
             )
             return redirect("parent_champions:dashboard")
     context = {"form": form, "applications": list(selectors.applications_of(request.user))}

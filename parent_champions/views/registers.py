@@ -11,6 +11,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from bookings.registers import register_for
@@ -120,7 +122,7 @@ def add_walk_in(request, session_id: int):
         except ApplicationError as error:
             show_on_form(form, error)
         else:
-            messages.success(request, f"Walk-in added: {walk_in.label}.")
+            messages.success(request, _("Walk-in added: {label}.").format(label=walk_in.label))
             return redirect(_register_url(session, "walk-ins"))
     # The page shows the register again, so it is a look at it like any other.
     registers.open_register(user=request.user, session=session)
@@ -145,7 +147,13 @@ def message_families(request, session_id: int):
         except ApplicationError as error:
             show_on_form(form, error)
         else:
-            messages.success(request, f"Message sent to {sent} famil{'y' if sent == 1 else 'ies'}.")
+            messages.success(
+                request,
+                ngettext(
+                    "Message sent to %(sent)d family.", "Message sent to %(sent)d families.", sent
+                )
+                % {"sent": sent},
+            )
             return redirect("parent_champions:register", session_id=session.pk)
     return render(request, "parent_champions/message.html", {"session": session, "form": form})
 
@@ -172,7 +180,7 @@ def assign_cover(request, session_id: int):
             show_on_form(form, error)
         else:
             name = champion.user.get_full_name() or champion.user.display_name
-            messages.success(request, f"{name} now covers this session.")
+            messages.success(request, _("{name} now covers this session.").format(name=name))
             return redirect(_register_url(session, "cover"))
     registers.open_register(user=request.user, session=session)
     return _render_register(request, session, cover_form=form, status=400)
@@ -184,5 +192,5 @@ def remove_cover(request, session_id: int, cover_id: int):
     session = _session_to_cover(request, session_id)
     cover = get_object_or_404(selectors.covers_of(session), pk=cover_id)
     applications.remove_cover(cover_id=cover.pk, by=request.user)
-    messages.success(request, "No longer covering this session.")
+    messages.success(request, _("No longer covering this session."))
     return redirect(_register_url(session, "cover"))

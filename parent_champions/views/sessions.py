@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 
 from cms.models import ActivityPage, CentrePage
 from startwell.errors import ApplicationError, show_on_form
@@ -37,7 +38,7 @@ def session_create(request, activity_id: int):
         except ApplicationError as error:
             show_on_form(form, error)
         else:
-            messages.success(request, "Session created.")
+            messages.success(request, _("Session created."))
             return redirect("parent_champions:register", session_id=session.pk)
     context = {"form": form, "activity": activity, "session": None}
     return render(request, "parent_champions/session_form.html", context)
@@ -60,7 +61,7 @@ def session_edit(request, session_id: int):
         except ApplicationError as error:
             show_on_form(form, error)
         else:
-            messages.success(request, "Session saved.")
+            messages.success(request, _("Session saved."))
             return redirect("parent_champions:register", session_id=session.pk)
     # The form writes its input onto the instance; show the activity from a fresh read.
     context = {"form": form, "activity": session.activity, "session": session}
