@@ -29,6 +29,7 @@ def _too_long(limit: int) -> dict:
 
 class IdeaForm(forms.Form):
     centre = PageChoiceField(
+        label=_("Centre"),
         queryset=ideas_centres(),
         empty_label=_("Choose a centre"),
         error_messages={
@@ -37,6 +38,7 @@ class IdeaForm(forms.Form):
         },
     )
     title = SingleLineCharField(
+        label=_("Title"),
         max_length=TITLE_MAX_LENGTH,
         help_text=format_lazy(
             _("Up to {limit} characters. For example: Dads' breakfast club"), limit=TITLE_MAX_LENGTH
@@ -47,6 +49,7 @@ class IdeaForm(forms.Form):
         },
     )
     description = forms.CharField(
+        label=_("Description"),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=DESCRIPTION_MAX_LENGTH,
         help_text=_("What would happen, and why would it help families?"),

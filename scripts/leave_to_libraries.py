@@ -9,9 +9,13 @@ import sys
 from pathlib import Path
 
 import allauth
+import django
 
 ROOT = Path(__file__).resolve().parent.parent
-LIBRARIES = [Path(allauth.__file__).parent / "locale"]
+LIBRARIES = [
+    Path(allauth.__file__).parent / "locale",
+    Path(django.__file__).parent / "contrib" / "auth" / "locale",
+]
 
 
 def _unquote(lines: list[str]) -> str:

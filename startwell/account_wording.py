@@ -1,11 +1,12 @@
-"""allauth's own words on the account pages (signing in and up, passwords, e-mail addresses,
-two-step sign-in), listed so that scripts/update-translations gathers them into the catalogue of
-each language allauth has no translation for (Urdu): there the portal translates them itself.
-Where allauth does translate a language (Polish), its translation is used and these entries are
-left out of ours (scripts/leave_to_libraries.py). Nothing imports this module: makemessages
-reads it."""
+"""The libraries' own words on the account pages (allauth's signing in and up, passwords,
+e-mail addresses and two-step sign-in; Django's rules for passwords), listed so that
+scripts/update-translations gathers them into the catalogue of each language a library has no
+translation for (allauth has none for Urdu, Django's password rules none either): there the
+portal translates them itself. Where the library does translate a language (Polish), its
+translation is used and these entries are left out of ours (scripts/leave_to_libraries.py).
+Nothing imports this module: makemessages reads it."""
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext_lazy
 
 ACCOUNT_PAGES = [
     # Signing in and up, and signing out.
@@ -102,4 +103,23 @@ ACCOUNT_PAGES = [
     gettext_noop("Add"),
     gettext_noop("Create"),
     gettext_noop("This functionality requires JavaScript."),
+]
+
+PASSWORD_RULES = [
+    gettext_noop("Your password can’t be too similar to your other personal information."),
+    ngettext_lazy(
+        "Your password must contain at least %(min_length)d character.",
+        "Your password must contain at least %(min_length)d characters.",
+        "min_length",
+    ),
+    gettext_noop("Your password can’t be a commonly used password."),
+    gettext_noop("Your password can’t be entirely numeric."),
+    ngettext_lazy(
+        "This password is too short. It must contain at least %d character.",
+        "This password is too short. It must contain at least %d characters.",
+        "min_length",
+    ),
+    gettext_noop("The password is too similar to the %(verbose_name)s."),
+    gettext_noop("This password is too common."),
+    gettext_noop("This password is entirely numeric."),
 ]
