@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from wagtail.models.audit_log import BaseLogEntry, BaseLogEntryManager
@@ -219,7 +220,7 @@ class FamilyContact(models.Model):
 
     @property
     def greeting(self) -> str:
-        return f"Hello {self.first_name},"
+        return gettext("Hello {name},").format(name=self.first_name)
 
 
 class ContactChild(models.Model):
