@@ -100,11 +100,14 @@ def schedule() -> list[Period]:
             % {"n": warning_days},
         ),
         Period(
-            "Families a centre books for without an account (name, mobile or e-mail, children, "
-            "consent)",
-            f"{_plural(settings.RETENTION_IDLE_ACCOUNT_MONTHS, 'month')} after the last booking "
-            "or change",
-            "deleted; bookings stay as anonymous rows for the centre's figures",
+            _(
+                "Families a centre books for without an account (name, mobile or e-mail, "
+                "children, consent)"
+            ),
+            _("{months} after the last booking or change").format(
+                months=_months(settings.RETENTION_IDLE_ACCOUNT_MONTHS)
+            ),
+            _("deleted; bookings stay as anonymous rows for the centre's figures"),
         ),
     ]
 
