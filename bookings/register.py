@@ -24,13 +24,15 @@ WALK_IN_NO_LABEL = _(
 )
 WALK_IN_NO_CHILDREN = _("Say how many children came (at least one).")
 WALK_IN_NO_ADULTS = _("Say how many adults came (at least one).")
+# `needed` is PLACES_NEEDED below: "3 places".
 WALK_IN_OVER_CAPACITY = ngettext_lazy(
-    "There is %(left)d place left and this walk-in needs %(places)d. To record them anyway, "
-    "tick 'Take the session over capacity'.",
-    "There are %(left)d places left and this walk-in needs %(places)d. To record them anyway, "
-    "tick 'Take the session over capacity'.",
+    "This walk-in needs %(needed)s but %(left)d is left. To record them anyway, tick "
+    "'Take the session over capacity'.",
+    "This walk-in needs %(needed)s but %(left)d are left. To record them anyway, tick "
+    "'Take the session over capacity'.",
     "left",
 )
+PLACES_NEEDED = ngettext_lazy("%(places)d place", "%(places)d places", "places")
 ALREADY_PAID = _("This booking is already marked as paid at the centre.")
 PAID_ONLINE = _("This booking was paid online: there is nothing to pay at the centre.")
 
@@ -91,7 +93,8 @@ def record_walk_in(
         past_capacity = places > left
         if past_capacity and not over_capacity:
             raise BookingError(
-                WALK_IN_OVER_CAPACITY % {"places": places, "left": left},
+                WALK_IN_OVER_CAPACITY
+                % {"needed": PLACES_NEEDED % {"places": places}, "left": left},
                 field="over_capacity",
             )
         return WalkIn.objects.create(
