@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .limits import DATE_OUT_OF_RANGE, LINE_BREAK_REFUSED, YEARS_EITHER_SIDE
@@ -23,7 +24,7 @@ def refuse_line_breaks(value: str) -> None:
     """A subject, title or name is one line: a line break in an e-mail subject breaks the
     message (or adds headers to it), and in a title it breaks the page."""
     if "\r" in value or "\n" in value:
-        raise ValidationError(LINE_BREAK_REFUSED, code="line_break")
+        raise ValidationError(gettext(LINE_BREAK_REFUSED), code="line_break")
 
 
 class SingleLineCharField(forms.CharField):

@@ -3,6 +3,7 @@ a date library or an e-mail header. Forms refuse values beyond them with a plain
 the field, so nothing out of range reaches a service or the database."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 # Money: no session at a family centre costs more than this a place, and a family paying what
 # they can never needs to pay more. Well inside PostgreSQL's integer range.
@@ -23,4 +24,5 @@ MOST_DAYS_BOOKING_OPENS_BEFORE = 365
 MOST_MINUTES_BOOKING_CLOSES_BEFORE = 7 * 24 * 60
 MOST_HOURS_CANCELLABLE_BEFORE = 30 * 24
 
-LINE_BREAK_REFUSED = _("Keep this to one line: take out the line breaks.")
+# Plain text here (tests match it as a pattern), translated where it is raised.
+LINE_BREAK_REFUSED = gettext_noop("Keep this to one line: take out the line breaks.")
