@@ -21,9 +21,12 @@ ANONYMISED = "A family (no longer named)"
 
 def short_name(booking: Booking) -> str:
     """How a champion sees a household: first name and surname initial ("Priya P."), or the
-    booking reference when the parent gave no name; never their e-mail address."""
+    booking reference when the parent gave no name; never their e-mail address. A family the
+    centre keeps without an account is named the same way."""
     parent = booking.parent
     if parent is None:
+        if booking.family_contact_id is not None:
+            return booking.family_contact.short_name
         return ANONYMISED
     first, last = parent.first_name.strip(), parent.last_name.strip()
     if first and last:
