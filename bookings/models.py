@@ -328,6 +328,10 @@ class CourseBooking(models.Model):
     Status = BookingStatus
     ACTIVE_STATUSES = [Status.CONFIRMED, Status.WAITING, Status.PENDING_PAYMENT]
     HOLDING_STATUSES = [Status.CONFIRMED, Status.PENDING_PAYMENT]
+    # Families book courses from their own account; staff do not book courses for a family
+    # contact (yet), so messages always go to the account.
+    family_contact_id = None
+    family_contact = None
 
     reference = models.CharField(max_length=12, unique=True, default=new_reference, editable=False)
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="bookings")
