@@ -86,6 +86,7 @@ class SessionForm(WagtailAdminModelForm):
             "suggested_pence",
             "minimum_pence",
             "funded_places",
+            "allow_pay_at_centre",
         ]
 
     def __init__(self, *args, for_user=None, **kwargs):
@@ -189,6 +190,11 @@ class SeriesForm(forms.Form):
         required=False,
         help_text="Leave empty to allow cancelling until the start",
     )
+    allow_pay_at_centre = forms.BooleanField(
+        label="Families may pay at the centre",
+        required=False,
+        help_text=Session._meta.get_field("allow_pay_at_centre").help_text,
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -211,6 +217,28 @@ class SeriesForm(forms.Form):
         if first and last and last < first:
             self.add_error("last_date", "The last date must be on or after the first date.")
         return cleaned
+
+
+class CourseForm(SeriesForm):
+    """A course: its run of dated sessions, made as a series is, with the course's own places
+    and whether families may join once it has started."""
+
+    allow_late_joiners = forms.BooleanField(
+        label="Families may join after it starts",
+        required=False,
+        help_text="They book the sessions still to come. Otherwise booking closes when the "
+        "first session starts.",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["activity"].queryset = self.fields["activity"].queryset.filter(is_course=True)
+        self.fields[
+            "activity"
+        ].help_text = (
+            "Activities booked as a course: tick “Booked as a course” on the activity's page"
+        )
+        self.fields["capacity"].help_text = "Places on the course: one per child"
 
 
 class CancelSessionForm(forms.Form):

@@ -6,7 +6,7 @@ from django.db.models.functions import Coalesce
 
 from cms.selectors import centres_managed_by
 
-from .models import Booking, Session
+from .models import Booking, Course, Session
 
 
 def sessions_managed_by(user) -> QuerySet[Session]:
@@ -24,4 +24,11 @@ def sessions_managed_by(user) -> QuerySet[Session]:
             households_waiting=Count("bookings", filter=Q(bookings__status=Booking.Status.WAITING)),
         )
         .order_by("start", "pk")
+    )
+
+
+def courses_managed_by(user) -> QuerySet[Course]:
+    """Courses at the centres this person manages."""
+    return Course.objects.filter(centre__in=centres_managed_by(user)).select_related(
+        "activity", "centre"
     )

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 from django_filters import ChoiceFilter
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, NumberColumn
@@ -22,12 +22,19 @@ from wagtail.admin.widgets import HeaderButton
 from startwell.errors import show_on_form
 
 from . import audit, series, services
-from .admin_forms import CancelSessionForm, HolidayPeriodForm, SeriesForm, SessionForm
-from .admin_selectors import sessions_managed_by
+from .admin_forms import (
+    CancelSessionForm,
+    CourseForm,
+    HolidayPeriodForm,
+    SeriesForm,
+    SessionForm,
+)
+from .admin_selectors import courses_managed_by, sessions_managed_by
 from .errors import BookingError
 from .models import HolidayPeriod, Session
-from .registers import register_for
+from .registers import course_attendance, register_for
 
+COURSE_ACTIVITY = "This activity is booked as a course: use “Add a course” for its sessions."
 HAS_BOOKINGS = "Families have booked this session, so it cannot be deleted. Cancel it instead."
 
 
@@ -119,6 +126,11 @@ class SessionIndexView(ManagedSessionListingMixin, generic.IndexView):
                     "Add a series of sessions",
                     url=reverse("bookings_session:series"),
                     icon_name="date",
+                )
+            )
+            buttons.append(
+                HeaderButton(
+                    "Add a course", url=reverse("bookings_session:add_course"), icon_name="list-ul"
                 )
             )
         return buttons
@@ -329,6 +341,10 @@ class SeriesView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
+        refusal = self.activity_refusal(data["activity"])
+        if refusal:
+            form.add_error("activity", refusal)
+            return self.form_invalid(form)
         when = {
             "activity": data["activity"],
             "weekdays": data["weekdays"],
@@ -342,28 +358,97 @@ class SeriesView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
             if "create" not in self.request.POST:
                 plan = series.plan_series(**when)
                 return self.render_to_response(self.get_context_data(form=form, plan=plan))
-            created = series.create_series(
-                **when,
+            created = self.create(
+                when,
                 venue=data["venue"],
                 capacity=data["capacity"],
                 max_places_per_booking=data["max_places_per_booking"],
                 opens_days_before=data["opens_days_before"],
                 closes_minutes_before=data["closes_minutes_before"],
                 cutoff_hours_before=data["cutoff_hours_before"],
+                allow_pay_at_centre=data["allow_pay_at_centre"],
             )
         except BookingError as error:
             show_on_form(form, error)
             return self.form_invalid(form)
         for session in created:
             audit.record(
-                session, audit.SESSION_CREATED, user=self.request.user, detail="In a series"
+                session, audit.SESSION_CREATED, user=self.request.user, detail=self.created_as
             )
         messages.success(
             self.request,
             f"{len(created)} session{'' if len(created) == 1 else 's'} of "
             f"{data['activity'].title} added to the timetable.",
         )
-        return redirect("bookings_session:index")
+        return redirect(self.done_url())
+
+    created_as = "In a series"
+
+    def activity_refusal(self, activity) -> str | None:
+        # A course's sessions are made with the course, so that they are booked as one.
+        return COURSE_ACTIVITY if activity.is_course else None
+
+    def done_url(self) -> str:
+        return reverse("bookings_session:index")
+
+    def create(self, when: dict, **details) -> list[Session]:
+        return series.create_series(**when, **details)
+
+
+class CourseView(SeriesView):
+    """Adds a course: its run of dated sessions is previewed and made as a series is; families
+    then book the whole course."""
+
+    form_class = CourseForm
+    page_title = "Add a course"
+    created_as = "In a course"
+
+    def form_valid(self, form):
+        self.late_joiners = form.cleaned_data["allow_late_joiners"]
+        return super().form_valid(form)
+
+    def activity_refusal(self, activity) -> str | None:
+        return None  # only course activities are offered; the service checks again
+
+    def create(self, when: dict, **details) -> list[Session]:
+        self.course, created = series.create_course(
+            **when, **details, allow_late_joiners=self.late_joiners
+        )
+        return created
+
+    def done_url(self) -> str:
+        return reverse("bookings_session:course", args=[self.course.pk])
+
+
+class CourseAttendanceView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
+    """A course at a glance: its sessions, and each household's attendance across the run (the
+    registers themselves stay per session)."""
+
+    model = Session
+    permission_required = "change"
+    template_name = "bookings/admin/course.html"
+    page_title = "Course"
+    header_icon = "list-ul"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.course = get_object_or_404(courses_managed_by(request.user), pk=kwargs["pk"])
+
+    def get_page_subtitle(self):
+        return str(self.course)
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("bookings_session:index"), "label": "Sessions"},
+            {"url": "", "label": str(self.course)},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["course"] = self.course
+        context["attendance"] = course_attendance(self.course)
+        return context
 
 
 class SessionViewSet(ModelViewSet):
@@ -395,11 +480,21 @@ class SessionViewSet(ModelViewSet):
     def cancel_view(self):
         return SessionCancelView.as_view()
 
+    @property
+    def add_course_view(self):
+        return CourseView.as_view()
+
+    @property
+    def course_view(self):
+        return CourseAttendanceView.as_view()
+
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
             path("series/", self.series_view, name="series"),
             path("cancel/<int:pk>/", self.cancel_view, name="cancel"),
+            path("courses/add/", self.add_course_view, name="add_course"),
+            path("courses/<int:pk>/", self.course_view, name="course"),
         ]
 
 

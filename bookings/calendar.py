@@ -33,6 +33,10 @@ def _event(session, *, uid: str, summary: str) -> Event:
 
 
 def booking_ics(booking) -> bytes:
+    """One entry for a session's booking; one per session for a course booking (each with its
+    own UID, so a session of the course that moves updates only its own entry)."""
+    if hasattr(booking, "course_id"):
+        return _course_booking_ics(booking)
     session = booking.session
     calendar = _calendar()
     calendar.add_component(
@@ -44,6 +48,25 @@ def booking_ics(booking) -> bytes:
             ),
         )
     )
+    return calendar.to_ical()
+
+
+def _course_booking_ics(course_booking) -> bytes:
+    calendar = _calendar()
+    sessions = (
+        course_booking.course.sessions.filter(bookings__course_booking=course_booking)
+        .select_related("activity", "venue")
+        .order_by("start", "pk")
+        .distinct()
+    )
+    for session in sessions:
+        calendar.add_component(
+            _event(
+                session,
+                uid=f"booking-{course_booking.reference}-{session.pk}@startwell",
+                summary=f"{session.activity.title} (course booking {course_booking.reference})",
+            )
+        )
     return calendar.to_ical()
 
 

@@ -12,8 +12,8 @@ from django.utils.translation import ngettext_lazy
 
 from . import money, notifications, selectors, stripe_gateway
 from .errors import BookingError
-from .models import Booking, Session
-from .transitions import move
+from .models import Booking, Course, CourseBooking, Session
+from .transitions import create, move
 
 NO_FUNDED_PLACES = _("There are no funded places left on this session. You can still book and pay.")
 NO_FUNDED_PLACES_ENOUGH = ngettext_lazy(
@@ -70,8 +70,8 @@ def give_place(session: Session, booking: Booking, *, now: datetime.datetime) ->
     """Gives a waiting household its place, and tells the family. The price is what they agreed
     when they joined the list; a paid place is held for payment while the family pays online (a
     longer hold than for a new booking: the offer may come at night), or confirmed with the
-    amount due at the centre when online payment is off. Refuses when the household does not fit
-    the places, or the funded places, left."""
+    amount due at the centre when online payment is off or the family chose to pay there.
+    Refuses when the household does not fit the places, or the funded places, left."""
     if session.is_cancelled:
         raise BookingError(selectors.SESSION_CANCELLED)
     if booking.status != Booking.Status.WAITING:
@@ -88,8 +88,14 @@ def give_place(session: Session, booking: Booking, *, now: datetime.datetime) ->
                 NO_FUNDED_ROOM % {"left": funded_left},
                 field="funded_place",
             )
-    # A family booked by staff pays at the centre: it may have no account to pay online with.
-    if booking.amount_pence and stripe_gateway.is_configured() and not booking.made_on_behalf:
+    # A family booked by staff pays at the centre: it may have no account to pay online with;
+    # a family who chose to pay at the centre (where the session allows it) pays there too.
+    if (
+        booking.amount_pence
+        and stripe_gateway.is_configured()
+        and not booking.made_on_behalf
+        and not booking.chose_to_pay_at_centre
+    ):
         hold_until = min(now + PROMOTED_PAYMENT_HOLD, session.start)
         move(booking, Booking.Status.PENDING_PAYMENT, now=now, hold_until=hold_until)
     else:
@@ -116,4 +122,104 @@ def promote_waiting(session: Session) -> list[Booking]:
         except BookingError:
             continue  # does not fit: the next household in line may
         promoted.append(booking)
+    return promoted
+
+
+# --- Courses: one place on every session still to come ------------------------------------------
+# Called with the course locked (`locking.locked_course`), which locks its sessions too.
+
+NO_COURSE_ROOM = ngettext_lazy(
+    "There is %(left)d place left on the course and this family needs %(places)d.",
+    "There are %(left)d places left on the course and this family needs %(places)d.",
+    "left",
+)
+NO_FUNDED_COURSE_PLACES = _(
+    "There are no funded places left on this course. You can still book and pay."
+)
+
+
+def check_funded_course_places(course: Course, places: int) -> None:
+    left = selectors.funded_course_places_left(course)
+    if left <= 0:
+        raise BookingError(NO_FUNDED_COURSE_PLACES, field="funded_place")
+    if places > left:
+        raise BookingError(NO_FUNDED_PLACES_ENOUGH % {"left": left}, field="funded_place")
+
+
+def hold_course_sessions(
+    course_booking: CourseBooking, sessions: list[Session], *, now: datetime.datetime
+) -> None:
+    """Takes the course booking's places on each session still to come: one booking per
+    session, which registers, attendance and each session's capacity count. Nothing is owed on
+    these: the course booking carries the price."""
+    children = list(course_booking.children.all())
+    for session in sessions:
+        booking = create(
+            Booking.Status.CONFIRMED,
+            now=now,
+            session=session,
+            parent=course_booking.parent,
+            booked_by=course_booking.parent,
+            places=course_booking.places,
+            adults=course_booking.adults,
+            access_notes=course_booking.access_notes,
+            course_booking=course_booking,
+        )
+        if children:
+            booking.children.set(children)
+
+
+def release_course_sessions(
+    course_booking: CourseBooking, *, now: datetime.datetime, by=None
+) -> None:
+    """Cancels the course booking's places on the sessions still to come; sessions already held
+    keep their bookings and attendance."""
+    remaining = Booking.objects.filter(
+        course_booking=course_booking,
+        status__in=Booking.HOLDING_STATUSES,
+        session__start__gt=now,
+    )
+    for booking in remaining:
+        move(booking, Booking.Status.CANCELLED, now=now, by=by)
+
+
+def give_course_place(
+    course: Course, course_booking: CourseBooking, *, now: datetime.datetime
+) -> CourseBooking:
+    """Gives a waiting household its course place, on every session still to come, and tells
+    the family with the same message as a session's waiting list. Refuses when it does not fit."""
+    if course_booking.status != CourseBooking.Status.WAITING:
+        raise BookingError(NOT_WAITING)
+    run = selectors.course_sessions(course)
+    refusal = selectors.course_window_refusal(course, run, now)
+    if refusal:
+        raise BookingError(refusal)
+    to_hold = selectors.sessions_to_hold(run, now)
+    left = selectors.course_places_left(course, to_hold)
+    if course_booking.places > left:
+        raise BookingError(NO_COURSE_ROOM % {"left": left, "places": course_booking.places})
+    if course_booking.funded and course_booking.places > max(
+        selectors.funded_course_places_left(course), 0
+    ):
+        raise BookingError(NO_FUNDED_COURSE_PLACES, field="funded_place")
+    move(course_booking, CourseBooking.Status.CONFIRMED, now=now)
+    hold_course_sessions(course_booking, to_hold, now=now)
+    notifications.course_promoted(course_booking, session=to_hold[0])
+    return course_booking
+
+
+def promote_course_waiting(course: Course) -> list[CourseBooking]:
+    """Moves waiting households into freed course places, first come first served, skipping
+    any that need more places (or funded places) than are free."""
+    now = timezone.now()
+    promoted = []
+    waiting = CourseBooking.objects.filter(
+        course=course, status=CourseBooking.Status.WAITING
+    ).order_by("waiting_since", "pk")
+    for course_booking in waiting.select_related("parent"):
+        try:
+            give_course_place(course, course_booking, now=now)
+        except BookingError:
+            continue
+        promoted.append(course_booking)
     return promoted

@@ -18,6 +18,8 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from startwell import sms
 from startwell.models import Child, MobilePhone, User
@@ -31,11 +33,15 @@ CODE_TEXT = (
     "Start Well: your code to join your bookings to your account is {code}. "
     "It works for 15 minutes."
 )
-ENTER_CODE = "Enter the 6-digit code we sent you."
-NO_CODE_WAITING = "Ask for a code first."
-WRONG_CODE = "That code is not right. You have {left} more tr{ies} before you need a new code."
-NO_TRIES_LEFT = "That code is not right, and you have no tries left. Ask for a new code."
-EXPIRED = "That code has expired. Ask for a new code."
+ENTER_CODE = _("Enter the 6-digit code we sent you.")
+NO_CODE_WAITING = _("Ask for a code first.")
+WRONG_CODE = ngettext_lazy(
+    "That code is not right. You have %(left)d more try before you need a new code.",
+    "That code is not right. You have %(left)d more tries before you need a new code.",
+    "left",
+)
+NO_TRIES_LEFT = _("That code is not right, and you have no tries left. Ask for a new code.")
+EXPIRED = _("That code has expired. Ask for a new code.")
 
 
 def claimable_by(user: User) -> QuerySet[FamilyContact]:
@@ -107,9 +113,7 @@ def _check_code(user: User, contact_id: int, code: str) -> FamilyContact:
         left = contact.claim_tries_left
     # Raised after the commit, so that the try used up is kept.
     if left:
-        raise BookingError(
-            WRONG_CODE.format(left=left, ies="y" if left == 1 else "ies"), field="code"
-        )
+        raise BookingError(WRONG_CODE % {"left": left}, field="code")
     raise BookingError(NO_TRIES_LEFT, field="code")
 
 

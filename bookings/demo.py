@@ -1,7 +1,7 @@
-"""Demo timetable: the borough's 2026/27 school holidays, six activities at every demo centre with
-weekly sessions for the school year (built with the series service, so holidays are skipped), and
-two children and a few bookings for the demo parent. Safe to run again: it finds before it creates,
-and series only add the sessions that are missing."""
+"""Demo timetable: the borough's 2026/27 school holidays, activities at every demo centre with
+weekly sessions for the school year (built with the series service, so holidays are skipped) and
+a five-week baby massage course, and two children and a few bookings for the demo parent. Safe
+to run again: it finds before it creates, and series only add the sessions that are missing."""
 
 import datetime
 from dataclasses import dataclass
@@ -14,8 +14,8 @@ from startwell import demo
 from startwell.demo import CENTRES
 from startwell.models import Child, User
 
-from .models import Booking, HolidayPeriod, Session
-from .series import create_series, plan_series
+from .models import Booking, Course, HolidayPeriod, Session
+from .series import create_course, create_series, plan_series
 
 SCHOOL_YEAR_START = datetime.date(2026, 9, 3)
 SCHOOL_YEAR_END = datetime.date(2027, 7, 22)
@@ -58,6 +58,8 @@ class DemoActivity:
     suggested_pence: int | None = None
     minimum_pence: int | None = None
     funded_places: int = 0
+    # A course: `course_weeks` weekly sessions booked as a whole, starting a week after loading.
+    course_weeks: int = 0
 
 
 ACTIVITIES = [
@@ -88,6 +90,22 @@ ACTIVITIES = [
         end=(14, 30),
         capacity=8,
         max_places_per_booking=2,
+    ),
+    DemoActivity(
+        "baby-massage-course",
+        "Baby massage, 5 weeks",
+        "A five-week course: book once for all five sessions and learn a routine with your baby.",
+        "baby_toddler",
+        "partner",
+        partner_name="Health Visiting Team",
+        max_age_months=10,
+        access_notes="Bring a towel. Your baby should be between 6 weeks and 10 months old.",
+        weekday=3,
+        start=(13, 30),
+        end=(14, 30),
+        capacity=8,
+        max_places_per_booking=1,
+        course_weeks=5,
     ),
     DemoActivity(
         "health-visitor-drop-in",
@@ -182,6 +200,7 @@ def _ensure_activity(centre: CentrePage, spec: DemoActivity) -> ActivityPage:
         suggested_pence=spec.suggested_pence,
         minimum_pence=spec.minimum_pence,
         funded_places=spec.funded_places,
+        is_course=bool(spec.course_weeks),
         # Published as it is created; a revision is made when someone first edits it.
         live=True,
         first_published_at=timezone.now(),
@@ -224,6 +243,34 @@ def _ensure_sessions(centre: CentrePage, activity: ActivityPage, spec: DemoActiv
             max_places_per_booking=spec.max_places_per_booking,
             **WINDOW,
         )
+
+
+def _ensure_course(centre: CentrePage, activity: ActivityPage, spec: DemoActivity) -> None:
+    """One run of the course, starting a week after the demo is first loaded (so that it can be
+    booked whenever the demo is tried); loading again leaves it as it is."""
+    if Course.objects.filter(activity=activity).exists():
+        return
+    venue = centre.venues.first()
+    today = timezone.localdate()
+    first = today + datetime.timedelta(days=7 + (spec.weekday - today.weekday()) % 7)
+    when = {
+        "activity": activity,
+        "weekdays": [spec.weekday],
+        "start_time": datetime.time(*spec.start),
+        "end_time": datetime.time(*spec.end),
+        "first_date": first,
+        "last_date": first + datetime.timedelta(weeks=spec.course_weeks - 1),
+    }
+    # Long enough for the weeks wanted once holidays are skipped.
+    while len(plan_series(**when).dates) < spec.course_weeks:
+        when["last_date"] += datetime.timedelta(weeks=1)
+    create_course(
+        **when,
+        venue=venue,
+        capacity=spec.capacity,
+        max_places_per_booking=spec.max_places_per_booking,
+        **WINDOW,
+    )
 
 
 def _ensure_children(parent: User) -> list[Child]:
@@ -292,7 +339,10 @@ def seed_bookings_demo() -> None:
     for centre in centres:
         for spec in ACTIVITIES:
             activity = _ensure_activity(centre, spec)
-            _ensure_sessions(centre, activity, spec)
+            if spec.course_weeks:
+                _ensure_course(centre, activity, spec)
+            else:
+                _ensure_sessions(centre, activity, spec)
     parent = User.objects.filter(email="parent@startwell.example").first()
     if parent and centres:
         children = _ensure_children(parent)

@@ -131,6 +131,16 @@ class BookingForm(forms.Form):
             "Universal Credit or free school meals. You don't need to show anything."
         ),
     )
+    payment_method = forms.ChoiceField(
+        label="How will you pay?",
+        choices=[
+            ("online", "By card now, on a secure payment page"),
+            ("centre", "At the centre on the day"),
+        ],
+        initial="online",
+        widget=forms.RadioSelect,
+        required=False,
+    )
     access_notes = SingleLineCharField(
         label=_("Anything the host should know? (optional)"),
         max_length=500,
@@ -141,10 +151,12 @@ class BookingForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, session, parent, **kwargs):
+    def __init__(self, *args, session, parent, pay_at_centre_offered: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.session = session
         pricing = session.pricing
+        if not pay_at_centre_offered:
+            del self.fields["payment_method"]
         if pricing.is_pay_what_you_can:
             self.fields["amount"].initial = pounds_to_type(pricing.suggested_pence)
             suggested = format_pence(pricing.suggested_pence)
@@ -188,7 +200,12 @@ class BookingForm(forms.Form):
 
     def booking_arguments(self) -> dict:
         """Keyword arguments for `services.book_session`; a funded place needs no amount."""
-        arguments = {"access_notes": self.cleaned_data.get("access_notes", "")}
+        arguments = {
+            "access_notes": self.cleaned_data.get("access_notes", ""),
+            # Read from what was sent even where the form offers no choice: the booking rules
+            # refuse paying at the centre where it is not allowed, with a message to the family.
+            "pay_at_centre": self.data.get("payment_method") == "centre",
+        }
         if self.cleaned_data.get("funded_place"):
             arguments["funded_place"] = True
         elif "amount" in self.fields:

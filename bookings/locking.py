@@ -19,7 +19,7 @@ from django.db import OperationalError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from .errors import BookingError
-from .models import Session
+from .models import Course, Session
 
 BUSY = _("The centre is very busy just now. Please try again in a minute.")
 
@@ -84,3 +84,25 @@ def locked_session(session_id: int) -> Iterator[Session]:
                 cursor.execute("SELECT set_config('lock_timeout', %s, true)", [lock_timeout()])
         session = Session.objects.select_for_update().select_related("activity").get(pk=session_id)
     yield session
+
+
+@contextlib.contextmanager
+def locked_course(course_id: int) -> Iterator[Course]:
+    """Yields the course, locked with every one of its sessions until the surrounding
+    transaction ends: a course place takes a place on each session, so nothing else may change
+    who holds places on any of them meanwhile. Locks are taken course first, then sessions in
+    id order; a change to one session locks only that session, so the two never wait on each
+    other in a circle. On SQLite the transaction's write lock covers it all."""
+    if not locking_enabled():
+        yield Course.objects.select_related("activity").get(pk=course_id)
+        return
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise RuntimeError("locked_course() needs a transaction: open session_transaction().")
+    with _busy_as_refusal():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [lock_timeout()])
+        course = Course.objects.select_for_update().select_related("activity").get(pk=course_id)
+        list(Session.objects.select_for_update().filter(course=course).order_by("pk"))
+    yield course

@@ -35,6 +35,64 @@ class HolidayPeriod(models.Model):
         return f"{self.name} ({self.start_date:%-d %b %Y} to {self.end_date:%-d %b %Y})"
 
 
+class Course(models.Model):
+    """A run of dated sessions of a course activity that families book as a whole: one booking
+    holds places on every session of the run. The course owns its places (`capacity`); each of
+    its sessions also keeps its own capacity, and a course place is given only while every
+    session still to come has room for it. Its sessions are booked only as the course.
+
+    Booking closes when the first session starts, unless late joiners are allowed (they then
+    hold places on the sessions still to come)."""
+
+    activity = models.ForeignKey(ActivityPage, on_delete=models.CASCADE, related_name="courses")
+    centre = models.ForeignKey(
+        CentrePage, on_delete=models.CASCADE, related_name="courses", editable=False
+    )
+    capacity = models.PositiveIntegerField(help_text="Places on the course: one per child")
+    max_places_per_booking = models.PositiveSmallIntegerField(default=3)
+    allow_late_joiners = models.BooleanField(
+        "families may join after it starts",
+        default=False,
+        help_text="Families may book the sessions still to come once the course has started",
+    )
+    # Price of the whole course: empty fields mean "as the activity says" (see bookings.pricing).
+    price_model = models.CharField(
+        max_length=20, choices=ActivityPage.PRICE_MODEL_CHOICES, blank=True
+    )
+    price_pence = models.PositiveIntegerField(null=True, blank=True)
+    suggested_pence = models.PositiveIntegerField(null=True, blank=True)
+    minimum_pence = models.PositiveIntegerField(null=True, blank=True)
+    funded_places = models.PositiveSmallIntegerField(null=True, blank=True)
+    allow_pay_at_centre = models.BooleanField("families may pay at the centre", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_places_per_booking__gte=1), name="course_max_places_positive"
+            ),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="course_capacity_positive"),
+        ]
+
+    def __str__(self):
+        first = self.sessions.order_by("start").first()
+        if first is None:
+            return self.activity.title
+        return f"{self.activity.title}, from {timezone.localtime(first.start):%a %-d %b %Y}"
+
+    def save(self, *args, **kwargs):
+        if self.activity_id and not self.centre_id:
+            self.centre = CentrePage.objects.ancestor_of(self.activity).get()
+        super().save(*args, **kwargs)
+
+    @property
+    def pricing(self):
+        from .pricing import pricing_for
+
+        return pricing_for(self)
+
+
 class Session(models.Model):
     """One dated occurrence of an activity, with its own capacity and booking window."""
 
@@ -51,6 +109,15 @@ class Session(models.Model):
     # A venue removed from the centre's page leaves its sessions "venue to be confirmed".
     venue = models.ForeignKey(
         Venue, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
+    )
+    # Set for the sessions of a course: they are booked only as the whole course.
+    course = models.ForeignKey(
+        Course,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        editable=False,
     )
     start = models.DateTimeField()
     end = models.DateTimeField()
@@ -81,6 +148,12 @@ class Session(models.Model):
     minimum_pence = models.PositiveIntegerField("minimum per place (pence)", null=True, blank=True)
     funded_places = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Leave empty to use the activity's number"
+    )
+    allow_pay_at_centre = models.BooleanField(
+        "families may pay at the centre",
+        default=False,
+        help_text="When online payment is on, families choose: pay by card when they book, or "
+        "pay at the centre on the day",
     )
     # Raised each time the session moves (date, time, venue) or is cancelled: calendars that
     # saved its entry (same UID) replace it with the higher SEQUENCE instead of adding a second.
@@ -239,6 +312,74 @@ def new_reference() -> str:
     return "".join(secrets.choice(alphabet) for _ in range(8))
 
 
+class BookingStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Booked")
+    WAITING = "waiting", _("On the waiting list")
+    PENDING_PAYMENT = "pending_payment", _("Waiting for payment")
+    CANCELLED = "cancelled", _("Cancelled")
+    LEFT_WAITING_LIST = "left_waiting_list", _("Left the waiting list")
+    PAYMENT_EXPIRED = "payment_expired", _("Not paid in time")
+
+
+class CourseBooking(models.Model):
+    """A household's booking of a whole course, or its place in the course's waiting list: one
+    reference and one price for the run. While it holds places, each session of the run still
+    to come has a `Booking` of its own (`Booking.course_booking`), which is what the session's
+    register, attendance and capacity count; cancelling the course booking cancels those."""
+
+    Status = BookingStatus
+    ACTIVE_STATUSES = [Status.CONFIRMED, Status.WAITING, Status.PENDING_PAYMENT]
+    HOLDING_STATUSES = [Status.CONFIRMED, Status.PENDING_PAYMENT]
+    # Families book courses from their own account; staff do not book courses for a family
+    # contact (yet), so messages always go to the account.
+    family_contact_id = None
+    family_contact = None
+
+    reference = models.CharField(max_length=12, unique=True, default=new_reference, editable=False)
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="bookings")
+    parent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="course_bookings"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices)
+    places = models.PositiveSmallIntegerField()
+    children = models.ManyToManyField(Child, blank=True, related_name="course_bookings")
+    adults = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    waiting_since = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    access_notes = models.CharField(max_length=500, blank=True)
+    # What the family agreed to pay for the whole course, in pence; 0 for free and funded places.
+    amount_pence = models.PositiveIntegerField(default=0)
+    funded = models.BooleanField(default=False)
+    payment_due_at_centre = models.BooleanField(default=False)
+    chose_to_pay_at_centre = models.BooleanField(default=False)
+    hold_expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "parent"],
+                condition=Q(status__in=["confirmed", "waiting", "pending_payment"]),
+                name="one_active_course_booking_per_parent",
+            ),
+            models.CheckConstraint(
+                condition=Q(places__gte=1), name="course_booking_places_positive"
+            ),
+            models.CheckConstraint(
+                condition=~Q(funded=True) | Q(amount_pence=0), name="course_booking_funded_is_free"
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES
+
+
 class Attendance(models.TextChoices):
     """Who came, for the centre's reports. A booking is attended or a no-show; a family without
     a booking who came on the day is a walk-in."""
@@ -251,13 +392,7 @@ class Attendance(models.TextChoices):
 class Booking(models.Model):
     """A household's places on a session, or its place in the waiting list."""
 
-    class Status(models.TextChoices):
-        CONFIRMED = "confirmed", _("Booked")
-        WAITING = "waiting", _("On the waiting list")
-        PENDING_PAYMENT = "pending_payment", _("Waiting for payment")
-        CANCELLED = "cancelled", _("Cancelled")
-        LEFT_WAITING_LIST = "left_waiting_list", _("Left the waiting list")
-        PAYMENT_EXPIRED = "payment_expired", _("Not paid in time")
+    Status = BookingStatus
 
     # Statuses that hold a household's claim on a session; only one such booking per parent.
     ACTIVE_STATUSES = [Status.CONFIRMED, Status.WAITING, Status.PENDING_PAYMENT]
@@ -266,6 +401,15 @@ class Booking(models.Model):
 
     reference = models.CharField(max_length=12, unique=True, default=new_reference, editable=False)
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="bookings")
+    # A session's place held by a course booking: its status follows the course booking's, and
+    # the family sees and changes the course booking, not this row.
+    course_booking = models.ForeignKey(
+        CourseBooking,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="session_bookings",
+    )
     # Empty once the booking is anonymised (the family deleted its account, or the retention
     # period passed): the row stays for the centre's figures, `household` tells its bookings apart.
     parent = models.ForeignKey(
@@ -316,8 +460,12 @@ class Booking(models.Model):
     amount_pence = models.PositiveIntegerField(default=0)
     # A funded place claimed by self-declaration. Staff see only how many were used, never whose.
     funded = models.BooleanField(default=False)
-    # Paid sessions booked while online payment is off: the family pays on the day.
+    # Paid sessions booked while online payment is off, or by a family who chose to pay at the
+    # centre where the session allows it: the family pays on the day.
     payment_due_at_centre = models.BooleanField(default=False)
+    # The family's choice, kept from the booking form so that a place given from the waiting
+    # list later is paid the way they chose.
+    chose_to_pay_at_centre = models.BooleanField(default=False)
     # Until when a booking waiting for payment keeps its places.
     hold_expires_at = models.DateTimeField(null=True, blank=True)
 

@@ -140,3 +140,45 @@ def refund_started(booking, *, payment):
 
 def refund_in_hand(booking, *, payment):
     _send(booking, "refund_in_hand", gettext_lazy("We're sorting out your refund"), payment=payment)
+
+
+# --- Courses: the same messages, about the course booking and its first session to come ---------
+
+
+def course_booked(course_booking, *, session):
+    _send(
+        course_booking,
+        "booking_confirmed",
+        gettext_lazy("You're booked"),
+        session=session,
+        attach_ics=True,
+    )
+
+
+def course_waiting_list_joined(course_booking, *, session):
+    _send(
+        course_booking,
+        "waiting_list_joined",
+        gettext_lazy("You're on the waiting list"),
+        session=session,
+    )
+
+
+def course_promoted(course_booking, *, session):
+    _send(
+        course_booking,
+        "promoted",
+        gettext_lazy("A place has come up and it's yours"),
+        session=session,
+        attach_ics=True,
+    )
+
+
+def course_booking_cancelled(course_booking, *, session, on_behalf: bool = False):
+    _send(
+        course_booking,
+        "booking_cancelled",
+        gettext_lazy("Booking cancelled"),
+        session=session,
+        on_behalf=on_behalf,
+    )

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from .models import Booking, Payment, Session, WalkIn
+from .models import Booking, CourseBooking, Payment, Session, WalkIn
 
 # The order freed places are offered in: first come, first served.
 WAITING_LIST_ORDER = ("waiting_since", "pk")
@@ -21,9 +21,12 @@ ANONYMISED = "A family (no longer named)"
 
 def short_name(booking: Booking) -> str:
     """How a champion sees a household: first name and surname initial ("Priya P."), or the
-    booking reference when the parent gave no name; never their e-mail address."""
+    booking reference when the parent gave no name; never their e-mail address. A family the
+    centre keeps without an account is named the same way."""
     parent = booking.parent
     if parent is None:
+        if booking.family_contact_id is not None:
+            return booking.family_contact.short_name
         return ANONYMISED
     first, last = parent.first_name.strip(), parent.last_name.strip()
     if first and last:
@@ -147,4 +150,74 @@ def register_for(session: Session, *, with_payments: bool = False) -> Register:
         waiting=waiting,
         walk_ins=list(WalkIn.objects.filter(session=session).order_by("recorded_at", "pk")),
         payments_needing_attention=payments,
+    )
+
+
+# --- A course across its run --------------------------------------------------------------------
+
+
+@dataclass
+class CourseAttendanceRow:
+    course_booking: CourseBooking
+    # One mark per session of the run, in order: "attended", "no_show", "" (not marked yet) or
+    # None (the household held no place on that session: it joined late, or left).
+    marks: list[str | None]
+
+    @property
+    def short_name(self) -> str:
+        return short_name(self.course_booking)
+
+    @property
+    def full_name(self) -> str:
+        parent = self.course_booking.parent
+        return (parent.get_full_name() or parent.email) if parent else ANONYMISED
+
+    @property
+    def attended(self) -> int:
+        return sum(1 for mark in self.marks if mark == "attended")
+
+
+@dataclass
+class CourseAttendance:
+    sessions: list[Session]
+    booked: list[CourseAttendanceRow]
+    waiting: list[CourseBooking]
+    places_held: int
+
+
+def course_attendance(course) -> CourseAttendance:
+    """Each household's attendance across the course's sessions, from the sessions' registers;
+    and the course's waiting list in the order places will be offered. Three queries."""
+    sessions = list(course.sessions.order_by("start", "pk"))
+    column = {session.pk: index for index, session in enumerate(sessions)}
+    course_bookings = list(
+        CourseBooking.objects.filter(course=course, status__in=CourseBooking.ACTIVE_STATUSES)
+        .select_related("parent")
+        .prefetch_related(
+            Prefetch(
+                "session_bookings",
+                queryset=Booking.objects.exclude(status=Booking.Status.CANCELLED).only(
+                    "pk", "session_id", "attendance", "course_booking_id"
+                ),
+                to_attr="held",
+            )
+        )
+        .order_by(*WAITING_LIST_ORDER)
+    )
+    booked, waiting = [], []
+    for course_booking in course_bookings:
+        if course_booking.status == CourseBooking.Status.WAITING:
+            waiting.append(course_booking)
+            continue
+        marks: list[str | None] = [None] * len(sessions)
+        for booking in course_booking.held:
+            if booking.session_id in column:
+                marks[column[booking.session_id]] = booking.attendance
+        booked.append(CourseAttendanceRow(course_booking, marks))
+    booked.sort(key=lambda row: (row.course_booking.confirmed_at, row.course_booking.pk))
+    return CourseAttendance(
+        sessions=sessions,
+        booked=booked,
+        waiting=waiting,
+        places_held=sum(row.course_booking.places for row in booked),
     )

@@ -25,7 +25,8 @@ from django.utils.translation import gettext_lazy as _
 from cms.models import CentrePage
 from startwell.models import Child
 
-from .models import Booking, Payment, Session, WalkIn
+from . import stripe_gateway
+from .models import Booking, Course, CourseBooking, Payment, Session, WalkIn
 
 SESSION_CANCELLED = _("This session has been cancelled by the centre.")
 NOT_OPEN_YET = _("Booking for this session opens on {opens}.")
@@ -147,7 +148,10 @@ def bookings_for_parent(user) -> ParentBookings:
     (kept so that the family sees what happened) and the most recent past ones."""
     now = timezone.now()
     bookings = _parent_bookings(user)
-    upcoming = bookings.filter(session__start__gt=now).order_by("session__start", "pk")
+    # A course's sessions to come are shown with the course booking (`course_bookings_for_parent`)
+    upcoming = bookings.filter(session__start__gt=now, course_booking__isnull=True).order_by(
+        "session__start", "pk"
+    )
     past = bookings.filter(session__start__lte=now).order_by("-session__start", "-pk")
     coming, cancelled = [], []
     for booking in upcoming:
@@ -213,6 +217,17 @@ def places_left_counting_lapsed_holds_as_free(session: Session) -> int:
     held = Booking.objects.filter(holding, session=session).aggregate(total=Sum("places"))
     walk_ins = WalkIn.objects.filter(session=session).aggregate(total=Sum("places"))
     return session.capacity - (held["total"] or 0) - (walk_ins["total"] or 0)
+
+
+def pay_at_centre_offered(session) -> bool:
+    """Whether families booking a paid session (or course) choose between paying by card now and
+    paying at the centre. Without online payment everyone pays at the centre: there is no
+    choice to make."""
+    return (
+        not session.pricing.is_free
+        and session.allow_pay_at_centre
+        and stripe_gateway.is_configured()
+    )
 
 
 def funded_places_used(session: Session) -> int:
@@ -282,3 +297,162 @@ def paid_online(booking: Booking) -> bool:
     return Payment.objects.filter(
         booking=booking, method=Payment.Method.ONLINE, status=Payment.Status.PAID
     ).exists()
+
+
+# --- Courses ------------------------------------------------------------------------------------
+
+COURSE_STARTED = _("This course has already started, so it can no longer be booked.")
+COURSE_FINISHED = _("This course has finished.")
+COURSE_NOT_OPEN_YET = _("Booking for this course opens on {opens}.")
+COURSE_CLOSED = _("Booking for this course has closed.")
+COURSE_CANCELLED = _("This course has been cancelled by the centre.")
+
+
+def course_sessions(course) -> list[Session]:
+    """The course's sessions that will run (or ran), first first."""
+    return list(
+        Session.objects.filter(course=course, status=Session.Status.SCHEDULED)
+        .select_related("activity", "venue")
+        .order_by("start", "pk")
+    )
+
+
+def sessions_to_hold(sessions: list[Session], now: datetime.datetime) -> list[Session]:
+    """The sessions a course place taken at `now` holds: those not started yet."""
+    return [session for session in sessions if session.start > now]
+
+
+def course_window_refusal(course, sessions: list[Session], now: datetime.datetime) -> str | None:
+    """Why the course cannot be booked at `now`, or None. Booking opens and closes with the
+    first session's window; once it has started, only where late joiners are allowed, until
+    the last session starts."""
+    if not sessions:
+        return COURSE_CANCELLED
+    first = sessions[0]
+    if first.booking_opens and now < first.booking_opens:
+        opens = timezone.localtime(first.booking_opens)
+        return COURSE_NOT_OPEN_YET.format(
+            opens=_("{day} at {time}").format(
+                day=dateformat.format(opens, "j E"), time=f"{opens:%H:%M}"
+            )
+        )
+    if now < first.bookable_until:
+        return None
+    if not course.allow_late_joiners:
+        return COURSE_STARTED if first.start <= now else COURSE_CLOSED
+    if not sessions_to_hold(sessions, now):
+        return COURSE_FINISHED
+    return None
+
+
+def course_places_held(course) -> int:
+    total = CourseBooking.objects.filter(
+        course=course, status__in=CourseBooking.HOLDING_STATUSES
+    ).aggregate(total=Sum("places"))["total"]
+    return total or 0
+
+
+def course_places_left(course, sessions: list[Session]) -> int:
+    """Course places free for a booking holding `sessions`: the course's own places, and no
+    more than any of those sessions has left (a walk-in on one session takes a place there)."""
+    left = course.capacity - course_places_held(course)
+    for session in sessions:
+        left = min(left, session.capacity - places_taken(session))
+    return max(left, 0)
+
+
+def funded_course_places_left(course) -> int:
+    used = CourseBooking.objects.filter(
+        course=course, status__in=CourseBooking.HOLDING_STATUSES, funded=True
+    ).aggregate(total=Sum("places"))["total"]
+    return course.pricing.funded_places - (used or 0)
+
+
+def bookable_course(course_id: int):
+    """A course of a published activity, with its sessions (`run`), the sessions a booking made
+    now would hold (`to_hold`), and `places_left`. Raises `Course.DoesNotExist`."""
+    course = Course.objects.select_related("activity", "centre").get(
+        pk=course_id, activity__live=True
+    )
+    course.run = course_sessions(course)
+    if not course.run:
+        raise Course.DoesNotExist
+    course.to_hold = sessions_to_hold(course.run, timezone.now())
+    course.places_left = course_places_left(course, course.to_hold)
+    # The session the booking form describes, and whose day the ages are checked on.
+    course.first = course.run[0]
+    course.start = course.first.start
+    return course
+
+
+def course_booking_refusal(course) -> str | None:
+    return course_window_refusal(course, course.run, timezone.now())
+
+
+def active_course_booking(*, parent, course):
+    return CourseBooking.objects.filter(
+        course=course, parent=parent, status__in=CourseBooking.ACTIVE_STATUSES
+    ).first()
+
+
+def _parent_course_bookings(user) -> QuerySet[CourseBooking]:
+    return (
+        CourseBooking.objects.filter(parent=user)
+        .select_related("course__activity", "course__centre")
+        .prefetch_related(
+            Prefetch("children", queryset=Child.objects.order_by("first_name")),
+            Prefetch(
+                "course__sessions",
+                queryset=Session.objects.filter(status=Session.Status.SCHEDULED)
+                .select_related("venue")
+                .order_by("start", "pk"),
+                to_attr="run",
+            ),
+            Prefetch(
+                "session_bookings",
+                queryset=Booking.objects.select_related("session__venue").order_by(
+                    "session__start", "pk"
+                ),
+                to_attr="held",
+            ),
+        )
+    )
+
+
+def _with_sessions(course_booking: CourseBooking) -> CourseBooking:
+    """`sessions`: the sessions the course booking holds places on; the course's whole run for
+    a household still waiting (the sessions it would hold)."""
+    held = [booking.session for booking in course_booking.held]
+    course_booking.sessions = held or course_booking.course.run
+    course_booking.last_start = max(
+        (session.start for session in course_booking.course.run), default=None
+    )
+    return course_booking
+
+
+def course_bookings_for_parent(user) -> tuple[list[CourseBooking], list[CourseBooking]]:
+    """The parent's course bookings for courses with sessions still to come, each with all its
+    sessions: those still on, and those cancelled or left. Four queries."""
+    now = timezone.now()
+    coming, cancelled = [], []
+    for course_booking in _parent_course_bookings(user).order_by("created_at", "pk"):
+        _with_sessions(course_booking)
+        if course_booking.last_start is None or course_booking.last_start <= now:
+            continue
+        (coming if course_booking.is_active else cancelled).append(course_booking)
+    return coming, cancelled
+
+
+def course_booking_for_parent(user, reference: str) -> CourseBooking:
+    """The parent's own course booking by reference. Raises `CourseBooking.DoesNotExist` for
+    anyone else's."""
+    return _with_sessions(_parent_course_bookings(user).get(reference=reference.upper()))
+
+
+def can_cancel_course_online(course_booking: CourseBooking) -> bool:
+    """A family may cancel a course booking until the cutoff of the next session to come."""
+    if course_booking.status != CourseBooking.Status.CONFIRMED:
+        return False
+    now = timezone.now()
+    to_come = [session for session in course_booking.sessions if session.start > now]
+    return bool(to_come) and now < to_come[0].cancellable_until

@@ -18,7 +18,7 @@ from cms.models import ActivityPage, CentrePage, Venue
 from startwell import pagecache
 
 from .errors import BookingError
-from .models import HolidayPeriod, Session
+from .models import Course, HolidayPeriod, Session
 
 # A series longer than this is almost certainly a typing mistake in a year.
 MAX_SERIES_DAYS = 400
@@ -32,6 +32,8 @@ NOTHING_TO_CREATE = "Every date in this series is skipped, so there is nothing t
 CLOSES_BEFORE_OPENS = "Booking would close before it opens; check the booking window."
 CAPACITY_TOO_SMALL = "Capacity must be at least 1."
 MAX_PLACES_TOO_SMALL = "Allow at least 1 place per booking."
+
+NOT_A_COURSE = "This activity is not booked as a course. Tick “Booked as a course” on its page."
 
 BANK_HOLIDAY = "Bank holiday: {name}"
 SCHOOL_HOLIDAY = "School holiday: {name}"
@@ -188,8 +190,11 @@ def create_series(
     closes_minutes_before: int | None = None,
     cutoff_hours_before: int | None = None,
     skip_school_holidays: bool = True,
+    allow_pay_at_centre: bool = False,
+    course: Course | None = None,
 ) -> list[Session]:
-    """Creates the sessions `plan_series` lists, all in one transaction."""
+    """Creates the sessions `plan_series` lists, all in one transaction (the run of `course`,
+    when given)."""
     centre = CentrePage.objects.ancestor_of(activity).get()
     if venue is not None and venue.centre_id != centre.pk:
         raise BookingError(WRONG_VENUE.format(centre=centre.title), field="venue")
@@ -233,6 +238,8 @@ def create_series(
                     end=at_local(day, end_time),
                     capacity=capacity,
                     max_places_per_booking=max_places_per_booking,
+                    allow_pay_at_centre=allow_pay_at_centre,
+                    course=course,
                     **times,
                 )
             )
@@ -240,3 +247,35 @@ def create_series(
         # bulk_create sends no model signals: the new sessions are on the public pages.
         pagecache.invalidate()
         return created
+
+
+def create_course(
+    *,
+    activity: ActivityPage,
+    capacity: int,
+    max_places_per_booking: int,
+    allow_late_joiners: bool = False,
+    allow_pay_at_centre: bool = False,
+    **series,
+) -> tuple[Course, list[Session]]:
+    """A course and its run of dated sessions, made as a series is (skipping the same holidays),
+    in one transaction. `series` are `create_series`'s other arguments."""
+    if not activity.is_course:
+        raise BookingError(NOT_A_COURSE, field="activity")
+    with transaction.atomic():
+        course = Course.objects.create(
+            activity=activity,
+            capacity=max(capacity, 1),
+            max_places_per_booking=max(max_places_per_booking, 1),
+            allow_late_joiners=allow_late_joiners,
+            allow_pay_at_centre=allow_pay_at_centre,
+        )
+        sessions = create_series(
+            activity=activity,
+            capacity=capacity,
+            max_places_per_booking=max_places_per_booking,
+            allow_pay_at_centre=allow_pay_at_centre,
+            course=course,
+            **series,
+        )
+        return course, sessions

@@ -24,8 +24,8 @@ from . import (
     transitions,
 )
 from .errors import BookingError
-from .locking import locked_session, locking_enabled, session_transaction
-from .models import Booking, ContactChild, FamilyContact, Session
+from .locking import locked_course, locked_session, locking_enabled, session_transaction
+from .models import Booking, ContactChild, CourseBooking, FamilyContact, Session
 from .pricing import SMALLEST_CARD_PAYMENT_PENCE, format_pence
 
 NOT_VERIFIED = _("Please confirm your e-mail address before booking. We have sent you a link.")
@@ -57,6 +57,9 @@ REASON_REQUIRED = _("Say why the session is cancelled: families will read it.")
 AMOUNT_MISSING = _("Enter how much you will pay for each place.")
 AMOUNT_TOO_LOW = _("The least you can pay is {minimum} a place.")
 AMOUNT_TOO_SMALL_FOR_CARD = _("We can't take less than 30p by card. Enter 0 or at least 30p.")
+PAY_AT_CENTRE_NOT_OFFERED = (
+    "Paying at the centre is not offered for this session. Please choose to pay by card online."
+)
 
 # How long a booking waiting for online payment keeps its places.
 PAYMENT_HOLD = datetime.timedelta(minutes=30)
@@ -66,6 +69,16 @@ CAPACITY_BELOW_BOOKED = ngettext_lazy(
     "taken",
 )
 CANNOT_EDIT_CANCELLED = _("This session has been cancelled, so it can no longer be changed.")
+PART_OF_COURSE = _("This session is part of a course: families book the whole course.")
+COURSE_PLACE = _("This place is part of a course booking ({reference}): cancel the course booking.")
+COURSE_DUPLICATE = _("You already have a booking for this course (reference {reference}).")
+COURSE_FULL = _("Sorry, this course is full.")
+COURSE_FULL_NOT_ENOUGH = ngettext_lazy(
+    "Sorry, only %(left)d place left on this course.",
+    "Sorry, only %(left)d places left on this course.",
+    "left",
+)
+COURSE_CUTOFF_PASSED = _("It is too late to cancel this course online. Please call the centre.")
 
 
 def _amount_due(
@@ -97,6 +110,17 @@ def _amount_due(
     return amount_pence * places, False
 
 
+def paid_online(session: Session, amount: int, *, pay_at_centre: bool) -> bool:
+    """Whether a booking costing `amount` is paid by card when it is made (held for payment)
+    rather than at the centre on the day. With online payment on, paying at the centre is the
+    family's choice only where the session offers it; asking for it elsewhere is refused."""
+    if not amount or not stripe_gateway.is_configured():
+        return False
+    if pay_at_centre and not session.allow_pay_at_centre:
+        raise BookingError(PAY_AT_CENTRE_NOT_OFFERED, field="payment_method")
+    return not pay_at_centre
+
+
 def _age_problem(session: Session, child: Child) -> str | None:
     activity = session.activity
     day = timezone.localtime(session.start).date()
@@ -121,6 +145,8 @@ def _age_problem(session: Session, child: Child) -> str | None:
 
 
 def _check_window(session: Session, now: datetime.datetime) -> None:
+    if session.course_id:
+        raise BookingError(PART_OF_COURSE)
     refusal = selectors.window_refusal(session, now)
     if refusal:
         raise BookingError(refusal)
@@ -178,6 +204,7 @@ def book_session(
     join_waiting_list: bool = False,
     amount_pence: int | None = None,
     funded_place: bool = False,
+    pay_at_centre: bool = False,
     access_notes: str = "",
 ) -> Booking:
     """Books places for the parent's children (or a number of adults) on a session.
@@ -188,7 +215,8 @@ def book_session(
     On a paid session `amount_pence` is what the family chose to pay per place (pay what you
     can) and `funded_place` claims a funded place. With online payment on, a paid booking waits
     for payment holding its places for 30 minutes (`bookings.checkout.start_checkout` sends the
-    family to pay); without it, the booking is confirmed and paid at the centre.
+    family to pay), unless the family chose `pay_at_centre` where the session offers it; without
+    online payment, the booking is confirmed and paid at the centre.
 
     Staff book on a family's behalf (`booked_by`, from a register) for a family contact
     (`family_contact`) or an account (`parent`), under the same rules and lock; such a booking
@@ -222,7 +250,11 @@ def book_session(
                 places,
                 amount_pence=amount_pence,
                 funded_place=funded_place,
-                online=not on_behalf,
+                # No card minimum for a booking paid at the centre.
+                online=not on_behalf and not pay_at_centre,
+            )
+            pays_online = not on_behalf and paid_online(
+                session, amount, pay_at_centre=pay_at_centre
             )
             common = {
                 "session": session,
@@ -232,13 +264,14 @@ def book_session(
                 "adults": adults if session.activity.adults_only else 0,
                 "amount_pence": amount,
                 "funded": funded,
+                "chose_to_pay_at_centre": bool(amount) and pay_at_centre,
                 "access_notes": access_notes,
             }
             left = session.capacity - selectors.places_taken(session)
             if places <= left:
                 if funded:
                     capacity.check_funded_places(session, places)
-                if amount and stripe_gateway.is_configured() and not on_behalf:
+                if pays_online:
                     booking = transitions.create(
                         Booking.Status.PENDING_PAYMENT,
                         now=now,
@@ -299,6 +332,8 @@ def cancel_booking(*, booking_id: int, by, on_behalf: bool = False) -> Booking:
     with session_transaction(), locked_session(session_id) as session:
         booking = Booking.objects.get(pk=booking_id)
         now = timezone.now()
+        if booking.course_booking_id:
+            raise BookingError(COURSE_PLACE.format(reference=booking.course_booking.reference))
         if booking.status == Booking.Status.WAITING:
             to = Booking.Status.LEFT_WAITING_LIST
         elif booking.status == Booking.Status.PENDING_PAYMENT:
@@ -367,6 +402,7 @@ EDITABLE_SESSION_FIELDS = (
     "suggested_pence",
     "minimum_pence",
     "funded_places",
+    "allow_pay_at_centre",
 )
 
 
@@ -443,3 +479,121 @@ def offer_place(*, booking_id: int, by) -> Booking:
     with session_transaction(), locked_session(session_id) as session:
         booking = Booking.objects.select_related("parent", "family_contact").get(pk=booking_id)
         return capacity.give_place(session, booking, now=timezone.now())
+
+
+# --- Courses ------------------------------------------------------------------------------------
+
+
+def book_course(
+    *,
+    parent,
+    course_id: int,
+    children: Iterable[Child] = (),
+    adults: int = 0,
+    join_waiting_list: bool = False,
+    amount_pence: int | None = None,
+    funded_place: bool = False,
+    pay_at_centre: bool = False,
+    access_notes: str = "",
+) -> CourseBooking:
+    """Books the whole course: one booking, one reference, and a place on every session of the
+    run still to come (all of them, unless the course has started and takes late joiners).
+
+    The same rules as a session's, asked of the course: the window (closing when the first
+    session starts unless late joiners are allowed), the party and its ages on the first
+    session of the run, the course's places and every session's own, one active booking per
+    household, the price of the whole course. When full, the household may join the course's
+    one waiting list. Paid courses are paid at the centre."""
+    if not has_verified_email(parent):
+        raise BookingError(NOT_VERIFIED)
+    children = list(children)
+    access_notes = (access_notes or "").strip()[:500]
+    try:
+        with session_transaction(), locked_course(course_id) as course:
+            now = timezone.now()
+            run = selectors.course_sessions(course)
+            refusal = selectors.course_window_refusal(course, run, now)
+            if refusal:
+                raise BookingError(refusal)
+            # Ages are checked on the first session of the run, as the booking form says.
+            places = _check_party(
+                _as_course_session(course, run[0]), {"parent": parent}, children, adults
+            )
+            existing = CourseBooking.objects.filter(
+                course=course, parent=parent, status__in=CourseBooking.ACTIVE_STATUSES
+            ).first()
+            if existing:
+                raise BookingError(COURSE_DUPLICATE.format(reference=existing.reference))
+            amount, funded = _amount_due(
+                course, places, amount_pence=amount_pence, funded_place=funded_place
+            )
+            common = {
+                "model": CourseBooking,
+                "course": course,
+                "parent": parent,
+                "places": places,
+                "adults": adults if course.activity.adults_only else 0,
+                "amount_pence": amount,
+                "funded": funded,
+                "chose_to_pay_at_centre": bool(amount) and pay_at_centre,
+                "access_notes": access_notes,
+            }
+            to_hold = selectors.sessions_to_hold(run, now)
+            left = selectors.course_places_left(course, to_hold)
+            if places <= left:
+                if funded:
+                    capacity.check_funded_course_places(course, places)
+                course_booking = transitions.create(Booking.Status.CONFIRMED, now=now, **common)
+                if children and not course.activity.adults_only:
+                    course_booking.children.set(children)
+                capacity.hold_course_sessions(course_booking, to_hold, now=now)
+                notifications.course_booked(course_booking, session=to_hold[0])
+            elif join_waiting_list:
+                course_booking = transitions.create(Booking.Status.WAITING, now=now, **common)
+                if children and not course.activity.adults_only:
+                    course_booking.children.set(children)
+                notifications.course_waiting_list_joined(course_booking, session=to_hold[0])
+            elif left > 0:
+                raise BookingError(COURSE_FULL_NOT_ENOUGH % {"left": left})
+            else:
+                raise BookingError(COURSE_FULL)
+            return course_booking
+    except IntegrityError as error:
+        raise BookingError(COURSE_DUPLICATE.format(reference="already made")) from error
+
+
+def _as_course_session(course, first: Session) -> Session:
+    """The first session of the run, with the course's limit on places per booking: what the
+    party is checked against."""
+    first.max_places_per_booking = course.max_places_per_booking
+    return first
+
+
+def cancel_course_booking(*, course_booking_id: int, by, on_behalf: bool = False) -> CourseBooking:
+    """Cancels a course booking (or leaves the course's waiting list): the places on the sessions
+    still to come are given back and offered to the next household waiting for the course.
+    Families may cancel until the cutoff of the next session to come; staff acting on a family's
+    behalf until the last session starts."""
+    course_id = CourseBooking.objects.values_list("course_id", flat=True).get(pk=course_booking_id)
+    with session_transaction(), locked_course(course_id) as course:
+        course_booking = CourseBooking.objects.select_related("parent").get(pk=course_booking_id)
+        now = timezone.now()
+        to_come = selectors.sessions_to_hold(selectors.course_sessions(course), now)
+        if course_booking.status == CourseBooking.Status.WAITING:
+            to = CourseBooking.Status.LEFT_WAITING_LIST
+        elif course_booking.status == CourseBooking.Status.CONFIRMED:
+            if not to_come:
+                raise BookingError(selectors.COURSE_FINISHED)
+            if not on_behalf and now >= to_come[0].cancellable_until:
+                raise BookingError(COURSE_CUTOFF_PASSED)
+            to = CourseBooking.Status.CANCELLED
+        else:
+            raise BookingError(NOT_CANCELLABLE)
+        transitions.move(course_booking, to, now=now, by=by)
+        capacity.release_course_sessions(course_booking, now=now, by=by)
+        if to_come:
+            notifications.course_booking_cancelled(
+                course_booking, session=to_come[0], on_behalf=on_behalf
+            )
+        capacity.promote_course_waiting(course)
+        return course_booking

@@ -45,13 +45,19 @@ _PAID_ONLINE_FROM = frozenset({S.PENDING_PAYMENT, S.PAYMENT_EXPIRED})
 
 
 def create(
-    status: str, *, now: datetime.datetime, hold_until: datetime.datetime | None = None, **fields
-) -> Booking:
+    status: str,
+    *,
+    now: datetime.datetime,
+    hold_until: datetime.datetime | None = None,
+    model: type = Booking,
+    **fields,
+):
     """A new booking in `status`, with the fields that go with it (`fields` are the rest of the
-    booking: session, parent, places, amount...)."""
+    booking: session, parent, places, amount...). `model` is `CourseBooking` for a course
+    booking, whose life follows the same table."""
     if status not in BORN:
         raise ValueError(f"A booking cannot start as {status}.")
-    booking = Booking(status=status, **fields)
+    booking = model(status=status, **fields)
     if status == S.CONFIRMED:
         # Booked without paying online: anything to pay is paid at the centre.
         booking.confirmed_at = now

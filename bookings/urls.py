@@ -10,6 +10,7 @@ app_name = "bookings"
 urlpatterns = [
     path("sessions/", views.session_list, name="session_list"),
     path("sessions/<int:session_id>/book/", views.book, name="book"),
+    path("courses/<int:course_id>/book/", views.book_course, name="book_course"),
     path("bookings/", views.booking_list, name="booking_list"),
     path("bookings/family/", claim_views.claim_list, name="claim_list"),
     path("bookings/family/<int:contact_id>/", claim_views.claim_confirm, name="claim_confirm"),

@@ -23,7 +23,7 @@ from . import checkout, claims, selectors, services, stripe_gateway
 from .calendar import booking_ics, centre_feed_ics
 from .errors import BookingError
 from .forms import BookingForm, SessionFilterForm
-from .models import Booking, Session
+from .models import Booking, Course, CourseBooking, Session
 from .pricing import format_pence
 
 SESSIONS_PER_PAGE = 20
@@ -105,10 +105,16 @@ def book(request, session_id: int):
         session = selectors.bookable_session(session_id)
     except Session.DoesNotExist:
         raise Http404("No such session") from None
+    if session.course_id:
+        # A course's sessions are booked as the whole course.
+        return redirect("bookings:book_course", course_id=session.course_id)
     verified = has_verified_email(request.user)
     existing = selectors.active_booking(parent=request.user, session=session)
     form = BookingForm(
-        request.POST if request.method == "POST" else None, session=session, parent=request.user
+        request.POST if request.method == "POST" else None,
+        session=session,
+        parent=request.user,
+        pay_at_centre_offered=selectors.pay_at_centre_offered(session),
     )
     status = 200
     refused_children = []  # the children a refusal names (too young, too old), when it names some
@@ -175,6 +181,85 @@ def book(request, session_id: int):
     )
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def book_course(request, course_id: int):
+    """The booking form for a whole course: the same form as a session's, with the course's
+    sessions listed and its ages checked on the first session."""
+    try:
+        course = selectors.bookable_course(course_id)
+    except Course.DoesNotExist:
+        raise Http404("No such course") from None
+    verified = has_verified_email(request.user)
+    form = BookingForm(
+        request.POST if request.method == "POST" else None, session=course, parent=request.user
+    )
+    status = 200
+    refused_children = []
+    if request.method == "POST" and verified:
+        if _rate_limited(request):
+            form.is_valid()
+            form.add_error(None, TOO_MANY_ATTEMPTS)
+            status = 429
+        elif form.is_valid():
+            try:
+                course_booking = services.book_course(
+                    parent=request.user,
+                    course_id=course.pk,
+                    join_waiting_list="join_waiting_list" in request.POST,
+                    **form.booking_arguments(),
+                )
+            except BookingError as error:
+                show_on_form(form, error, fields=_party_fields(form))
+                refused_children = [str(pk) for pk in error.extra.get("children", [])]
+                course = selectors.bookable_course(course_id)
+            else:
+                if course_booking.status == CourseBooking.Status.CONFIRMED:
+                    due = (
+                        f" Please pay {format_pence(course_booking.amount_pence)} at the centre."
+                        if course_booking.payment_due_at_centre
+                        else ""
+                    )
+                    messages.success(
+                        request,
+                        f"You're booked on the course. Your reference is {course_booking}.{due}",
+                    )
+                else:
+                    messages.success(
+                        request,
+                        f"You're on the waiting list for the course (reference {course_booking}). "
+                        "We will e-mail you if a place comes up.",
+                    )
+                return redirect("bookings:booking_detail", reference=course_booking.reference)
+        if form.errors and status == 200:
+            status = 400
+    elif request.method == "POST":
+        status = 403
+    # The page describes the first session to come, with the course's places left.
+    shown = course.to_hold[0] if course.to_hold else course.first
+    shown.places_left = course.places_left
+    return render(
+        request,
+        "bookings/book.html",
+        {
+            "course": course,
+            "session": shown,
+            "activity": course.activity,
+            "form": form,
+            "invalid_children": _invalid_children(form, refused_children),
+            "verified": verified,
+            "existing": selectors.active_course_booking(parent=request.user, course=course),
+            "refusal": selectors.course_booking_refusal(course),
+            "payment_online": False,
+            "is_full": course.places_left <= 0,
+            "now": timezone.now(),
+            "has_children": "children" not in form.fields
+            or form.fields["children"].queryset.exists(),
+        },
+        status=status,
+    )
+
+
 def _invalid_children(form, refused: list[str]) -> list[str]:
     """The children to mark as the problem: those a refusal names, else (no child ticked, too
     many places) every child on the form."""
@@ -198,6 +283,7 @@ def _send_to_pay(request, booking: Booking):
 @login_required
 @require_GET
 def booking_list(request):
+    courses, cancelled_courses = selectors.course_bookings_for_parent(request.user)
     return render(
         request,
         "bookings/booking_list.html",
@@ -205,21 +291,41 @@ def booking_list(request):
             "bookings": selectors.bookings_for_parent(request.user),
             # A centre booked for this family before it had an account: offer to claim it.
             "claimable": claims.claimable_by(request.user).exists(),
+            "courses": courses,
+            "cancelled_courses": cancelled_courses,
         },
     )
 
 
-def _own_booking(request, reference: str) -> Booking:
+def _own_booking(request, reference: str) -> Booking | CourseBooking:
+    """The family's own booking, or course booking, by its reference; 404 for anyone else's.
+    A course's place on one session (named in a reminder, say) leads to its course booking."""
     try:
-        return selectors.booking_for_parent(request.user, reference)
+        booking = selectors.booking_for_parent(request.user, reference)
     except Booking.DoesNotExist:
-        raise Http404("No such booking") from None
+        try:
+            return selectors.course_booking_for_parent(request.user, reference)
+        except CourseBooking.DoesNotExist:
+            raise Http404("No such booking") from None
+    if booking.course_booking_id:
+        return selectors.course_booking_for_parent(request.user, booking.course_booking.reference)
+    return booking
 
 
 @login_required
 @require_GET
 def booking_detail(request, reference: str):
     booking = _own_booking(request, reference)
+    if isinstance(booking, CourseBooking):
+        return render(
+            request,
+            "bookings/course_booking_detail.html",
+            {
+                "booking": booking,
+                "course": booking.course,
+                "can_cancel": selectors.can_cancel_course_online(booking),
+            },
+        )
     return render(
         request,
         "bookings/booking_detail.html",
@@ -236,6 +342,8 @@ def booking_detail(request, reference: str):
 def cancel_booking(request, reference: str):
     """GET asks "are you sure?"; POST cancels (or leaves the waiting list)."""
     booking = _own_booking(request, reference)
+    if isinstance(booking, CourseBooking):
+        return _cancel_course_booking(request, booking)
     leaving = booking.status == Booking.Status.WAITING
     error = None
     if request.method == "POST":
@@ -263,6 +371,36 @@ def cancel_booking(request, reference: str):
             "leaving": leaving,
             "can_cancel": leaving or selectors.can_cancel_online(booking),
             "moved_since_booking": selectors.moved_since_booking(booking),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+def _cancel_course_booking(request, course_booking: CourseBooking):
+    leaving = course_booking.status == CourseBooking.Status.WAITING
+    error = None
+    if request.method == "POST":
+        try:
+            services.cancel_course_booking(course_booking_id=course_booking.pk, by=request.user)
+        except BookingError as refusal:
+            error = refusal.message
+        else:
+            messages.success(
+                request,
+                "You have left the course's waiting list."
+                if leaving
+                else "Your course booking is cancelled.",
+            )
+            return redirect("bookings:booking_list")
+    return render(
+        request,
+        "bookings/course_booking_cancel.html",
+        {
+            "booking": course_booking,
+            "course": course_booking.course,
+            "leaving": leaving,
+            "can_cancel": leaving or selectors.can_cancel_course_online(course_booking),
             "error": error,
         },
         status=400 if error else 200,

@@ -319,6 +319,12 @@ class ActivityPage(Page):
     adults_only = models.BooleanField(
         default=False, help_text="Tick for sessions that adults book for themselves"
     )
+    is_course = models.BooleanField(
+        "booked as a course",
+        default=False,
+        help_text="Families book the whole run of sessions at once (a five-week baby massage "
+        "course, say). Its price is for the whole course.",
+    )
     min_age_months = models.PositiveSmallIntegerField(
         "youngest age (months)", null=True, blank=True, help_text="Leave empty for no lower limit"
     )
@@ -371,6 +377,7 @@ class ActivityPage(Page):
             [
                 FieldPanel("category"),
                 FieldPanel("adults_only"),
+                FieldPanel("is_course"),
                 FieldPanel("min_age_months"),
                 FieldPanel("max_age_months"),
             ],

@@ -3,7 +3,7 @@ bookings, cancellations, waiting-list moves, places offered from the register, p
 running out and session cancellations happens — on a free session, a paid one paid at the centre
 and a paid one paid online — the database agrees with the model and the invariants hold (places
 held ≤ capacity, waiting list first come first served, nobody both booked and waiting, every
-booking's fields match its status)."""
+booking's fields match its status); and the same for a course booked as a whole."""
 
 import datetime
 
@@ -23,8 +23,10 @@ from hypothesis.stateful import (
 
 from bookings import checkout, services
 from bookings.errors import BookingError
-from bookings.models import Booking
+from bookings.models import Booking, CourseBooking
 from tests.factories import ActivityPageFactory, ChildFactory, SessionFactory, UserFactory
+from tests.support.courses import course_of
+from tests.support.courses import household as course_household
 
 HOUSEHOLDS = 5
 MAX_CHILDREN = 3
@@ -255,6 +257,146 @@ def test_booking_rules_hold_for_any_sequence(centre, pricing, settings, request)
         settings=hypothesis_settings(
             max_examples=30,
             stateful_step_count=20,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+        ),
+    )
+
+
+# --- Courses --------------------------------------------------------------------------------------
+
+WEEKS = 3
+
+
+class CourseMachine(RuleBasedStateMachine):
+    """The same model for a course: booking the whole run, cancelling, leaving its one waiting
+    list. Whatever the sequence, the course never holds more than its places, each session holds
+    exactly the confirmed course bookings' places, and a freed place goes to the first waiting
+    household that fits."""
+
+    centre = None  # set by the test
+
+    def __init__(self):
+        super().__init__()
+        self.capacity = 4
+        self.course = course_of(
+            self.centre, weeks=WEEKS, capacity=self.capacity, max_places_per_booking=MAX_CHILDREN
+        )
+        self.households = [course_household(MAX_CHILDREN) for _ in range(HOUSEHOLDS)]
+        self.model: dict[int, dict] = {}
+        self.clock = 0
+
+    def _free(self) -> int:
+        taken = sum(b["places"] for b in self.model.values() if b["status"] == "confirmed")
+        return self.capacity - taken
+
+    def _with(self, status: str) -> list[int]:
+        return sorted(pk for pk, b in self.model.items() if b["status"] == status)
+
+    def _promote(self):
+        waiting = sorted(
+            (b for b in self.model.values() if b["status"] == "waiting"), key=lambda b: b["order"]
+        )
+        for booking in waiting:
+            if booking["places"] <= self._free():
+                booking["status"] = "confirmed"
+
+    @rule(
+        who=st.integers(0, HOUSEHOLDS - 1),
+        places=st.integers(1, MAX_CHILDREN),
+        join=st.booleans(),
+    )
+    def book(self, who, places, join):
+        parent, children = self.households[who]
+        active = any(
+            b["who"] == who and b["status"] in ("confirmed", "waiting") for b in self.model.values()
+        )
+        try:
+            course_booking = services.book_course(
+                parent=parent,
+                course_id=self.course.pk,
+                children=children[:places],
+                join_waiting_list=join,
+            )
+        except BookingError:
+            course_booking = None
+        if active:
+            assert course_booking is None
+            return
+        self.clock += 1
+        if places <= self._free():
+            expected = "confirmed"
+        elif join:
+            expected = "waiting"
+        else:
+            assert course_booking is None
+            return
+        assert course_booking is not None and course_booking.status == expected
+        self.model[course_booking.pk] = {
+            "who": who,
+            "status": expected,
+            "places": places,
+            "order": self.clock,
+        }
+
+    @precondition(lambda self: any(b["status"] == "confirmed" for b in self.model.values()))
+    @rule(data=st.data())
+    def cancel(self, data):
+        pk = data.draw(st.sampled_from(self._with("confirmed")))
+        parent, _ = self.households[self.model[pk]["who"]]
+        services.cancel_course_booking(course_booking_id=pk, by=parent)
+        self.model[pk]["status"] = "cancelled"
+        self._promote()
+
+    @precondition(lambda self: any(b["status"] == "waiting" for b in self.model.values()))
+    @rule(data=st.data())
+    def leave_waiting_list(self, data):
+        pk = data.draw(st.sampled_from(self._with("waiting")))
+        parent, _ = self.households[self.model[pk]["who"]]
+        services.cancel_course_booking(course_booking_id=pk, by=parent)
+        self.model[pk]["status"] = "left_waiting_list"
+
+    @invariant()
+    def database_matches_the_model(self):
+        rows = dict(CourseBooking.objects.filter(course=self.course).values_list("pk", "status"))
+        assert rows == {pk: b["status"] for pk, b in self.model.items()}
+
+    @invariant()
+    def never_more_enrolled_than_the_course_places_on_any_session(self):
+        for session in self.course.sessions.all():
+            held = Booking.objects.filter(
+                session=session, status__in=Booking.HOLDING_STATUSES
+            ).aggregate(total=Sum("places"))["total"]
+            assert (held or 0) <= self.capacity
+            assert (held or 0) == self.capacity - self._free()
+
+    @invariant()
+    def each_confirmed_course_booking_holds_every_session_and_no_other_does(self):
+        for course_booking in CourseBooking.objects.filter(course=self.course):
+            held = Booking.objects.filter(
+                course_booking=course_booking, status=Booking.Status.CONFIRMED
+            )
+            if course_booking.status == CourseBooking.Status.CONFIRMED:
+                assert held.count() == WEEKS
+                assert all(row.places == course_booking.places for row in held)
+                assert course_booking.confirmed_at is not None
+            else:
+                assert not held.exists()
+
+    @invariant()
+    def no_waiting_household_fits_the_free_places(self):
+        free = self._free()
+        assert all(b["places"] > free for b in self.model.values() if b["status"] == "waiting")
+
+
+@pytest.mark.django_db
+def test_course_rules_hold_for_any_sequence(centre):
+    CourseMachine.centre = centre
+    run_state_machine_as_test(
+        CourseMachine,
+        settings=hypothesis_settings(
+            max_examples=20,
+            stateful_step_count=15,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
         ),

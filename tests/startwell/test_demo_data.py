@@ -19,7 +19,7 @@ from django.utils import timezone
 from wagtail.models import GroupPagePermission, Page, Revision, Site
 
 from bookings.demo import HOLIDAYS
-from bookings.models import Booking, HolidayPeriod, Session
+from bookings.models import Booking, Course, HolidayPeriod, Session
 from cms.models import (
     ActivityPage,
     CentrePage,
@@ -50,6 +50,7 @@ def snapshot() -> dict:
         "venues": Venue.objects.count(),
         "footprints": Footprint.objects.count(),
         "holidays": list(HolidayPeriod.objects.values_list("name", "start_date", "end_date")),
+        "courses": list(Course.objects.order_by("pk").values_list("pk", "capacity")),
         "sessions": list(Session.objects.order_by("pk").values_list("pk", "start", "capacity")),
         "bookings": list(Booking.objects.order_by("pk").values_list("pk", "session", "places")),
         "children": list(Child.objects.order_by("pk").values_list("pk", "first_name")),
@@ -137,7 +138,7 @@ def test_demo_timetable_is_a_realistic_school_year(demo):
     assert all(row["n"] > 150 for row in per_centre)
     for centre in centres:
         activities = ActivityPage.objects.child_of(centre)
-        assert activities.count() == 6
+        assert activities.count() == 7
         assert {"stay_and_play", "baby_toddler", "holiday_club", "antenatal"} <= set(
             activities.values_list("category", flat=True)
         )
@@ -149,10 +150,26 @@ def test_demo_timetable_is_a_realistic_school_year(demo):
     )
     assert in_christmas.exists()
     assert set(in_christmas.values_list("activity__slug", flat=True)) == {"holiday-club"}
-    starts = [timezone.localtime(s) for s in Session.objects.values_list("start", flat=True)]
+    # The course runs from a week after loading; the rest is the school year.
+    year = Session.objects.filter(course__isnull=True).values_list("start", flat=True)
+    starts = [timezone.localtime(s) for s in year]
     assert min(starts).date() >= datetime.date(2026, 9, 3)
     assert max(starts).date() <= datetime.date(2027, 7, 22)
     assert datetime.date(2026, 12, 25) not in {s.date() for s in starts}
+
+
+def test_each_demo_centre_runs_a_five_week_course_clear_of_holidays(demo):
+    for centre in CentrePage.objects.all():
+        [course] = Course.objects.filter(centre=centre)
+        assert course.activity.is_course
+        sessions = list(course.sessions.all())
+        assert len(sessions) == 5
+        assert all(session.start > timezone.now() for session in sessions)
+        for holiday in HolidayPeriod.objects.all():
+            assert not any(
+                holiday.start_date <= timezone.localtime(s.start).date() <= holiday.end_date
+                for s in sessions
+            )
 
 
 def test_the_demo_parent_has_two_children_and_upcoming_bookings(demo):
