@@ -464,7 +464,7 @@ def _tell_families_session_moved(session: Session, before: dict) -> int:
             if problem
         ]
         notifications.session_moved(booking, before=before, age_problems=age_problems)
-    return sum(1 for booking in affected if booking.parent_id)
+    return sum(1 for booking in affected if booking.parent_id or booking.family_contact_id)
 
 
 # --- A place offered out of turn ----------------------------------------------------------------

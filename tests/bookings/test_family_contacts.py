@@ -275,3 +275,25 @@ def test_contact_children_helper(centre):
     contact = FamilyContactFactory(centre=centre)
     child = contact_child(contact, first_name="Kai")
     assert list(families.contact_children(contact)) == [child]
+
+
+def test_a_session_that_moves_tells_the_contact_and_counts_it(
+    centre, staff, session, notify_outbox
+):
+    import datetime
+
+    from bookings.models import SessionLogEntry
+    from bookings.services import update_session
+
+    contact = add(centre, staff)
+    child = families.contact_children(contact).get()
+    book_session(family_contact=contact, booked_by=staff, session_id=session.pk, children=[child])
+    later = session.start + datetime.timedelta(hours=2)
+    update_session(
+        session_id=session.pk,
+        changes={"start": later, "end": later + datetime.timedelta(hours=1)},
+        by=staff,
+    )
+    assert len(notify_outbox()) == 2
+    entry = SessionLogEntry.objects.get(action="startwell.session.changed")
+    assert "(1 family told)" in entry.data["detail"]
