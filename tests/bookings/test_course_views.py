@@ -271,6 +271,9 @@ def test_the_course_page_shows_attendance_across_the_run(manager_client, centre,
         attendance="attended"
     )
 
+    register = manager_client.get(reverse("bookings_session:inspect", args=[first.pk])).text
+    assert reverse("bookings_session:course", args=[course.pk]) in register
+    assert "Priya Patel" in register  # course bookings are on each session's register
     page = manager_client.get(reverse("bookings_session:course", args=[course.pk])).text
 
     assert "Priya Patel" in page
@@ -278,3 +281,22 @@ def test_the_course_page_shows_attendance_across_the_run(manager_client, centre,
     theirs = course_of(other_centre)
     response = manager_client.get(reverse("bookings_session:course", args=[theirs.pk]))
     assert response.status_code == 404
+
+
+def test_a_hosts_register_shows_course_bookings_without_a_single_session_cancel(client, centre):
+    from tests.factories.champions import ChampionFactory, HostingFactory
+
+    course = course_of(centre, weeks=2)
+    champion = ChampionFactory(centre=centre, user=UserFactory(first_name="Chris"))
+    HostingFactory(champion=champion, activity=course.activity)
+    parent, kids = household()
+    parent.first_name, parent.last_name = "Priya", "Patel"
+    parent.save()
+    services.book_course(parent=parent, course_id=course.pk, children=kids)
+    client.force_login(champion.user)
+
+    for session in course.sessions.all():
+        page = client.get(reverse("parent_champions:register", args=[session.pk])).text
+        assert "Priya P." in page
+        assert "Booked the whole course" in page
+        assert "Cancel for the family" not in page
