@@ -3,11 +3,14 @@ or both; `startwell.mobiles.channels`). E-mail goes through the queued mail back
 through `startwell.sms`, so each is sent only once the transaction that caused it has
 committed."""
 
+import functools
+
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from startwell import mobiles, sms
+from startwell.languages import language_of
 from startwell.site_address import site_url
 
 from .calendar import booking_ics
@@ -35,6 +38,20 @@ def _family_channels(booking) -> tuple[str, str | None, str | None, str | None]:
     contact = booking.family_contact
     email, number = contact_channels(contact)
     return contact.greeting, email, number, contact.email or None
+
+
+def in_the_familys_language(notify):
+    """Each message is written in the family's language, whoever caused it (a manager's click,
+    the task worker): the subject, the body, the text, the calendar entry and any lines worked
+    out on the way (what moved)."""
+
+    @functools.wraps(notify)
+    def notify_in_their_language(booking, *args, **kwargs):
+        # A family kept by staff without an account has no language saved: English.
+        with translation.override(language_of(booking.parent if booking.parent_id else None)):
+            return notify(booking, *args, **kwargs)
+
+    return notify_in_their_language
 
 
 def _send(booking, template: str, subject: str, *, session=None, attach_ics=False, **extra):
@@ -67,22 +84,27 @@ def _send(booking, template: str, subject: str, *, session=None, attach_ics=Fals
     message.send()
 
 
+@in_the_familys_language
 def booking_confirmed(booking):
     _send(booking, "booking_confirmed", "You're booked", attach_ics=True)
 
 
+@in_the_familys_language
 def waiting_list_joined(booking):
     _send(booking, "waiting_list_joined", "You're on the waiting list")
 
 
+@in_the_familys_language
 def promoted_from_waiting_list(booking):
     _send(booking, "promoted", "A place has come up and it's yours", attach_ics=True)
 
 
+@in_the_familys_language
 def booking_cancelled(booking, *, on_behalf: bool = False):
     _send(booking, "booking_cancelled", "Booking cancelled", on_behalf=on_behalf)
 
 
+@in_the_familys_language
 def session_cancelled(booking, *, session):
     _send(booking, "session_cancelled", "Session cancelled", session=session)
 
@@ -107,6 +129,7 @@ def moved_lines(session, before: dict) -> list[str]:
     return lines
 
 
+@in_the_familys_language
 def session_moved(booking, *, before: dict, age_problems: list[str]):
     """The session moved: what changed, and how to cancel without the cutoff."""
     _send(
@@ -119,18 +142,22 @@ def session_moved(booking, *, before: dict, age_problems: list[str]):
     )
 
 
+@in_the_familys_language
 def session_reminder(booking):
     _send(booking, "reminder", "See you tomorrow", attach_ics=True)
 
 
+@in_the_familys_language
 def hold_released(booking):
     _send(booking, "hold_released", "Your held places were released")
 
 
+@in_the_familys_language
 def refund_started(booking, *, payment):
     _send(booking, "refund_started", "Your refund is on its way", payment=payment)
 
 
+@in_the_familys_language
 def refund_in_hand(booking, *, payment):
     _send(booking, "refund_in_hand", "We're sorting out your refund", payment=payment)
 
