@@ -20,7 +20,8 @@ def stale_catalogues() -> list[Path]:
 
 
 def compile_stale_catalogues() -> None:
-    for po in stale_catalogues():
+    stale = stale_catalogues()
+    for po in stale:
         # Written beside it and moved into place: a run started at the same moment never
         # reads half a file.
         handle, temporary = tempfile.mkstemp(dir=po.parent, suffix=".mo")
@@ -30,7 +31,17 @@ def compile_stale_catalogues() -> None:
                 ["msgfmt", "--check-format", "-o", temporary, str(po)],  # noqa: S607
                 check=True,
             )
+            os.chmod(temporary, 0o644)  # noqa: S103 - readable like any file of the checkout
             os.replace(temporary, po.with_suffix(".mo"))
         finally:
             if os.path.exists(temporary):
                 os.remove(temporary)
+    if stale:
+        # Django is set up before this runs (pytest-django), and may have read the catalogues
+        # already: this is how Django's own tests make it read them again.
+        from django.conf import settings
+        from django.test.signals import setting_changed
+
+        setting_changed.send(
+            sender=type(settings), setting="LOCALE_PATHS", value=settings.LOCALE_PATHS, enter=True
+        )
