@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('startwell', '0006_mobile_numbers_and_contact_choice'),
+        ('startwell', '0007_delivery_failures'),
     ]
 
     operations = [
