@@ -266,7 +266,7 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "txt"]
 # Pages are translated in the admin (wagtail-localize); each language has its own copy of the
 # page tree, linked to the English pages by their translation key. The content languages are
-# the site's languages (below); their Locale rows are made by cms/migrations/0009_locales.py.
+# the site's languages (below); their Locale rows are made by cms/migrations/0010_locales.py.
 WAGTAIL_I18N_ENABLED = True
 # Every centre is in England and every time in the admin is the portal's local time: no choice
 # of time zone in the admin's account settings (the full list also offers names, such as

@@ -35,7 +35,7 @@ def tree_root() -> Page:
         Locale.objects.create(
             language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
         )
-        # And the other languages' (cms/migrations/0009_locales.py).
+        # And the other languages' (cms/migrations/0010_locales.py).
         for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
             Locale.objects.get_or_create(language_code=code)
     if Collection.get_first_root_node() is None:

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
-        ('cms', '0009_locales'),
+        ('cms', '0010_locales'),
     ]
 
     operations = [

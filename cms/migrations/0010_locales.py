@@ -13,7 +13,7 @@ def create_locales(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cms", "0008_remove_partner_text"),
+        ("cms", "0009_courses"),
         ("wagtailcore", "0098_apitoken"),
     ]
 
