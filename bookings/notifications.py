@@ -165,14 +165,17 @@ def refund_in_hand(booking, *, payment):
 # --- Courses: the same messages, about the course booking and its first session to come ---------
 
 
+@in_the_familys_language
 def course_booked(course_booking, *, session):
     _send(course_booking, "booking_confirmed", "You're booked", session=session, attach_ics=True)
 
 
+@in_the_familys_language
 def course_waiting_list_joined(course_booking, *, session):
     _send(course_booking, "waiting_list_joined", "You're on the waiting list", session=session)
 
 
+@in_the_familys_language
 def course_promoted(course_booking, *, session):
     _send(
         course_booking,
@@ -183,6 +186,7 @@ def course_promoted(course_booking, *, session):
     )
 
 
+@in_the_familys_language
 def course_booking_cancelled(course_booking, *, session, on_behalf: bool = False):
     _send(
         course_booking,
