@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint format benchmark clean
+.PHONY: run test setup messages lint format benchmark clean
 
 $(VENV)/.installed: requirements/base.txt requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,7 +17,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --silent --no-audit --no-fund
 	touch $@
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed messages
+
+# The translations' .mo files are built from the .po files (locale/), not kept in git.
+messages: $(VENV)/.installed
+	scripts/ensure-gettext
+	$(BIN)/python manage.py compilemessages --verbosity 0 --ignore .venv --ignore node_modules
 
 run: setup
 	$(BIN)/python manage.py migrate --noinput
@@ -44,3 +49,4 @@ format: setup
 
 clean:
 	rm -rf $(VENV) node_modules .test-db.sqlite3* .test-media
+	find locale -name '*.mo' -delete

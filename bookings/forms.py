@@ -66,7 +66,7 @@ class SessionFilterForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["centre"].queryset = CentrePage.objects.live().order_by("title")
+        self.fields["centre"].queryset = CentrePage.objects.live().originals().order_by("title")
         if user is not None and user.is_authenticated:
             self.fields["child"].queryset = Child.objects.filter(parent=user).order_by("first_name")
         else:

@@ -3,13 +3,16 @@ or both; `startwell.mobiles.channels`). E-mail goes through the queued mail back
 through `startwell.sms`, so each is sent only once the transaction that caused it has
 committed."""
 
+import functools
+
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.utils import dateformat, timezone
+from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from startwell import mobiles, sms
+from startwell.languages import language_of
 from startwell.site_address import site_url
 
 from .calendar import booking_ics
@@ -37,6 +40,20 @@ def _family_channels(booking) -> tuple[str, str | None, str | None, str | None]:
     contact = booking.family_contact
     email, number = contact_channels(contact)
     return contact.greeting, email, number, contact.email or None
+
+
+def in_the_familys_language(notify):
+    """Each message is written in the family's language, whoever caused it (a manager's click,
+    the task worker): the subject, the body, the text, the calendar entry and any lines worked
+    out on the way (what moved)."""
+
+    @functools.wraps(notify)
+    def notify_in_their_language(booking, *args, **kwargs):
+        # A family kept by staff without an account has no language saved: English.
+        with translation.override(language_of(booking.parent if booking.parent_id else None)):
+            return notify(booking, *args, **kwargs)
+
+    return notify_in_their_language
 
 
 def _send(booking, template: str, subject: str, *, session=None, attach_ics=False, **extra):
@@ -69,22 +86,27 @@ def _send(booking, template: str, subject: str, *, session=None, attach_ics=Fals
     message.send()
 
 
+@in_the_familys_language
 def booking_confirmed(booking):
     _send(booking, "booking_confirmed", gettext_lazy("You're booked"), attach_ics=True)
 
 
+@in_the_familys_language
 def waiting_list_joined(booking):
     _send(booking, "waiting_list_joined", gettext_lazy("You're on the waiting list"))
 
 
+@in_the_familys_language
 def promoted_from_waiting_list(booking):
     _send(booking, "promoted", gettext_lazy("A place has come up and it's yours"), attach_ics=True)
 
 
+@in_the_familys_language
 def booking_cancelled(booking, *, on_behalf: bool = False):
     _send(booking, "booking_cancelled", gettext_lazy("Booking cancelled"), on_behalf=on_behalf)
 
 
+@in_the_familys_language
 def session_cancelled(booking, *, session):
     _send(booking, "session_cancelled", gettext_lazy("Session cancelled"), session=session)
 
@@ -114,6 +136,7 @@ def moved_lines(session, before: dict) -> list[str]:
     return lines
 
 
+@in_the_familys_language
 def session_moved(booking, *, before: dict, age_problems: list[str]):
     """The session moved: what changed, and how to cancel without the cutoff."""
     _send(
@@ -126,18 +149,22 @@ def session_moved(booking, *, before: dict, age_problems: list[str]):
     )
 
 
+@in_the_familys_language
 def session_reminder(booking):
     _send(booking, "reminder", gettext_lazy("See you tomorrow"), attach_ics=True)
 
 
+@in_the_familys_language
 def hold_released(booking):
     _send(booking, "hold_released", gettext_lazy("Your held places were released"))
 
 
+@in_the_familys_language
 def refund_started(booking, *, payment):
     _send(booking, "refund_started", gettext_lazy("Your refund is on its way"), payment=payment)
 
 
+@in_the_familys_language
 def refund_in_hand(booking, *, payment):
     _send(booking, "refund_in_hand", gettext_lazy("We're sorting out your refund"), payment=payment)
 
@@ -145,6 +172,7 @@ def refund_in_hand(booking, *, payment):
 # --- Courses: the same messages, about the course booking and its first session to come ---------
 
 
+@in_the_familys_language
 def course_booked(course_booking, *, session):
     _send(
         course_booking,
@@ -155,6 +183,7 @@ def course_booked(course_booking, *, session):
     )
 
 
+@in_the_familys_language
 def course_waiting_list_joined(course_booking, *, session):
     _send(
         course_booking,
@@ -164,6 +193,7 @@ def course_waiting_list_joined(course_booking, *, session):
     )
 
 
+@in_the_familys_language
 def course_promoted(course_booking, *, session):
     _send(
         course_booking,
@@ -174,6 +204,7 @@ def course_promoted(course_booking, *, session):
     )
 
 
+@in_the_familys_language
 def course_booking_cancelled(course_booking, *, session, on_behalf: bool = False):
     _send(
         course_booking,

@@ -83,10 +83,14 @@ def upcoming_sessions(
     sessions = Session.objects.filter(
         start__gt=now, status=Session.Status.SCHEDULED, activity__live=True
     )
-    if centre is not None:
+    # A centre or activity page in any language: sessions point at the English page, and its
+    # translations share its translation key.
+    if isinstance(centre, CentrePage):
+        sessions = sessions.filter(centre__translation_key=centre.translation_key)
+    elif centre is not None:
         sessions = sessions.filter(centre=centre)
     if activity is not None:
-        sessions = sessions.filter(activity=activity)
+        sessions = sessions.filter(activity__translation_key=activity.translation_key)
     if category:
         sessions = sessions.filter(activity__category=category)
     if weekday:

@@ -445,7 +445,17 @@ def update_session(*, session_id: int, changes: dict, by) -> Session:
             if told:
                 described += f" ({told} famil{'y' if told == 1 else 'ies'} told)"
             audit.record(session, audit.SESSION_CHANGED, user=by, detail=described, told=told)
-        return session
+    if session.course_id:
+        promote_course_waiting(course_id=session.course_id)
+    return session
+
+
+def promote_course_waiting(*, course_id: int) -> None:
+    """Offers freed course places to the course's waiting list, after a change to one of its
+    sessions (more places on it). In a transaction of its own, after the session's: the course
+    lock is always taken before its sessions' locks, never while holding one of them."""
+    with session_transaction(), locked_course(course_id) as course:
+        capacity.promote_course_waiting(course)
 
 
 def _tell_families_session_moved(session: Session, before: dict) -> int:

@@ -19,7 +19,10 @@ SCHEMA = "https://schema.org/"
 
 def upcoming_for_events(activity) -> list[Session]:
     """The activity's sessions that have not started, cancelled ones too, soonest first."""
-    sessions = Session.objects.filter(activity=activity, start__gt=timezone.now())
+    # By translation key: a translated activity page shows its English original's sessions.
+    sessions = Session.objects.filter(
+        activity__translation_key=activity.translation_key, start__gt=timezone.now()
+    )
     sessions = with_places(sessions).select_related("venue", "centre", "activity__partner")
     return list(sessions.order_by("start", "pk")[:EVENTS_PER_PAGE])
 

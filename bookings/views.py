@@ -419,7 +419,7 @@ def booking_calendar(request, reference: str):
 @require_GET
 def centre_calendar(request, slug: str):
     """A centre's public feed to subscribe to: upcoming sessions, no family details."""
-    centre = get_object_or_404(CentrePage.objects.live(), slug=slug)
+    centre = get_object_or_404(CentrePage.objects.live().originals(), slug=slug)
     feed = centre_feed_ics(selectors.centre_feed_sessions(centre))
     response = HttpResponse(feed, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{centre.slug}.ics"'

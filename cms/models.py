@@ -3,15 +3,19 @@
 Page models hold content, panels and parent/child rules; anything else lives in services."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
@@ -19,6 +23,40 @@ from startwell.admin_forms import SingleLineModelForm, SingleLinePageForm
 from startwell.limits import MOST_PENCE_PER_PLACE, MOST_PER_PLACE_TO_CHARGE
 
 from .blocks import BodyBlock
+
+
+class TranslatedPageQuerySet(PageQuerySet):
+    def originals(self):
+        """The pages in the site's default language (English): the ones sessions, ideas,
+        champions and every other record point at. Their translations into other languages
+        (made with wagtail-localize) are there to be read, and share their slugs."""
+        return self.filter(
+            locale__language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        )
+
+
+TranslatedPageManager = PageManager.from_queryset(TranslatedPageQuerySet)
+
+
+def in_active_language(pages, *related: str) -> list:
+    """Each page (in English) replaced by its published translation in the visitor's language
+    where there is one, so a listing shows every centre, translated or not. No query in English,
+    one in another language (`related` as for select_related)."""
+    pages = list(pages)
+    language = get_supported_content_language_variant(translation.get_language())
+    if not pages or language == get_supported_content_language_variant(settings.LANGUAGE_CODE):
+        return pages
+    translations = {
+        page.translation_key: page
+        for page in type(pages[0])
+        .objects.live()
+        .filter(
+            locale__language_code=language,
+            translation_key__in=[page.translation_key for page in pages],
+        )
+        .select_related(*related)
+    }
+    return [translations.get(page.translation_key, page) for page in pages]
 
 
 @register_snippet
@@ -104,7 +142,8 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["centres"] = CentrePage.objects.live().select_related("footprint").order_by("title")
+        centres = CentrePage.objects.live().originals().select_related("footprint")
+        context["centres"] = in_active_language(centres.order_by("title"), "footprint")
         return context
 
 
@@ -121,9 +160,10 @@ class CentreIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["centres"] = (
-            CentrePage.objects.child_of(self).live().select_related("footprint").order_by("title")
-        )
+        # Every centre (the English ones, in the visitor's language where translated), whichever
+        # language's index this is.
+        centres = CentrePage.objects.live().originals().select_related("footprint")
+        context["centres"] = in_active_language(centres.order_by("title"), "footprint")
         return context
 
 
@@ -147,7 +187,8 @@ class CentrePage(Page):
         help_text="Step-free access, toilets, parking, buggy storage, quiet space…",
     )
     body = StreamField(BodyBlock(), blank=True)
-    manager_group = models.OneToOneField(
+    # One group per centre, shared by the centre's translations (its pages in other languages).
+    manager_group = models.ForeignKey(
         Group, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
     )
     champions_need_second_factor = models.BooleanField(
@@ -193,6 +234,11 @@ class CentrePage(Page):
     ]
 
     parent_page_types = ["cms.CentreIndexPage"]
+
+    objects = TranslatedPageManager()
+    # A copy of a centre is a new centre, with managers of its own; a translation shares the
+    # centre's (cms.signals.create_manager_group).
+    exclude_fields_in_copy = ["manager_group"]
     subpage_types = ["cms.ActivityPage", "cms.StandardPage"]
 
     def get_context(self, request, *args, **kwargs):
@@ -411,6 +457,8 @@ class ActivityPage(Page):
     ]
 
     parent_page_types = ["cms.CentrePage"]
+
+    objects = TranslatedPageManager()
     subpage_types = []
 
     class Meta:

@@ -9,15 +9,16 @@ def centres_managed_by(user) -> QuerySet[CentrePage]:
     """The centres whose pages this person manages (every centre for a superuser)."""
     if not user.is_authenticated:
         return CentrePage.objects.none()
+    # A centre's translations share its managers' group; the centre is the English page.
     if user.is_superuser:
-        return CentrePage.objects.all()
-    return CentrePage.objects.filter(manager_group__user=user)
+        return CentrePage.objects.originals()
+    return CentrePage.objects.originals().filter(manager_group__user=user)
 
 
 def activities_managed_by(user) -> QuerySet[ActivityPage]:
     """Activities under the centres this person manages, by centre then title."""
     if user.is_authenticated and user.is_superuser:
-        activities = ActivityPage.objects.all()
+        activities = ActivityPage.objects.originals()
     else:
         paths = list(centres_managed_by(user).values_list("path", flat=True))
         if not paths:
@@ -25,7 +26,7 @@ def activities_managed_by(user) -> QuerySet[ActivityPage]:
         under_any = Q()
         for path in paths:
             under_any |= Q(path__startswith=path)
-        activities = ActivityPage.objects.filter(under_any)
+        activities = ActivityPage.objects.originals().filter(under_any)
     return activities.order_by("path")
 
 

@@ -27,6 +27,21 @@ MANAGER_MODEL_PERMISSIONS = [
 ]
 
 
+@transaction.atomic
+def share_managers_with_translation(*, original: CentrePage, translation: CentrePage) -> None:
+    """The managers of a centre edit its translations too: the same page permissions on the
+    translated centre's subtree (its own tree in its language) as on the centre's."""
+    group = ensure_centre_manager_group(centre=original)
+    CentrePage.objects.filter(pk=translation.pk).update(manager_group=group)
+    translation.manager_group = group
+    for permission in Permission.objects.filter(
+        content_type__app_label="wagtailcore", codename__in=MANAGER_PAGE_PERMISSIONS
+    ):
+        GroupPagePermission.objects.get_or_create(
+            group=group, page=translation, permission=permission
+        )
+
+
 def manager_group_name(centre: CentrePage) -> str:
     return f"{centre.title} managers"
 

@@ -10,9 +10,19 @@ from .models import CentrePage
 @receiver(post_save, sender=CentrePage)
 def create_manager_group(sender, instance: CentrePage, created: bool, raw: bool = False, **kwargs):
     if created and not raw:
-        from .services import ensure_centre_manager_group
+        from .services import ensure_centre_manager_group, share_managers_with_translation
 
-        ensure_centre_manager_group(centre=instance)
+        original = (
+            CentrePage.objects.originals()
+            .filter(translation_key=instance.translation_key)
+            .exclude(pk=instance.pk)
+            .first()
+        )
+        if original is not None:
+            # A translation: the centre's own managers look after it.
+            share_managers_with_translation(original=original, translation=instance)
+        else:
+            ensure_centre_manager_group(centre=instance)
 
 
 def connect_page_cache() -> None:

@@ -7,9 +7,11 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from startwell.languages import addresses_by_language
 from startwell.site_address import absolute_url
 
 from .models import Comment, Idea, IdeaStatus
@@ -41,13 +43,17 @@ def _idea_url(idea: Idea) -> str:
 
 
 def _send(recipients: list[str], subject: str, template: str, context: dict) -> None:
+    """One message to each address, written in the language its account chose (rendered once
+    per language; the subject is lazy, so it is translated there too)."""
     if not recipients:
         return
-    body = render_to_string(template, context)
-    messages = [
-        EmailMessage(subject=subject, body=body, to=[address])
-        for address in sorted(set(recipients))
-    ]
+    messages = []
+    for language, addresses in addresses_by_language(recipients).items():
+        with translation.override(language):
+            body = render_to_string(template, context)
+            messages += [
+                EmailMessage(subject=str(subject), body=body, to=[address]) for address in addresses
+            ]
     get_connection().send_messages(messages)
 
 

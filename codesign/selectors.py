@@ -54,8 +54,8 @@ def centres_moderated_by(user) -> QuerySet[CentrePage]:
     if not user.is_authenticated:
         return CentrePage.objects.none()
     if user.is_superuser:
-        return CentrePage.objects.all()
-    return CentrePage.objects.filter(
+        return CentrePage.objects.originals()
+    return CentrePage.objects.originals().filter(
         Q(pk__in=centres_managed_by(user).values("pk"))
         | Q(pk__in=centres_championed_by(user).values("pk"))
     )
@@ -135,7 +135,7 @@ def public_ideas(
 
 def ideas_centres() -> QuerySet[CentrePage]:
     """Centres a parent can propose for or filter by."""
-    return CentrePage.objects.live().order_by("title")
+    return CentrePage.objects.live().originals().order_by("title")
 
 
 def can_view_idea(user, idea: Idea) -> bool:

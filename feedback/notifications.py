@@ -6,10 +6,17 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 
 from startwell import mobiles, sms
+from startwell.languages import speaking_to
 from startwell.site_address import site_url
 
 
 def ask_for_feedback(booking, *, url: str) -> None:
+    # Sent by the task worker: in the family's language, not the worker's.
+    with speaking_to(booking.parent):
+        _ask(booking, url)
+
+
+def _ask(booking, url: str) -> None:
     session = booking.session
     context = {
         "booking": booking,

@@ -36,7 +36,7 @@ class ServiceFilters:
 
 def public_centres() -> dict[str, CentrePage]:
     """Published centres nobody restricted, by their place in the page tree."""
-    centres = CentrePage.objects.live().public().select_related("footprint")
+    centres = CentrePage.objects.live().public().originals().select_related("footprint")
     return {centre.path: centre for centre in centres}
 
 

@@ -24,7 +24,7 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 
 class ApplicationForm(forms.ModelForm):
     centre = PageChoiceField(
-        queryset=CentrePage.objects.live().order_by("title"),
+        queryset=CentrePage.objects.live().originals().order_by("title"),
         label=_("Which centre?"),
         empty_label=_("Choose a centre"),
     )

@@ -4,18 +4,24 @@ queued mail backend, so each is sent only once the transaction that caused it ha
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from startwell.languages import addresses_by_language
 from startwell.models import User
 from startwell.site_address import site_url
 
 
 def _send(template: str, subject: str, to: list[str], **context) -> None:
+    """One message to each address, in the language its account chose (the subject is lazy, so
+    it is translated there too)."""
     context["site_url"] = site_url()
-    body = render_to_string(f"parent_champions/email/{template}.txt", context)
-    for address in to:
-        EmailMessage(subject=subject, body=body, to=[address]).send()
+    for language, addresses in addresses_by_language(to).items():
+        with translation.override(language):
+            body = render_to_string(f"parent_champions/email/{template}.txt", context)
+            for address in addresses:
+                EmailMessage(subject=str(subject), body=body, to=[address]).send()
 
 
 def application_received(application) -> None:

@@ -19,6 +19,7 @@ from django_tasks_db.models import DBTaskResult
 
 from bookings import audit
 from bookings.models import Booking, FamilyContact, SessionLogEntry, StripeEvent
+from startwell.languages import speaking_to
 from startwell.mail import deliver_email
 from startwell.models import Child, User
 from startwell.sms import deliver_text
@@ -211,12 +212,13 @@ def warn_idle_accounts(now: datetime.datetime) -> int:
         if is_staff_account(user):
             continue
         IdleAccountWarning.objects.create(user=user, warned_at=now)
-        send_mail(
-            _("Your Start Well account will be deleted unless you sign in"),
-            render_to_string("privacy/email/idle_warning.txt", {"erase_on": erase_on}),
-            None,
-            [user.email],
-        )
+        with speaking_to(user):
+            send_mail(
+                _("Your Start Well account will be deleted unless you sign in"),
+                render_to_string("privacy/email/idle_warning.txt", {"erase_on": erase_on}),
+                None,
+                [user.email],
+            )
         warned += 1
     return warned
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from startwell import periodic
+from startwell.languages import speaking_to
 from startwell.models import User
 from startwell.site_address import absolute_url
 
@@ -27,12 +28,13 @@ def send_data_export(user_id: int, site: str = "") -> None:
     path = reverse("privacy:download_link", args=[export.link_token(stored)])
     link = site + path if site else absolute_url(path)
     context = {"link": link, "days": settings.PRIVACY_EXPORT_LINK_DAYS}
-    send_mail(
-        _("Your data download is ready"),
-        render_to_string("privacy/email/export_ready.txt", context),
-        None,
-        [user.email],
-    )
+    with speaking_to(user):
+        send_mail(
+            _("Your data download is ready"),
+            render_to_string("privacy/email/export_ready.txt", context),
+            None,
+            [user.email],
+        )
 
 
 @periodic.every(datetime.timedelta(days=1))

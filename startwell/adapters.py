@@ -1,8 +1,9 @@
 """allauth adapters: e-mail addresses kept lower-case so one person has one account, a sign-in
-that has just completed counts as recent authentication, and authenticator secrets encrypted
-before allauth stores them."""
+that has just completed counts as recent authentication, authenticator secrets encrypted
+before allauth stores them, and the person's language kept and written in."""
 
 import base64
+import contextlib
 import functools
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -15,6 +16,10 @@ from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+from django.utils import translation
+
+from . import services
+from .languages import speaking_to
 
 # Names the purpose in the derivation, so the same SECRET_KEY never yields the same key for
 # anything else.
@@ -28,6 +33,15 @@ class AccountAdapter(DefaultAccountAdapter):
     def login(self, request, user) -> None:
         super().login(request, user)
         count_sign_in_as_recent(request, user)
+        # Until they choose one, a person's account speaks the language they signed in in.
+        services.remember_language(user=user, language=translation.get_language())
+
+    def send_mail(self, template_prefix, email, context) -> None:
+        """allauth's e-mails (codes, links) in the recipient's language when their account has
+        one saved; otherwise in the language of the page they asked from."""
+        user = context.get("user")
+        with speaking_to(user) if getattr(user, "language", "") else contextlib.nullcontext():
+            super().send_mail(template_prefix, email, context)
 
 
 def count_sign_in_as_recent(request, user) -> None:

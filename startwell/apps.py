@@ -11,6 +11,6 @@ class StartWellConfig(AppConfig):
         from . import mail, pagecache, second_factor, sms  # noqa: F401
         from .models import User
 
-        # Comments show their author's first name; signing in (the last sign-in time) does not
-        # change any page.
-        pagecache.invalidate_on_change(User, ignore_fields=frozenset({"last_login"}))
+        # Comments show their author's first name; signing in (the last sign-in time) and the
+        # language chosen (pages of signed-in people are never cached) change no public page.
+        pagecache.invalidate_on_change(User, ignore_fields=frozenset({"last_login", "language"}))

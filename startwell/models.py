@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.dates import MONTHS
@@ -44,6 +45,12 @@ class User(AbstractUser):
     email = models.EmailField("e-mail address", unique=True)
     # How the family wants to hear about its bookings. Texts go only to a confirmed mobile.
     contact_by = models.CharField(max_length=10, choices=ContactBy.choices, default=ContactBy.EMAIL)
+    # The language pages are shown in while signed in and every message is written in (e-mails,
+    # texts, calendar entries): chosen with the language control, or, until then, the language
+    # the person was browsing in when they first signed in. Blank: not known (English).
+    language = models.CharField(
+        "language", max_length=10, choices=settings.LANGUAGES, blank=True, default=""
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

@@ -40,6 +40,8 @@ from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone, translation
 
+from .languages import chosen_language
+
 logger = logging.getLogger(__name__)
 
 CACHE_ALIAS = "pages"
@@ -59,7 +61,6 @@ SKIPPED_PREFIXES = (
 # Headers a cached answer may vary on: the key covers the language, and only requests without
 # the session cookie are cached (Django says `Vary: Cookie` whenever the session was looked at).
 ALLOWED_VARY = {"cookie", "accept-language"}
-LOCALE_MIDDLEWARE = "django.middleware.locale.LocaleMiddleware"
 
 _clocks: list[Callable[[datetime.datetime], datetime.datetime | None]] = []
 
@@ -145,7 +146,9 @@ def fragment(request, key: str, build: Callable[[], object]):
         host = request.get_host() if request is not None else ""
     except DisallowedHost:
         return build()
-    full_key = "fragment:" + hashlib.sha256(f"{host}\n{key}".encode()).hexdigest()
+    # And the language it is rendered in: a fragment holds translated words.
+    language = translation.get_language()
+    full_key = "fragment:" + hashlib.sha256(f"{host}\n{language}\n{key}".encode()).hexdigest()
     try:
         found = cache.get_many([GENERATION_KEY, full_key])
     except Exception:
@@ -179,7 +182,6 @@ class AnonymousPageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.by_language = LOCALE_MIDDLEWARE in settings.MIDDLEWARE
 
     def __call__(self, request):
         key = self.key_for(request)
@@ -216,11 +218,9 @@ class AnonymousPageCacheMiddleware:
             host = request.get_host()
         except DisallowedHost:
             return None
-        language = (
-            translation.get_language_from_request(request)
-            if self.by_language
-            else settings.LANGUAGE_CODE
-        )
+        # The language the page will be rendered in, chosen as LanguageMiddleware chooses it
+        # (the path holds any language prefix already).
+        language = chosen_language(request)
         raw = "\n".join([request.scheme, host, request.get_full_path(), language])
         return "page:" + hashlib.sha256(raw.encode()).hexdigest()
 

@@ -1,5 +1,6 @@
-"""Writes for people: the children a parent keeps on their account."""
+"""Writes for people: the children a parent keeps on their account, and their language."""
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -58,3 +59,19 @@ def remove_child(*, child: Child) -> None:
     if has_upcoming_bookings(child):
         raise ChildError(STILL_BOOKED.format(name=child.first_name))
     child.delete()
+
+
+def save_language(*, user: User, language: str) -> None:
+    """Keeps the language a person chose on their account (pages while signed in, messages)."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"Not one of the portal's languages: {language!r}")
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+
+
+def remember_language(*, user: User, language: str) -> None:
+    """At sign-in, the language the person was browsing in becomes their account's, unless
+    they have chosen one already."""
+    if not user.language and language in dict(settings.LANGUAGES):
+        save_language(user=user, language=language)

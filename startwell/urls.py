@@ -1,19 +1,25 @@
 """URLs: the portal's own views first, then Wagtail's page tree as the catch-all. The apps' URLs
-are included by name, so this lowest app imports none of the apps above it."""
+are included by name, so this lowest app imports none of the apps above it.
+
+Languages: only the page tree has language-prefixed addresses (`/pl/centres/…`, `/ur/…`; English
+unprefixed), one per translation of a page, for search engines and `hreflang`. Our own views
+(/sessions/, /bookings/, /ideas/, /accounts/…) have one address in every language: they show
+the language the person chose (startwell/languages.py)."""
 
 from django.conf import settings
 from django.urls import include, path
 from django.views.generic import RedirectView
-from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from startwell.health import healthz
 
-from . import mobile_views, views
+from . import language_views, mobile_views, views
+from .languages import page_patterns
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("language/", language_views.choose_language, name="set_language"),
     # Staff sign in through allauth like everyone else, so the second factor always applies.
     path(
         "admin/login/",
@@ -45,4 +51,4 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += page_patterns(path("", include("cms.page_urls")))

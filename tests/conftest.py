@@ -4,9 +4,11 @@
 import os
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
 from django.test import TestCase, TransactionTestCase
+from django.utils import translation
 from pytest_django.fixtures import validate_django_db
 from pytest_django.plugin import blocking_manager_key
 
@@ -14,6 +16,7 @@ from tests.accounts import SignedInClient, activate_totp
 from tests.factories import UserFactory
 from tests.support import page_tree
 from tests.support.runs import repeats_nothing_on_a_second_database
+from tests.support.translations import compile_stale_catalogues
 
 # Set once a test that empties the database has run: the next test builds the page tree again.
 _database_emptied = False
@@ -41,6 +44,11 @@ def empties_database(item: pytest.Item) -> bool:
         if transaction or reset_sequences:
             return True
     return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_configure(config):
+    if not hasattr(config, "workerinput"):  # once, before any worker starts
+        compile_stale_catalogues()
 
 
 def pytest_collection_modifyitems(config, items):
@@ -80,6 +88,15 @@ def clear_cache(request):
         for cache in caches.all():
             cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Each test starts in English: a request in another language leaves that language active
+    in the thread (as LocaleMiddleware does), and the next test must not inherit it."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

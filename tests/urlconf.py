@@ -7,7 +7,7 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls import LocalePrefixPattern, URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 from django.urls.resolvers import RegexPattern, RoutePattern
 
@@ -76,6 +76,8 @@ def _sample(pattern, values: dict) -> str:
         return _route_sample(str(pattern), values)
     if isinstance(pattern, RegexPattern):
         return _regex_sample(pattern.regex.pattern, values)
+    if isinstance(pattern, LocalePrefixPattern):  # the page tree: in English, no prefix
+        return pattern.language_prefix
     raise TypeError(f"unknown kind of URL pattern: {pattern!r}")
 
 

@@ -16,6 +16,7 @@ from bookings import selectors as booking_selectors
 from bookings import services as booking_services
 from bookings.models import Attendance, Booking, Session, WalkIn
 from bookings.registers import short_name
+from startwell.languages import speaking_to
 
 from ..errors import ChampionError
 from ..models import Practitioner
@@ -158,6 +159,25 @@ def _sender(user, session: Session) -> str:
     return user.first_name or "a parent champion"
 
 
+def _message_family(booking, session, centre, subject: str, body: str, sender: str) -> None:
+    text = render_to_string(
+        "parent_champions/email/message_to_families.txt",
+        {
+            "booking": booking,
+            "session": session,
+            "body": body,
+            "sender": sender,
+            "centre": centre,
+        },
+    )
+    EmailMessage(
+        subject=f"{subject} ({session.activity.title})",
+        body=text,
+        to=[booking.parent.email],
+        reply_to=[centre.email] if centre.email else None,
+    ).send()
+
+
 def message_families(*, user, session: Session, subject: str, body: str) -> int:
     """E-mails everyone with a confirmed booking, one message each, so no family sees another's
     address (and the sender sees none). Returns how many families were written to."""
@@ -181,22 +201,9 @@ def message_families(*, user, session: Session, subject: str, body: str) -> int:
         raise ChampionError(NOBODY_BOOKED)
     centre = session.centre
     for booking in bookings:
-        text = render_to_string(
-            "parent_champions/email/message_to_families.txt",
-            {
-                "booking": booking,
-                "session": session,
-                "body": body,
-                "sender": _sender(user, session),
-                "centre": centre,
-            },
-        )
-        EmailMessage(
-            subject=f"{subject} ({session.activity.title})",
-            body=text,
-            to=[booking.parent.email],
-            reply_to=[centre.email] if centre.email else None,
-        ).send()
+        # The champion's own words stay as written; the rest is in each family's language.
+        with speaking_to(booking.parent):
+            _message_family(booking, session, centre, subject, body, _sender(user, session))
     audit.record(
         session,
         audit.MESSAGED,

@@ -81,9 +81,14 @@ MIDDLEWARE = [
     "startwell.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Before the language: a signed-in person's saved language comes from their account.
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After sessions and authentication, before CommonMiddleware (which resolves URLs, and
+    # the page tree's URLs depend on the language). The page cache above keys each page by the
+    # same choice of language (startwell/languages.py), so it never answers in another one.
+    "startwell.languages.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -259,7 +264,10 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILUSERS_PASSWORD_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "txt"]
-WAGTAIL_I18N_ENABLED = False
+# Pages are translated in the admin (wagtail-localize); each language has its own copy of the
+# page tree, linked to the English pages by their translation key. The content languages are
+# the site's languages (below); their Locale rows are made by cms/migrations/0010_locales.py.
+WAGTAIL_I18N_ENABLED = True
 # Every centre is in England and every time in the admin is the portal's local time: no choice
 # of time zone in the admin's account settings (the full list also offers names, such as
 # "localtime", that browsers do not know).
@@ -310,9 +318,23 @@ STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
 
 # --- Internationalisation -------------------------------------------------------------------
+# English is the default and has unprefixed addresses; translated pages live under /pl/ and /ur/
+# (startwell/urls.py, startwell/languages.py). Urdu is written right to left.
 LANGUAGE_CODE = "en-gb"
-# The portal's own English wording, over the libraries' (allauth's "Sign Up", "Email Addresses").
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("pl", "Polish"),
+    ("ur", "Urdu"),
+]
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# Our own translations (locale/<language>/LC_MESSAGES/django.po, compiled by
+# `manage.py compilemessages` in `make run` and `make test`), and for English the portal's own
+# wording over the libraries' (allauth's "Sign Up", "Email Addresses").
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language control's cookie: a year, readable only by the server, sent on every request.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

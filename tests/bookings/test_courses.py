@@ -321,3 +321,20 @@ def test_promotion_is_refused_when_a_session_has_no_room(centre):
     services.cancel_course_booking(course_booking_id=first.pk, by=a)
     waiting.refresh_from_db()
     assert waiting.status == S.WAITING
+
+
+def test_more_places_on_the_sessions_bottleneck_promote_the_courses_waiting_list(centre):
+    course = course_of(centre, capacity=2)
+    last = course.sessions.order_by("start").last()
+    services.update_session(session_id=last.pk, changes={"capacity": 1}, by=None)
+    a, a_kids = household()
+    book(course, a, a_kids)
+    b, b_kids = household()
+    waiting = book(course, b, b_kids, join_waiting_list=True)
+    assert waiting.status == S.WAITING  # the last session has no room left
+
+    services.update_session(session_id=last.pk, changes={"capacity": 2}, by=None)
+
+    waiting.refresh_from_db()
+    assert waiting.status == S.CONFIRMED
+    assert [held_on(session) for session in course.sessions.order_by("start")] == [2, 2, 2]

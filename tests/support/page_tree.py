@@ -28,13 +28,16 @@ _built: dict[str, int] = {}
 
 
 def tree_root() -> Page:
-    """Wagtail's root page, root collection and default locale. An emptied database has none of
+    """Wagtail's root page, root collection and locales. An emptied database has none of
     the rows Wagtail's migrations create (Django puts back only content types and
     permissions); this puts them back."""
     if not Locale.objects.exists():
         Locale.objects.create(
             language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
         )
+        # And the other languages' (cms/migrations/0010_locales.py).
+        for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
+            Locale.objects.get_or_create(language_code=code)
     if Collection.get_first_root_node() is None:
         Collection.add_root(name="Root")
     root = Page.get_first_root_node()
