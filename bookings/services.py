@@ -6,10 +6,11 @@ import datetime
 from collections.abc import Iterable
 
 from django.db import IntegrityError
-from django.utils import dateformat, timezone
+from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from startwell.languages import language_of
 from startwell.models import Child
 from startwell.selectors import has_verified_email
 
@@ -468,11 +469,13 @@ def _tell_families_session_moved(session: Session, before: dict) -> int:
     )
     for booking in affected:
         booking.session = session
-        age_problems = [
-            problem
-            for problem in (_age_problem(session, child) for child in booking.children.all())
-            if problem
-        ]
+        # Written in the family's language, as the rest of the message is.
+        with translation.override(language_of(booking.parent if booking.parent_id else None)):
+            age_problems = [
+                problem
+                for problem in (_age_problem(session, child) for child in booking.children.all())
+                if problem
+            ]
         notifications.session_moved(booking, before=before, age_problems=age_problems)
     return sum(1 for booking in affected if booking.parent_id or booking.family_contact_id)
 
