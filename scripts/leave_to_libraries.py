@@ -1,7 +1,10 @@
-"""Drops from our catalogues (locale/<language>/LC_MESSAGES/django.po) the entries a library we
-use already translates in that language, so that its translation is the one shown: our
-templates that override allauth's pages keep allauth's strings, and Django looks a string up in
-our catalogue first. Run by scripts/update-translations after makemessages."""
+"""Drops from our catalogues (locale/<language>/LC_MESSAGES/django.po) the library's own strings
+that the library already translates in that language, so that its translation is the one shown:
+our templates that override allauth's pages keep allauth's strings, and Django looks a string up
+in our catalogue first. Only entries found nowhere but in those templates and in
+startwell/account_wording.py are left to the library: a word we use ourselves ("Sessions", a
+timetable's) keeps our translation, whatever the library means by it. Run by
+scripts/update-translations after makemessages."""
 
 import gettext
 import re
@@ -12,6 +15,14 @@ import allauth
 import django
 
 ROOT = Path(__file__).resolve().parent.parent
+# Where the libraries' own strings appear in our code: allauth's templates we override, and the
+# list of the account pages' words.
+LIBRARY_PLACES = (
+    "templates/account/",
+    "templates/allauth/",
+    "templates/mfa/",
+    "startwell/account_wording.py",
+)
 LIBRARIES = [
     Path(allauth.__file__).parent / "locale",
     Path(django.__file__).parent / "contrib" / "auth" / "locale",
@@ -58,7 +69,10 @@ def leave_to_libraries(language: str) -> int:
         msgid = _field(entry, "msgid")
         context = _field(entry, "msgctxt")
         key = f"{context}\x04{msgid}" if context is not None else msgid
-        if key not in theirs:
+        places = re.findall(r"^#: (.*)$", entry, re.M)
+        files = {name.split(":")[0] for line in places for name in line.split()}
+        only_theirs = bool(files) and all(name.startswith(LIBRARY_PLACES) for name in files)
+        if key not in theirs or not only_theirs:
             kept.append(entry)
     po.write_text("\n\n".join([header, *kept]).rstrip("\n") + "\n")
     return len(entries) - len(kept)
