@@ -16,7 +16,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from bookings import audit
-from bookings.models import Booking, FamilyContact, SessionLogEntry, StripeEvent
+from bookings.models import Booking, DropOffDetails, FamilyContact, SessionLogEntry, StripeEvent
 from startwell.languages import speaking_to
 from startwell.mail import deliver_email
 from startwell.models import Child, User
@@ -56,6 +56,12 @@ def schedule() -> list[Period]:
             f"{_plural(settings.RETENTION_BOOKING_MONTHS, 'month')} after the session",
             "your name and your children's names are taken off; the centre keeps the count of "
             "places, ages and who came, with nobody named",
+        ),
+        Period(
+            "What you tell us for a session where children are left with us (an emergency "
+            "contact, allergies and medical notes, photo consent)",
+            f"{_plural(settings.RETENTION_DROP_OFF_DAYS, 'day')} after the session",
+            "deleted",
         ),
         Period(
             "Registers' records of who looked at or changed them, and messages sent to families",
@@ -147,6 +153,13 @@ def delete_old_register_logs(now: datetime.datetime) -> int:
     return deleted
 
 
+def delete_old_drop_off_details(now: datetime.datetime) -> int:
+    """Emergency contacts, health notes and photo consent given for drop-off sessions."""
+    cutoff = now - datetime.timedelta(days=settings.RETENTION_DROP_OFF_DAYS)
+    deleted, _ = DropOffDetails.objects.filter(booking__session__end__lt=cutoff).delete()
+    return deleted
+
+
 def clear_old_stripe_payloads(now: datetime.datetime) -> int:
     """The event id stays, so a replayed event is still recognised and ignored."""
     cutoff = now - datetime.timedelta(days=settings.RETENTION_STRIPE_EVENT_DAYS)
@@ -218,6 +231,7 @@ RULES = [
     remove_grown_children,
     anonymise_old_bookings,
     delete_old_register_logs,
+    delete_old_drop_off_details,
     clear_old_stripe_payloads,
     delete_old_email_records,
     erase_idle_accounts,

@@ -37,6 +37,8 @@ def open_register(*, user, session: Session) -> None:
     """Logs that this person looked at the register (after checking they may)."""
     check_can_run(user=user, session=session)
     audit.record(session, audit.VIEWED, user=user)
+    if session.activity.drop_off:
+        audit.record(session, audit.DROP_OFF_VIEWED, user=user)
 
 
 @dataclass(frozen=True)
