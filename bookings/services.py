@@ -221,9 +221,9 @@ def book_session(
             left_with_us = None
             # Staff booking for a family from the register may not have the details to hand:
             # the family gives them on the day; a family booking itself must give them.
-            if session.activity.drop_off and not session.activity.adults_only:
-                if drop_off or not on_behalf:
-                    left_with_us = drop_off_rules.cleaned(children, drop_off)
+            asks_drop_off = session.activity.drop_off and not session.activity.adults_only
+            if asks_drop_off and (drop_off or not on_behalf):
+                left_with_us = drop_off_rules.cleaned(children, drop_off)
             if capacity.release_lapsed_holds(session, now):
                 # Families already waiting come before newcomers.
                 capacity.promote_waiting(session)

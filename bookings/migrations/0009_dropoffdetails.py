@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bookings', '0007_session_sequence_moved_at'),
+        ('bookings', '0008_family_contacts'),
         ('startwell', '0006_mobile_numbers_and_contact_choice'),
     ]
 
