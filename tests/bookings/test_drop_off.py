@@ -286,3 +286,21 @@ def test_removing_the_childs_profile_deletes_them(today, family):
     remove_child_profile(family[1])
     assert not DropOffDetails.objects.exists()
     assert Booking.objects.count() == 1  # the booking stays, with an anonymous child
+
+
+def test_the_familys_download_holds_what_they_gave(today, family):
+    from privacy.selectors import personal_data
+
+    [booking] = personal_data(family[0])["bookings"]
+
+    assert booking["left_with_us"] == [
+        {
+            "child": "Mia",
+            "emergency_contact": "Sam Jones",
+            "relationship": "Grandma",
+            "phone": "+447911123456",
+            "allergies_and_medical_notes": "Peanut allergy: EpiPen in the blue bag",
+            "photos_allowed": False,
+        }
+    ]
+    assert booking["feedback"] is None

@@ -213,3 +213,13 @@ def test_a_manager_of_another_centre_may_not_check(asked, other_centre):
     with pytest.raises(services.FeedbackError):
         services.reject_comment(feedback=feedback, by=elsewhere)
     assert Feedback.objects.get().comment_status == CommentStatus.WAITING
+
+
+def test_the_familys_download_holds_their_answer(asked, came):
+    from privacy.selectors import personal_data
+
+    answer(asked, rating="ok", come_again="maybe", comment="Too hot")
+
+    [booking] = personal_data(came.parent)["bookings"]
+    assert booking["feedback"]["how_it_was"] == "OK"
+    assert booking["feedback"]["comment"] == "Too hot"
