@@ -36,7 +36,8 @@ def test_only_those_marked_as_attended_yesterday_are_asked(came, yesterday, acti
     BookingFactory(session=yesterday, attendance=Attendance.NO_SHOW)
     BookingFactory(session=yesterday)  # attendance never recorded
     BookingFactory(session=yesterday, status=Booking.Status.CANCELLED)
-    today = SessionFactory(activity=activity, start=timezone.now() - datetime.timedelta(hours=2))
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    today = SessionFactory(activity=activity, start=midnight + datetime.timedelta(minutes=1))
     BookingFactory(session=today, attendance=Attendance.ATTENDED)  # asked tomorrow, not today
     two_days_ago = SessionFactory(
         activity=activity, start=yesterday.start - datetime.timedelta(days=1)
