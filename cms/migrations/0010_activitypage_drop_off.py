@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cms', '0008_remove_partner_text'),
+        ('cms', '0009_courses'),
     ]
 
     operations = [

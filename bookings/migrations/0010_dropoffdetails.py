@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bookings', '0008_family_contacts'),
+        ('bookings', '0009_courses_and_pay_at_centre'),
         ('startwell', '0006_mobile_numbers_and_contact_choice'),
     ]
 
