@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cms', '0009_courses'),
+        ('cms', '0011_centre_translations_share_managers'),
     ]
 
     operations = [
