@@ -254,6 +254,10 @@ class SessionInspectView(generic.InspectView):
         context["may_act"] = not self.object.is_cancelled and timezone.now() < self.object.start
         # Every look at a register is in the trail, here as on the champions' pages.
         audit.record(self.object, audit.VIEWED, user=self.request.user, detail="In the admin")
+        if self.object.activity.drop_off:
+            audit.record(
+                self.object, audit.DROP_OFF_VIEWED, user=self.request.user, detail="In the admin"
+            )
         context["cancel_url"] = (
             reverse("bookings_session:cancel", args=[self.object.pk])
             if not self.object.is_cancelled and self.user_has_permission("change")

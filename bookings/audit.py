@@ -18,6 +18,8 @@ REGISTER = "startwell.register."
 SESSION = "startwell.session."
 
 VIEWED = REGISTER + "viewed"
+# Kept apart from VIEWED so a manager can see who read children's health and contact details.
+DROP_OFF_VIEWED = REGISTER + "drop_off_viewed"
 CHECKED_IN = REGISTER + "checked_in"
 NO_SHOW = REGISTER + "no_show"
 PAID_AT_CENTRE = REGISTER + "paid_at_centre"
@@ -37,6 +39,7 @@ COVER_REMOVED = SESSION + "cover_removed"
 
 LABELS = {
     VIEWED: "Viewed the register",
+    DROP_OFF_VIEWED: "Viewed the drop-off details (emergency contacts, allergies, photo consent)",
     CHECKED_IN: "Checked a family in",
     NO_SHOW: "Marked a family as not coming",
     PAID_AT_CENTRE: "Marked as paid at the centre",

@@ -43,6 +43,8 @@ class DemoActivity:
     min_age_months: int | None = None
     max_age_months: int | None = None
     adults_only: bool = False
+    # Children are left with the centre: booking asks each child's emergency contact and notes.
+    drop_off: bool = False
     access_notes: str = ""
     # The weekly slot: weekday (Monday is 0), start and end (hour, minute), second venue or not.
     weekday: int = 0
@@ -144,7 +146,9 @@ ACTIVITIES = [
         "champions",
         min_age_months=48,
         max_age_months=132,
-        access_notes="Lunch is provided; tell us about allergies when you arrive.",
+        access_notes="Lunch is provided. Children are left with us: when you book we ask who to "
+        "call, about allergies and about photos.",
+        drop_off=True,
         weekday=2,
         start=(10, 0),
         end=(14, 0),
@@ -195,6 +199,7 @@ def _ensure_activity(centre: CentrePage, spec: DemoActivity) -> ActivityPage:
         min_age_months=spec.min_age_months,
         max_age_months=spec.max_age_months,
         adults_only=spec.adults_only,
+        drop_off=spec.drop_off,
         access_notes=spec.access_notes,
         price_model=spec.price_model,
         suggested_pence=spec.suggested_pence,

@@ -11,6 +11,7 @@ from startwell.forms import SingleLineCharField, at_most
 from startwell.limits import MOST_PENCE_PER_PLACE, MOST_PER_PLACE_TO_PAY
 from startwell.models import Child
 
+from . import drop_off
 from .pricing import format_pence, parse_pounds, pounds_to_type
 
 # Django's own weekday names, so they follow the language (1 is Monday, as in ISO 8601).
@@ -115,6 +116,8 @@ class SessionFilterForm(forms.Form):
 class BookingForm(forms.Form):
     """Who a booking is for: some of the parent's children, or a number of adults."""
 
+    why_emergency = drop_off.WHY_EMERGENCY
+
     children = forms.ModelMultipleChoiceField(
         label=_("Who is coming?"),
         queryset=Child.objects.none(),
@@ -188,6 +191,78 @@ class BookingForm(forms.Form):
             self.fields["children"].label_from_instance = lambda child: _(
                 "{name} ({age} old on the day)"
             ).format(name=child.first_name, age=child.age_on(day))
+            if session.activity.drop_off:
+                self._add_drop_off_fields()
+
+    def _add_drop_off_fields(self):
+        """For each of the parent's children, what a drop-off session needs if they come.
+        Only the ticked children's answers are used; the service says what is missing."""
+        for child in self.fields["children"].queryset:
+            name = child.first_name
+            fields = {
+                "emergency_name": SingleLineCharField(
+                    label=f"Emergency contact for {name}: their name",
+                    max_length=drop_off.MOST_NAME,
+                    required=False,
+                ),
+                "emergency_relationship": SingleLineCharField(
+                    label=f"Who they are to {name}",
+                    help_text="For example: mum, dad, grandma, neighbour",
+                    max_length=drop_off.MOST_NAME,
+                    required=False,
+                ),
+                "emergency_phone": SingleLineCharField(
+                    label="Their phone number",
+                    max_length=30,
+                    required=False,
+                ),
+                "medical_notes": forms.CharField(
+                    label=f"Allergies and medical notes for {name} (leave empty if none)",
+                    help_text=drop_off.WHY_MEDICAL,
+                    max_length=drop_off.MOST_NOTES,
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                ),
+                "photo_consent": forms.ChoiceField(
+                    label=f"May we take photos of {name}?",
+                    help_text=drop_off.WHY_PHOTOS,
+                    choices=[("yes", "Yes"), ("no", "No")],
+                    widget=forms.RadioSelect,
+                    required=False,
+                ),
+            }
+            for key, field in fields.items():
+                self.fields[drop_off.field_name(child.pk, key)] = field
+
+    def drop_off_groups(self) -> list[tuple]:
+        """(child, [bound fields]) for each child, in the order the form shows them."""
+        if "children" not in self.fields or not self.session.activity.drop_off:
+            return []
+        keys = ["emergency_name", "emergency_relationship", "emergency_phone"]
+        return [
+            (
+                child,
+                [self[drop_off.field_name(child.pk, key)] for key in keys],
+                self[drop_off.field_name(child.pk, "medical_notes")],
+                self[drop_off.field_name(child.pk, "photo_consent")],
+            )
+            for child in self.fields["children"].queryset
+        ]
+
+    def _drop_off_details(self, children) -> dict:
+        def value(child, key):
+            return self.cleaned_data.get(drop_off.field_name(child.pk, key)) or ""
+
+        return {
+            child.pk: drop_off.ChildDetails(
+                emergency_name=value(child, "emergency_name"),
+                emergency_relationship=value(child, "emergency_relationship"),
+                emergency_phone=value(child, "emergency_phone"),
+                medical_notes=value(child, "medical_notes"),
+                photo_consent={"yes": True, "no": False}.get(value(child, "photo_consent")),
+            )
+            for child in children
+        }
 
     def clean_amount(self):
         text = self.cleaned_data.get("amount") or ""
@@ -212,4 +287,7 @@ class BookingForm(forms.Form):
             arguments["amount_pence"] = self.cleaned_data.get("amount")
         if "adults" in self.fields:
             return {**arguments, "adults": self.cleaned_data.get("adults") or 0}
-        return {**arguments, "children": list(self.cleaned_data.get("children") or [])}
+        children = list(self.cleaned_data.get("children") or [])
+        if self.session.activity.drop_off:
+            arguments["drop_off"] = self._drop_off_details(children)
+        return {**arguments, "children": children}

@@ -12,6 +12,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 from wagtail.models.audit_log import BaseLogEntry, BaseLogEntryManager
 
 from cms.models import ActivityPage, CentrePage, Venue, price_model_problems
+from startwell.encryption import EncryptedTextField
 from startwell.models import Child, User
 
 
@@ -687,3 +688,33 @@ class SessionLogEntry(BaseLogEntry):
     @property
     def object_id(self):
         return self.session_id
+
+
+class DropOffDetails(models.Model):
+    """What the centre needs to know about one child left at a drop-off session: someone to call,
+    allergies and medical notes, and whether photos may be taken. Seen only by whoever runs the
+    session's register and the centre's managers; the contact and the notes are encrypted at
+    rest; the row is deleted RETENTION_DROP_OFF_DAYS after the session (`privacy.retention`)."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="drop_off_details")
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="drop_off_details")
+    emergency_name = EncryptedTextField("emergency contact's name")
+    emergency_relationship = EncryptedTextField("who they are to the child")
+    emergency_phone = EncryptedTextField("emergency contact's phone number")
+    medical_notes = EncryptedTextField("allergies and medical notes", blank=True)
+    photo_consent = models.BooleanField("photos may be taken")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["booking", "child__first_name", "pk"]
+        verbose_name_plural = "drop-off details"
+        constraints = [
+            models.UniqueConstraint(fields=["booking", "child"], name="one_drop_off_per_child"),
+            models.CheckConstraint(
+                condition=~Q(emergency_name="") & ~Q(emergency_phone=""),
+                name="drop_off_has_emergency_contact",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Drop-off details for {self.child} ({self.booking})"

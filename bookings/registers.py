@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from .models import Booking, CourseBooking, Payment, Session, WalkIn
+from .drop_off import details_by_booking
+from .models import Booking, CourseBooking, DropOffDetails, Payment, Session, WalkIn
 
 # The order freed places are offered in: first come, first served.
 WAITING_LIST_ORDER = ("waiting_since", "pk")
@@ -39,6 +40,8 @@ class RegisterRow:
     booking: Booking
     # (first name, age on the day of the session)
     children: list[tuple[str, str]] = field(default_factory=list)
+    # Drop-off sessions only: each child's emergency contact, notes and photo consent.
+    drop_off: list[DropOffDetails] = field(default_factory=list)
 
     @property
     def short_name(self) -> str:
@@ -122,7 +125,8 @@ def _rows(bookings: QuerySet[Booking], day) -> list[RegisterRow]:
 
 def register_for(session: Session, *, with_payments: bool = False) -> Register:
     """The session's register. Six queries at most (five without the payments that need a
-    person), whatever the numbers of bookings, children and walk-ins."""
+    person; one more on a drop-off session), whatever the numbers of bookings, children and
+    walk-ins."""
     day = timezone.localtime(session.start).date()
     bookings = Booking.objects.filter(session=session).select_related(
         "parent", "parent__mobile", "family_contact", "booked_by"
@@ -134,6 +138,12 @@ def register_for(session: Session, *, with_payments: bool = False) -> Register:
     waiting = _rows(
         bookings.filter(status=Booking.Status.WAITING).order_by(*WAITING_LIST_ORDER), day
     )
+    if session.activity.drop_off:
+        # One more query, on drop-off sessions only.
+        details = details_by_booking([row.booking for row in held + waiting])
+        for row in held + waiting:
+            by_child = details.get(row.booking.pk, {})
+            row.drop_off = list(by_child.values())
     payments = []
     if with_payments:
         payments = list(

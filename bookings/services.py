@@ -24,6 +24,7 @@ from . import (
     stripe_gateway,
     transitions,
 )
+from . import drop_off as drop_off_rules
 from .errors import BookingError
 from .locking import locked_course, locked_session, locking_enabled, session_transaction
 from .models import Booking, ContactChild, CourseBooking, FamilyContact, Session
@@ -207,6 +208,7 @@ def book_session(
     funded_place: bool = False,
     pay_at_centre: bool = False,
     access_notes: str = "",
+    drop_off: dict[int, drop_off_rules.ChildDetails] | None = None,
 ) -> Booking:
     """Books places for the parent's children (or a number of adults) on a session.
 
@@ -222,6 +224,10 @@ def book_session(
     Staff book on a family's behalf (`booked_by`, from a register) for a family contact
     (`family_contact`) or an account (`parent`), under the same rules and lock; such a booking
     is never paid online: it is paid at the centre, or a funded place.
+
+    A drop-off session needs `drop_off`: each child's emergency contact, notes and photo
+    consent, by child id (`bookings.drop_off`); it is refused without them
+    when the family books (staff booking for a family add them if they have them).
     """
     family = _family(parent, family_contact, booked_by)
     booked_by = booked_by or parent
@@ -238,6 +244,12 @@ def book_session(
             now = timezone.now()
             _check_window(session, now)
             places = _check_party(session, family, children, adults)
+            left_with_us = None
+            # Staff booking for a family from the register may not have the details to hand:
+            # the family gives them on the day; a family booking itself must give them.
+            asks_drop_off = session.activity.drop_off and not session.activity.adults_only
+            if asks_drop_off and (drop_off or not on_behalf):
+                left_with_us = drop_off_rules.cleaned(children, drop_off)
             if capacity.release_lapsed_holds(session, now):
                 # Families already waiting come before newcomers.
                 capacity.promote_waiting(session)
@@ -292,6 +304,8 @@ def book_session(
                 raise BookingError(FULL)
             if children and not session.activity.adults_only:
                 booking.children.set(children)
+            if left_with_us:
+                drop_off_rules.record(booking, left_with_us)
             if notify:
                 notify(booking)
             if family_contact is not None:

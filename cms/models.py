@@ -415,6 +415,13 @@ class ActivityPage(Page):
     access_notes = models.TextField(
         blank=True, help_text="What families should know: stairs, what to bring, quiet space…"
     )
+    drop_off = models.BooleanField(
+        "children are left with us",
+        default=False,
+        help_text="Tick when parents leave their children (a holiday club, say): booking then "
+        "asks, for each child, an emergency contact, allergies and medical notes, and photo "
+        "consent.",
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -426,6 +433,7 @@ class ActivityPage(Page):
                 FieldPanel("is_course"),
                 FieldPanel("min_age_months"),
                 FieldPanel("max_age_months"),
+                FieldPanel("drop_off"),
             ],
             heading="Who it is for",
         ),

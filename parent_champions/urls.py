@@ -27,6 +27,11 @@ urlpatterns = [
         families.family_record,
         name="family_record",
     ),
+    path(
+        "sessions/<int:session_id>/offline-check-ins/",
+        registers.offline_check_in,
+        name="offline_check_in",
+    ),
     path("sessions/<int:session_id>/walk-ins/", registers.add_walk_in, name="add_walk_in"),
     path("sessions/<int:session_id>/message/", registers.message_families, name="message"),
     path("sessions/<int:session_id>/cover/", registers.assign_cover, name="assign_cover"),

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from django_tasks_db.models import DBTaskResult
 
 from bookings import audit
-from bookings.models import Booking, FamilyContact, SessionLogEntry, StripeEvent
+from bookings.models import Booking, DropOffDetails, FamilyContact, SessionLogEntry, StripeEvent
 from startwell.languages import speaking_to
 from startwell.mail import deliver_email
 from startwell.models import Child, User
@@ -72,6 +72,14 @@ def schedule() -> list[Period]:
                 "your name and your children's names are taken off; the centre keeps the count "
                 "of places, ages and who came, with nobody named"
             ),
+        ),
+        Period(
+            _(
+                "What you tell us for a session where children are left with us (an emergency "
+                "contact, allergies and medical notes, photo consent)"
+            ),
+            _("{days} after the session").format(days=_days(settings.RETENTION_DROP_OFF_DAYS)),
+            _("deleted"),
         ),
         Period(
             _("Registers' records of who looked at or changed them, and messages sent to families"),
@@ -172,6 +180,13 @@ def delete_old_register_logs(now: datetime.datetime) -> int:
     return deleted
 
 
+def delete_old_drop_off_details(now: datetime.datetime) -> int:
+    """Emergency contacts, health notes and photo consent given for drop-off sessions."""
+    cutoff = now - datetime.timedelta(days=settings.RETENTION_DROP_OFF_DAYS)
+    deleted, _ = DropOffDetails.objects.filter(booking__session__end__lt=cutoff).delete()
+    return deleted
+
+
 def clear_old_stripe_payloads(now: datetime.datetime) -> int:
     """The event id stays, so a replayed event is still recognised and ignored."""
     cutoff = now - datetime.timedelta(days=settings.RETENTION_STRIPE_EVENT_DAYS)
@@ -243,6 +258,7 @@ RULES = [
     remove_grown_children,
     anonymise_old_bookings,
     delete_old_register_logs,
+    delete_old_drop_off_details,
     clear_old_stripe_payloads,
     delete_old_email_records,
     erase_idle_accounts,

@@ -60,6 +60,30 @@ def _booking(booking: Booking) -> dict:
         "amount": _pounds(booking.amount_pence),
         "funded_place": booking.funded,
         "payment": _payment(booking),
+        "left_with_us": [
+            {
+                "child": details.child.first_name,
+                "emergency_contact": details.emergency_name,
+                "relationship": details.emergency_relationship,
+                "phone": details.emergency_phone,
+                "allergies_and_medical_notes": details.medical_notes,
+                "photos_allowed": details.photo_consent,
+            }
+            for details in booking.drop_off_details.all()
+        ],
+        "feedback": _feedback(booking),
+    }
+
+
+def _feedback(booking: Booking) -> dict | None:
+    feedback = getattr(booking, "feedback", None)
+    if feedback is None or not feedback.is_answered:
+        return None
+    return {
+        "how_it_was": feedback.get_rating_display(),
+        "would_come_again": feedback.get_come_again_display(),
+        "comment": feedback.comment,
+        "answered_at": _when(feedback.answered_at),
     }
 
 
@@ -97,8 +121,8 @@ def personal_data(user) -> dict:
     """Everything held about `user` and their children, as JSON-ready values."""
     bookings = list(
         Booking.objects.filter(parent=user)
-        .select_related("session__activity", "session__centre", "payment")
-        .prefetch_related("children")
+        .select_related("session__activity", "session__centre", "payment", "feedback")
+        .prefetch_related("children", "drop_off_details__child")
         .order_by("session__start")
     )
     ideas = Idea.objects.filter(proposer=user).select_related("centre").order_by("created_at")

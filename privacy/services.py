@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookings import services as booking_services
-from bookings.models import Booking, FamilyContact, SessionLogEntry, StripeEvent
+from bookings.models import Booking, DropOffDetails, FamilyContact, SessionLogEntry, StripeEvent
 from codesign.models import Support
 from startwell.errors import ApplicationError
 from startwell.models import Child, DeliveryFailure
@@ -102,6 +102,8 @@ def anonymise_bookings(bookings) -> int:
         Booking.objects.filter(pk=booking.pk).update(
             parent=None, household=households[booking.parent_id], access_notes=""
         )
+        # Emergency contacts and health notes name the family: they go, not anonymised.
+        DropOffDetails.objects.filter(booking=booking).delete()
     return len(bookings)
 
 

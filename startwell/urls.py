@@ -14,11 +14,12 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from startwell.health import healthz
 
-from . import language_views, mobile_views, views
+from . import language_views, mobile_views, offline_views, views
 from .languages import page_patterns
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("service-worker.js", offline_views.service_worker, name="service_worker"),
     path("language/", language_views.choose_language, name="set_language"),
     # Staff sign in through allauth like everyone else, so the second factor always applies.
     path(

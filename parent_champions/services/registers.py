@@ -16,6 +16,7 @@ from bookings import selectors as booking_selectors
 from bookings import services as booking_services
 from bookings.models import Attendance, Booking, Session, WalkIn
 from bookings.registers import short_name
+from startwell.errors import ApplicationError
 from startwell.languages import speaking_to
 
 from ..errors import ChampionError
@@ -38,6 +39,8 @@ def open_register(*, user, session: Session) -> None:
     """Logs that this person looked at the register (after checking they may)."""
     check_can_run(user=user, session=session)
     audit.record(session, audit.VIEWED, user=user)
+    if session.activity.drop_off:
+        audit.record(session, audit.DROP_OFF_VIEWED, user=user)
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,37 @@ def run_register_action(*, user, session: Session, booking_id: int, action: str)
         booking=booking.reference,
     )
     return register_action.done.format(name=short_name(booking))
+
+
+OFFLINE_NOT_BOOKED = (
+    "{name}: not checked in. Their booking is now {status}, since you went offline. "
+    "If they are here, add them as a walk-in."
+)
+OFFLINE_NOT_ON_REGISTER = "This family is not on this session's register any more."
+
+
+def check_in_from_offline(*, user, session: Session, booking_id: int) -> str:
+    """A check-in the champion made without a signal, sent once the phone is back online: the
+    same person and second-factor rules as the button, and a plain account of what changed in
+    the meantime when it can no longer be done."""
+    check_can_run(user=user, session=session)
+    booking = (
+        Booking.objects.select_related("parent").filter(pk=booking_id, session=session).first()
+    )
+    if booking is None:
+        raise ChampionError(OFFLINE_NOT_ON_REGISTER)
+    if booking.status != Booking.Status.CONFIRMED:
+        raise ChampionError(
+            OFFLINE_NOT_BOOKED.format(
+                name=short_name(booking), status=booking.get_status_display().lower()
+            )
+        )
+    try:
+        return run_register_action(
+            user=user, session=session, booking_id=booking.pk, action="check-in"
+        )
+    except ApplicationError as error:
+        raise ChampionError(f"{short_name(booking)}: {error.message}") from None
 
 
 def add_walk_in(

@@ -138,6 +138,8 @@ def book_family(request, session_id: int, token: str):
     if form.is_valid():
         arguments = form.booking_arguments()
         child_ids = [child.pk for child in arguments.pop("children", [])]
+        # Booked by staff, the family pays at the centre (or has a funded place) anyway.
+        arguments.pop("pay_at_centre", None)
         try:
             booking = families.book_for_family(
                 user=request.user,

@@ -7,7 +7,7 @@ answers 404. A champion who may not act right now (suspended, checks lapsed) is 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,8 @@ from startwell.errors import ApplicationError, show_as_message, show_on_form
 from .. import selectors
 from ..forms import CoverForm, MessageForm, WalkInForm
 from ..services import applications, registers
+
+NOT_A_BOOKING = "That check-in names no booking. Please check the family in again."
 
 
 def refused(request, message: str):
@@ -98,6 +100,23 @@ def booking_action(request, session_id: int, booking_id: int, action: str):
         # Cancelled from the admin's register: back to it.
         return redirect("bookings_session:inspect", session.pk)
     return redirect(_register_url(session, f"booking-{booking.pk}", updated_booking=booking))
+
+
+@login_required
+@require_POST
+def offline_check_in(request, session_id: int):
+    """A queued check-in from a phone that was offline: answers in JSON, 409 for a conflict."""
+    session = session_in_reach(request, session_id)
+    booking_id = request.POST.get("booking_id", "")
+    if not booking_id.isdigit() or len(booking_id) > 18:
+        return JsonResponse({"status": "refused", "message": NOT_A_BOOKING}, status=400)
+    try:
+        done = registers.check_in_from_offline(
+            user=request.user, session=session, booking_id=int(booking_id)
+        )
+    except ApplicationError as error:
+        return JsonResponse({"status": "conflict", "message": error.message}, status=409)
+    return JsonResponse({"status": "saved", "message": done})
 
 
 @login_required

@@ -36,7 +36,8 @@ def test_only_those_marked_as_attended_yesterday_are_asked(came, yesterday, acti
     BookingFactory(session=yesterday, attendance=Attendance.NO_SHOW)
     BookingFactory(session=yesterday)  # attendance never recorded
     BookingFactory(session=yesterday, status=Booking.Status.CANCELLED)
-    today = SessionFactory(activity=activity, start=timezone.now() - datetime.timedelta(hours=2))
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    today = SessionFactory(activity=activity, start=midnight + datetime.timedelta(minutes=1))
     BookingFactory(session=today, attendance=Attendance.ATTENDED)  # asked tomorrow, not today
     two_days_ago = SessionFactory(
         activity=activity, start=yesterday.start - datetime.timedelta(days=1)
@@ -213,3 +214,13 @@ def test_a_manager_of_another_centre_may_not_check(asked, other_centre):
     with pytest.raises(services.FeedbackError):
         services.reject_comment(feedback=feedback, by=elsewhere)
     assert Feedback.objects.get().comment_status == CommentStatus.WAITING
+
+
+def test_the_familys_download_holds_their_answer(asked, came):
+    from privacy.selectors import personal_data
+
+    answer(asked, rating="ok", come_again="maybe", comment="Too hot")
+
+    [booking] = personal_data(came.parent)["bookings"]
+    assert booking["feedback"]["how_it_was"] == "OK"
+    assert booking["feedback"]["comment"] == "Too hot"

@@ -243,3 +243,35 @@ def test_cancelling_from_the_admin_register_returns_there(
     assert response["Location"] == reverse("bookings_session:inspect", args=[session_tomorrow.pk])
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CANCELLED
+
+
+def test_the_families_of_my_sessions_take_the_same_queries_however_many(
+    client, champion, session_tomorrow, centre, manager
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bookings.services import book_session
+
+    def add_families(count):
+        for _ in range(count):
+            family = FamilyContactFactory(centre=centre)
+            book_session(
+                family_contact=family,
+                booked_by=manager,
+                session_id=session_tomorrow.pk,
+                children=[contact_child(family)],
+            )
+            book(session_tomorrow, first_name="Pat")
+
+    type(session_tomorrow).objects.filter(pk=session_tomorrow.pk).update(capacity=20)
+    client.force_login(champion.user)
+    url = u("find_family", session_tomorrow.pk)
+    add_families(1)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    add_families(4)
+    with CaptureQueriesContext(connection) as five:
+        page = client.get(url).content.decode()
+    assert page.count("Book for ") >= 10
+    assert len(five) == len(one)

@@ -1,0 +1,127 @@
+"""Drop-off sessions (an activity marked "children are left with us"): for each child booked,
+an emergency contact, allergies and medical notes, and photo consent. Checked before the
+booking's lock is taken, written with the booking, read on the register by whoever runs it.
+
+Kept to what the centre needs on the day: no address, no date of birth beyond the child's
+profile, nothing once the session is 30 days past (`privacy.retention`)."""
+
+from dataclasses import dataclass
+
+import phonenumbers
+
+from .errors import BookingError
+from .models import Booking, DropOffDetails
+
+# Why each is asked, in plain words, shown next to the fields.
+WHY_EMERGENCY = "So we can reach someone quickly if your child is unwell or upset."
+WHY_MEDICAL = "So the staff keep your child safe: food, medicines, what to watch for."
+WHY_PHOTOS = "We sometimes take photos of activities to show families what happens. We never "
+WHY_PHOTOS += "use a photo of a child whose family said no."
+
+NO_EMERGENCY_NAME = "Give the name of someone we can call in an emergency for {child}."
+NO_RELATIONSHIP = "Say who the emergency contact is to {child}, for example: mum, grandad."
+NO_PHONE = "Give a phone number for {child}'s emergency contact, like 07911 123456."
+BAD_PHONE = "Enter a UK phone number for {child}'s emergency contact, like 07911 123456."
+NO_PHOTO_ANSWER = "Say whether we may take photos of {child}: yes or no."
+TOO_LONG = "Keep {what} for {child} to {most} characters or fewer."
+
+MOST_NAME = 100
+MOST_NOTES = 1000
+
+
+@dataclass(frozen=True)
+class ChildDetails:
+    """What a parent typed for one child; `photo_consent` None until they answer."""
+
+    emergency_name: str = ""
+    emergency_relationship: str = ""
+    emergency_phone: str = ""
+    medical_notes: str = ""
+    photo_consent: bool | None = None
+
+
+def field_name(child_id: int, name: str) -> str:
+    """The booking form's field for one child's answer (refusals name it)."""
+    return f"drop_off_{child_id}_{name}"
+
+
+def _phone(text: str, child) -> str:
+    try:
+        number = phonenumbers.parse(text, "GB")
+    except phonenumbers.NumberParseException:
+        raise BookingError(
+            BAD_PHONE.format(child=child.first_name),
+            field=field_name(child.pk, "emergency_phone"),
+        ) from None
+    if not phonenumbers.is_valid_number(number):
+        raise BookingError(
+            BAD_PHONE.format(child=child.first_name),
+            field=field_name(child.pk, "emergency_phone"),
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def cleaned(children, details: dict[int, ChildDetails] | None) -> dict[int, ChildDetails]:
+    """The details for each child, trimmed and checked; refuses the first thing missing or
+    wrong, naming the child and the field."""
+    details = details or {}
+    result = {}
+    for child in children:
+        given = details.get(child.pk, ChildDetails())
+        name = given.emergency_name.strip()
+        relationship = given.emergency_relationship.strip()
+        phone = given.emergency_phone.strip()
+        notes = given.medical_notes.strip()
+        checks = [
+            (not name, NO_EMERGENCY_NAME, "emergency_name"),
+            (not relationship, NO_RELATIONSHIP, "emergency_relationship"),
+            (not phone, NO_PHONE, "emergency_phone"),
+            (given.photo_consent is None, NO_PHOTO_ANSWER, "photo_consent"),
+        ]
+        for failed, message, field in checks:
+            if failed:
+                raise BookingError(
+                    message.format(child=child.first_name), field=field_name(child.pk, field)
+                )
+        for value, what, field, most in [
+            (name, "the name", "emergency_name", MOST_NAME),
+            (relationship, "who they are", "emergency_relationship", MOST_NAME),
+            (notes, "the notes", "medical_notes", MOST_NOTES),
+        ]:
+            if len(value) > most:
+                raise BookingError(
+                    TOO_LONG.format(what=what, child=child.first_name, most=most),
+                    field=field_name(child.pk, field),
+                )
+        result[child.pk] = ChildDetails(
+            emergency_name=name,
+            emergency_relationship=relationship,
+            emergency_phone=_phone(phone, child),
+            medical_notes=notes,
+            photo_consent=bool(given.photo_consent),
+        )
+    return result
+
+
+def record(booking: Booking, details: dict[int, ChildDetails]) -> None:
+    """Writes the checked details with the booking (inside its transaction)."""
+    DropOffDetails.objects.bulk_create(
+        DropOffDetails(
+            booking=booking,
+            child_id=child_id,
+            emergency_name=given.emergency_name,
+            emergency_relationship=given.emergency_relationship,
+            emergency_phone=given.emergency_phone,
+            medical_notes=given.medical_notes,
+            photo_consent=given.photo_consent,
+        )
+        for child_id, given in details.items()
+    )
+
+
+def details_by_booking(bookings) -> dict[int, dict[int, DropOffDetails]]:
+    """{booking id: {child id: details}} for the register: one query."""
+    found: dict[int, dict[int, DropOffDetails]] = {}
+    for row in DropOffDetails.objects.filter(booking__in=bookings).select_related("child"):
+        found.setdefault(row.booking_id, {})[row.child_id] = row
+    return found
