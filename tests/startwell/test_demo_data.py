@@ -93,9 +93,9 @@ def test_the_site_has_the_portals_name_and_address(demo, client, settings):
 
 
 def test_five_centres_with_venues_partners_and_one_asking_champions_for_a_second_factor(demo):
-    assert CentrePage.objects.live().count() == 5
-    assert all(centre.venues.exists() for centre in CentrePage.objects.all())
-    assert all(centre.partners.count() == 5 for centre in CentrePage.objects.all())
+    assert CentrePage.objects.live().originals().count() == 5
+    assert all(centre.venues.exists() for centre in CentrePage.objects.originals())
+    assert all(centre.partners.count() == 5 for centre in CentrePage.objects.originals())
     assert all(venue.latitude for venue in Venue.objects.all())
     partner_activities = ActivityPage.objects.filter(delivered_by="partner")
     assert partner_activities.exists()
@@ -203,3 +203,14 @@ def test_the_demo_has_one_privacy_notice_under_home(demo):
     [page] = PrivacyNoticePage.objects.live()
     assert page.get_parent().specific_class is HomePage
     assert "Who we are" in str(page.body)
+
+
+def test_northfield_is_translated_into_polish_with_wagtail_localize(demo, client):
+    from wagtail_localize.models import Translation
+
+    response = client.get("/pl/centres/northfield/")
+
+    assert response.status_code == 200
+    assert "<h1>Centrum Rodzinne Northfield</h1>" in response.content.decode()
+    assert 'hreflang="pl"' in client.get("/centres/northfield/").content.decode()
+    assert Translation.objects.filter(target_locale__language_code="pl").count() == 1
