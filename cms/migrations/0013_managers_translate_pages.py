@@ -34,7 +34,7 @@ def let_managers_translate(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cms", "0011_centre_translations_share_managers"),
+        ("cms", "0012_activitypage_drop_off"),
         ("wagtail_localize", "0016_rename_page_revision_translationlog_revision"),
     ]
 
