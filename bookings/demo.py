@@ -339,7 +339,9 @@ def seed_bookings_demo() -> None:
     """Loads the demo timetable (see the module's docstring); safe to repeat."""
     _ensure_holidays()
     centres = list(
-        CentrePage.objects.filter(slug__in=[spec.slug for spec in CENTRES]).order_by("path")
+        CentrePage.objects.originals()
+        .filter(slug__in=[spec.slug for spec in CENTRES])
+        .order_by("path")
     )
     for centre in centres:
         for spec in ACTIVITIES:

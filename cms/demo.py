@@ -207,3 +207,46 @@ def seed_pages() -> None:
         manager = User.objects.get(email=demo.manager_email(spec.slug))  # made by the accounts step
         manager.groups.add(centre.manager_group)
     _place_venues()
+
+
+# Northfield's page in Polish: the words a manager typed in wagtail-localize's editor (the rest
+# of the page stays English until someone translates it).
+POLISH_NORTHFIELD = {
+    "title": "Centrum Rodzinne Northfield",
+    "summary": (
+        "Zajęcia dla dzieci od urodzenia do 5 lat i ich rodzin: zabawa, porady i wsparcie, "
+        "blisko domu."
+    ),
+}
+
+
+@demo.step(order=demo.PAGES + 5)
+def translate_a_centre() -> None:
+    """One centre translated into Polish the way managers translate pages (wagtail-localize:
+    a translation source, the translated strings, the translated page published), so the
+    language control, /pl/ addresses and hreflang have something to show."""
+    from wagtail.models import Locale
+    from wagtail_localize.models import (
+        StringSegment,
+        StringTranslation,
+        Translation,
+        TranslationSource,
+    )
+
+    centre = CentrePage.objects.originals().filter(slug="northfield").first()
+    polish = Locale.objects.filter(language_code="pl").first()
+    if centre is None or polish is None or centre.get_translation_or_none(polish) is not None:
+        return  # loaded before: the demo changes nothing the second time
+    source, _ = TranslationSource.get_or_create_from_instance(centre)
+    segments = StringSegment.objects.filter(source=source).select_related("string", "context")
+    for segment in segments:
+        text = POLISH_NORTHFIELD.get(segment.context.path)
+        if text:
+            StringTranslation.objects.update_or_create(
+                translation_of=segment.string,
+                locale=polish,
+                context=segment.context,
+                defaults={"data": text},
+            )
+    translation, _ = Translation.objects.get_or_create(source=source, target_locale=polish)
+    translation.save_target(publish=True)

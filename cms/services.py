@@ -2,6 +2,7 @@
 that centre's pages and nothing else."""
 
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
 
@@ -42,6 +43,20 @@ def share_managers_with_translation(*, original: CentrePage, translation: Centre
         )
 
 
+def translating_permission() -> Permission:
+    """wagtail-localize's "Can submit translations" (made by its migrations, so made again here
+    for a database emptied since): managers translate their centre's pages."""
+    content_type, _ = ContentType.objects.get_or_create(
+        app_label="wagtail_localize", model="translation"
+    )
+    permission, _ = Permission.objects.get_or_create(
+        content_type=content_type,
+        codename="submit_translation",
+        defaults={"name": "Can submit translations"},
+    )
+    return permission
+
+
 def manager_group_name(centre: CentrePage) -> str:
     return f"{centre.title} managers"
 
@@ -68,6 +83,7 @@ def ensure_centre_manager_group(*, centre: CentrePage) -> Group:
         group.permissions.add(
             Permission.objects.get(content_type__app_label=app_label, codename=codename)
         )
+    group.permissions.add(translating_permission())
 
     root_collection = Collection.get_first_root_node()
     for app_label, codename in MANAGER_COLLECTION_PERMISSIONS:

@@ -106,7 +106,7 @@ def seed_codesign_demo() -> None:
     if parent is None:
         return
     supporters = _supporters()
-    for centre in CentrePage.objects.order_by("title"):
+    for centre in CentrePage.objects.originals().order_by("title"):
         specs = list(IDEAS)
         if ActivityPage.objects.descendant_of(centre).exists():
             specs.append(

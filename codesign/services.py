@@ -175,7 +175,7 @@ def propose_idea(
     )
     if audience not in Audience.values:
         raise CodesignError(AUDIENCE_UNKNOWN, field="audience")
-    centre = CentrePage.objects.live().filter(pk=centre_id).first()
+    centre = CentrePage.objects.live().originals().filter(pk=centre_id).first()
     if centre is None:
         raise CodesignError(CENTRE_UNKNOWN, field="centre")
 

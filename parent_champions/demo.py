@@ -18,7 +18,7 @@ from .services.practitioners import practitioners_group
 def seed_champions_demo() -> list[Champion]:
     today = timezone.localdate()
     champions = []
-    for centre in CentrePage.objects.order_by("title"):
+    for centre in CentrePage.objects.originals().order_by("title"):
         user = User.objects.filter(email=f"champion.{centre.slug}@startwell.example").first()
         if user is None:
             continue
@@ -54,7 +54,7 @@ def seed_champions_demo() -> list[Champion]:
 
 def _seed_practitioner() -> None:
     user = User.objects.filter(email=demo.PRACTITIONER_EMAIL).first()
-    centre = CentrePage.objects.filter(slug="northfield").first()
+    centre = CentrePage.objects.originals().filter(slug="northfield").first()
     partner = PartnerOrganisation.objects.filter(name="Health Visiting Team").first()
     if user is None or centre is None or partner is None:
         return

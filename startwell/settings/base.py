@@ -42,6 +42,10 @@ INSTALLED_APPS = [
     "reports",
     "privacy",
     "openreferral",
+    # Managers translate pages in the admin: an editor beside the English, PO export and import
+    # (wagtail_localize.locales is Wagtail's locale management, with sync between languages).
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -46,6 +46,7 @@ def test_each_app_contributes_its_demo_step_and_they_run_in_layer_order():
     assert names == [
         "startwell.demo.seed_accounts",
         "cms.demo.seed_pages",
+        "cms.demo.translate_a_centre",
         "bookings.demo.seed_bookings_demo",
         "codesign.demo.seed_codesign_demo",
         "parent_champions.demo.seed_champions_demo",
