@@ -54,7 +54,8 @@ self.addEventListener("fetch", (event) => {
       })
       .catch(async () => {
         const cache = await caches.open(cacheName());
-        const copy = await cache.match(request, { ignoreSearch: true });
+        // Ignore Vary: a copy saved from the dashboard was fetched with other headers.
+        const copy = await cache.match(request, { ignoreSearch: true, ignoreVary: true });
         return copy || Response.error();
       }),
   );
