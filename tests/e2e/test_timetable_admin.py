@@ -42,7 +42,7 @@ def test_manager_reads_the_register_previews_a_series_and_cancels(
     booking.children.set([ChildFactory(parent=parent, first_name="Mo")])
 
     page.goto(f"{live_server.url}/admin/timetable/sessions/inspect/{session.pk}/")
-    expect(page.get_by_role("cell", name="Ada Lovelace")).to_be_visible()
+    expect(page.get_by_role("cell", name="Ada Lovelace", exact=True)).to_be_visible()
     expect(page.get_by_text("3 left")).to_be_visible()
     assert_accessible(page)
 
