@@ -120,6 +120,12 @@ def bookable_session(session_id: int) -> Session:
     )
 
 
+def session_to_book(session_id: int) -> Session:
+    """One session with its activity, for an attempt to book it (which counts the places
+    itself). Raises `Session.DoesNotExist`."""
+    return Session.objects.select_related("activity").get(pk=session_id, activity__live=True)
+
+
 def active_booking(*, parent, session) -> Booking | None:
     """The parent's booking or waiting-list place on this session, if they have one."""
     return Booking.objects.filter(
@@ -214,13 +220,22 @@ def places_taken(session: Session) -> int:
 
 def places_left_counting_lapsed_holds_as_free(session: Session) -> int:
     """Places left if every payment hold past its time were released (as the writes do first,
-    under the lock)."""
+    under the lock). One query: the walk-ins are a subquery."""
     holding = Q(status=Booking.Status.CONFIRMED) | Q(
         status=Booking.Status.PENDING_PAYMENT, hold_expires_at__gt=timezone.now()
     )
-    held = Booking.objects.filter(holding, session=session).aggregate(total=Sum("places"))
-    walk_ins = WalkIn.objects.filter(session=session).aggregate(total=Sum("places"))
-    return session.capacity - (held["total"] or 0) - (walk_ins["total"] or 0)
+    walk_ins = (
+        WalkIn.objects.filter(session=session)
+        .order_by()
+        .values("session")
+        .annotate(total=Sum("places"))
+        .values("total")
+    )
+    held = Booking.objects.filter(holding, session=session).aggregate(
+        total=Coalesce(Sum("places"), 0)
+        + Coalesce(Subquery(walk_ins, output_field=IntegerField()), 0)
+    )
+    return session.capacity - held["total"]
 
 
 def pay_at_centre_offered(session) -> bool:

@@ -209,6 +209,7 @@ def book_session(
     pay_at_centre: bool = False,
     access_notes: str = "",
     drop_off: dict[int, drop_off_rules.ChildDetails] | None = None,
+    session_as_read: Session | None = None,
 ) -> Booking:
     """Books places for the parent's children (or a number of adults) on a session.
 
@@ -228,6 +229,10 @@ def book_session(
     A drop-off session needs `drop_off`: each child's emergency contact, notes and photo
     consent, by child id (`bookings.drop_off`); it is refused without them
     when the family books (staff booking for a family add them if they have them).
+
+    `session_as_read` is the session (with its activity) as the caller has just read it: the
+    refusals asked before the lock use it rather than reading it again. Everything that books
+    is decided on the session as read under the lock.
     """
     family = _family(parent, family_contact, booked_by)
     booked_by = booked_by or parent
@@ -238,7 +243,9 @@ def book_session(
     children = list(children)
     access_notes = (access_notes or "").strip()[:500]
     if not join_waiting_list and locking_enabled():
-        _refuse_before_locking(session_id, family, children, adults, duplicate=duplicate)
+        _refuse_before_locking(
+            session_id, family, children, adults, duplicate=duplicate, session=session_as_read
+        )
     try:
         with session_transaction(), locked_session(session_id) as session:
             now = timezone.now()
@@ -317,24 +324,33 @@ def book_session(
 
 
 def _refuse_before_locking(
-    session_id: int, family: dict, children: list[Child], adults: int, *, duplicate: str
+    session_id: int,
+    family: dict,
+    children: list[Child],
+    adults: int,
+    *,
+    duplicate: str,
+    session: Session | None = None,
 ) -> None:
     """The refusals `book_session` would give under the lock, asked without it: when a popular
     session is full, hundreds of families are told so without queueing for the session's lock
     (or, on SQLite, the database's write lock). Only a refusal is trusted here; anything else
     is asked again under the lock. Places held for payment past their time count as free, since
     the locked path releases them first."""
-    try:
-        session = Session.objects.select_related("activity").get(pk=session_id)
-    except Session.DoesNotExist:
-        return
+    if session is None or session.pk != session_id:
+        try:
+            session = Session.objects.select_related("activity").get(pk=session_id)
+        except Session.DoesNotExist:
+            return
     _check_window(session, timezone.now())
     _check_party(session, family, children, adults)
-    existing = Booking.objects.filter(
-        session=session, **family, status__in=Booking.ACTIVE_STATUSES
-    ).first()
+    existing = (
+        Booking.objects.filter(session=session, **family, status__in=Booking.ACTIVE_STATUSES)
+        .values_list("reference", flat=True)
+        .first()
+    )
     if existing:
-        raise BookingError(duplicate.format(reference=existing.reference))
+        raise BookingError(duplicate.format(reference=existing))
     if selectors.places_left_counting_lapsed_holds_as_free(session) <= 0:
         raise BookingError(FULL)
 

@@ -2,7 +2,6 @@
 bookings; and each centre's public calendar feed. Views parse input, call one service and turn
 its refusal into a message next to the field."""
 
-from allauth.core.internal import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cms.models import CentrePage
-from startwell import pagecache
+from startwell import pagecache, ratelimits
 from startwell.errors import show_on_form
 from startwell.selectors import has_verified_email
 
@@ -78,17 +77,11 @@ def _filter_key(filters: dict) -> dict:
 
 
 def _rate_limited(request) -> bool:
-    """Counts a booking attempt against the person's limit (allauth's rate limiter, kept in
-    the shared cache so that it holds across every worker)."""
-    rate = settings.BOOKINGS_RATE_LIMIT
-    usage = ratelimit.consume(
-        request,
-        app="bookings",
-        action="book_session",
-        config={"book_session": rate},
-        user=request.user,
+    """Counts a booking attempt against the person's limit (kept in the shared database, so it
+    holds across every worker)."""
+    return not ratelimits.consume(
+        action="book_session", user=request.user, rates=settings.BOOKINGS_RATE_LIMIT
     )
-    return usage is None
 
 
 def _party_fields(form: BookingForm) -> dict[str, str]:
@@ -101,24 +94,29 @@ def _party_fields(form: BookingForm) -> dict[str, str]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def book(request, session_id: int):
+    posted = request.method == "POST"
     try:
-        session = selectors.bookable_session(session_id)
+        # An attempt needs the session and its activity only; the form page shows more.
+        session = (
+            selectors.session_to_book(session_id)
+            if posted
+            else selectors.bookable_session(session_id)
+        )
     except Session.DoesNotExist:
         raise Http404("No such session") from None
     if session.course_id:
         # A course's sessions are booked as the whole course.
         return redirect("bookings:book_course", course_id=session.course_id)
     verified = has_verified_email(request.user)
-    existing = selectors.active_booking(parent=request.user, session=session)
     form = BookingForm(
-        request.POST if request.method == "POST" else None,
+        request.POST if posted else None,
         session=session,
         parent=request.user,
         pay_at_centre_offered=selectors.pay_at_centre_offered(session),
     )
     status = 200
     refused_children = []  # the children a refusal names (too young, too old), when it names some
-    if request.method == "POST" and verified:
+    if posted and verified:
         if _rate_limited(request):
             form.is_valid()
             form.add_error(None, TOO_MANY_ATTEMPTS)
@@ -129,12 +127,14 @@ def book(request, session_id: int):
                     parent=request.user,
                     session_id=session.pk,
                     join_waiting_list="join_waiting_list" in request.POST,
+                    session_as_read=session,
                     **form.booking_arguments(),
                 )
             except BookingError as error:
+                if error.message == services.FULL:
+                    return _full(request, session, form)
                 show_on_form(form, error, fields=_party_fields(form))
                 refused_children = [str(pk) for pk in error.extra.get("children", [])]
-                session = selectors.bookable_session(session_id)
             else:
                 if booking.status == Booking.Status.PENDING_PAYMENT:
                     return _send_to_pay(request, booking)
@@ -158,8 +158,11 @@ def book(request, session_id: int):
                 return redirect("bookings:booking_detail", reference=booking.reference)
         if form.errors and status == 200:
             status = 400
-    elif request.method == "POST":
+    elif posted:
         status = 403
+    if posted:
+        # The form page again, with the places as they are now.
+        session = selectors.bookable_session(session_id)
     return render(
         request,
         "bookings/book.html",
@@ -169,7 +172,7 @@ def book(request, session_id: int):
             "form": form,
             "invalid_children": _invalid_children(form, refused_children),
             "verified": verified,
-            "existing": existing,
+            "existing": selectors.active_booking(parent=request.user, session=session),
             "refusal": selectors.booking_refusal(session),
             "payment_online": stripe_gateway.is_configured(),
             "is_full": session.places_left <= 0,
@@ -257,6 +260,24 @@ def book_course(request, course_id: int):
             or form.fields["children"].queryset.exists(),
         },
         status=status,
+    )
+
+
+def _full(request, session: Session, form: BookingForm):
+    """The answer to an attempt on a full session, the one most families get when a popular
+    session opens: a short page that says so and offers the waiting list with the same choices
+    (kept in hidden fields), rather than the whole booking form again."""
+    kept = [
+        (name, value)
+        for name in form.fields
+        for value in form.data.getlist(name)
+        if name != "join_waiting_list"
+    ]
+    return render(
+        request,
+        "bookings/book_full.html",
+        {"session": session, "activity": session.activity, "kept": kept, "message": services.FULL},
+        status=409,
     )
 
 

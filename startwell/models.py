@@ -192,3 +192,16 @@ class DeliveryFailure(models.Model):
 
     def __str__(self):
         return f"{self.get_channel_display()} to {self.address}: {self.reason}"
+
+
+class AttemptCount(models.Model):
+    """How many times one person tried one action in the current window of one limit (see
+    `startwell.ratelimits`). One row per person, action and limit, counted up in place."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    # Which window the count belongs to: the time in seconds divided by the limit's period.
+    window = models.BigIntegerField()
+    count = models.PositiveIntegerField()
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"

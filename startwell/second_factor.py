@@ -15,6 +15,8 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.signals import authenticator_added, authenticator_used
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
+from django.contrib.auth.models import Permission
+from django.db.models import Q
 from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -32,19 +34,32 @@ SECOND_FACTOR_TYPES = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
 PRACTITIONER_PERMISSION = "parent_champions.run_partner_sessions"
 
 
+STAFF_PERMISSIONS = [("wagtailadmin", "access_admin"), tuple(PRACTITIONER_PERMISSION.split("."))]
+
+
 def is_staff_member(user) -> bool:
     """Superusers, Django staff, anyone whose groups let them into the Wagtail admin (every
-    centre's managers' group does) and practitioners: the people who see other families' data."""
-    return (
-        user.is_authenticated
-        and user.is_active
-        and (
-            user.is_superuser
-            or user.is_staff
-            or user.has_perm("wagtailadmin.access_admin")
-            or user.has_perm(PRACTITIONER_PERMISSION)
-        )
-    )
+    centre's managers' group does) and practitioners: the people who see other families' data.
+
+    Asked by middleware on every signed-in request, so the permissions are one EXISTS query
+    (directly or through a group, as Django's ModelBackend grants them) rather than loading
+    every permission the person has; the answer is kept on the user for the request."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser or user.is_staff:
+        return True
+    known = getattr(user, "_startwell_staff_member", None)
+    if known is None:
+        known = _holds_a_staff_permission(user)
+        user._startwell_staff_member = known
+    return known
+
+
+def _holds_a_staff_permission(user) -> bool:
+    wanted = Q()
+    for app_label, codename in STAFF_PERMISSIONS:
+        wanted |= Q(content_type__app_label=app_label, codename=codename)
+    return Permission.objects.filter(wanted).filter(Q(user=user) | Q(group__user=user)).exists()
 
 
 def has_second_factor(user) -> bool:

@@ -12,7 +12,14 @@ HOLDING_STATUSES = ["confirmed", "waiting"]
 
 
 def has_verified_email(user: User) -> bool:
-    return EmailAddress.objects.filter(user=user, verified=True).exists()
+    """Kept on the user once true: an address confirmed stays confirmed for the request, which
+    asks several times (the page, then the booking service)."""
+    if getattr(user, "_startwell_verified_email", False):
+        return True
+    verified = EmailAddress.objects.filter(user=user, verified=True).exists()
+    if verified:
+        user._startwell_verified_email = True
+    return verified
 
 
 def children_of(parent: User) -> QuerySet[Child]:

@@ -461,9 +461,17 @@ def test_full_session_offers_the_waiting_list(signed_in, parent, session, kids):
     assert 'name="join_waiting_list"' in html
 
     refused = signed_in.post(book_url(session), {"children": [kids[0].pk]})
-    assert refused.status_code == 400
-    assert "Sorry, this session is full." in refused.content.decode()
+    assert refused.status_code == 409
+    page = refused.content.decode()
+    assert "Sorry, this session is full." in page
     assert not Booking.objects.filter(parent=parent).exists()
+    # A short page, not the form again: it offers the waiting list with the same choices.
+    assert "<title>Error: Sorry, this session is full. – Start Well</title>" in page
+    assert '<main id="main-content"' in page
+    assert "Who is coming?" not in page
+    assert f'<input type="hidden" name="children" value="{kids[0].pk}">' in page
+    assert '<button type="submit" name="join_waiting_list" value="1"' in page
+    assert f'href="/sessions/{session.pk}/book/"' in page
 
     response = signed_in.post(
         book_url(session), {"children": [kids[0].pk], "join_waiting_list": "1"}
