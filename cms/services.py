@@ -4,6 +4,7 @@ that centre's pages and nothing else."""
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
 
 from .models import CentrePage
@@ -70,25 +71,33 @@ def ensure_centre_manager_group(*, centre: CentrePage) -> Group:
         CentrePage.objects.filter(pk=centre.pk).update(manager_group=group)
         centre.manager_group = group
 
-    group.permissions.add(
-        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    # Every permission in one query, and each kind of grant written in one go (the grants are
+    # unique together, so writing one again changes nothing).
+    model_permissions = [("wagtailadmin", "access_admin"), *MANAGER_MODEL_PERMISSIONS]
+    wanted = Q(content_type__app_label="wagtailcore", codename__in=MANAGER_PAGE_PERMISSIONS)
+    for app_label, codename in model_permissions + MANAGER_COLLECTION_PERMISSIONS:
+        wanted |= Q(content_type__app_label=app_label, codename=codename)
+    found = {
+        (permission.content_type.app_label, permission.codename): permission
+        for permission in Permission.objects.filter(wanted).select_related("content_type")
+    }
+    group.permissions.add(*(found[name] for name in model_permissions))
+    GroupPagePermission.objects.bulk_create(
+        [
+            GroupPagePermission(group=group, page=centre, permission=found[("wagtailcore", name)])
+            for name in MANAGER_PAGE_PERMISSIONS
+        ],
+        ignore_conflicts=True,
     )
-    page_permissions = Permission.objects.filter(
-        content_type__app_label="wagtailcore", codename__in=MANAGER_PAGE_PERMISSIONS
-    )
-    for permission in page_permissions:
-        GroupPagePermission.objects.get_or_create(group=group, page=centre, permission=permission)
-
-    for app_label, codename in MANAGER_MODEL_PERMISSIONS:
-        group.permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
     group.permissions.add(translating_permission())
-
     root_collection = Collection.get_first_root_node()
-    for app_label, codename in MANAGER_COLLECTION_PERMISSIONS:
-        permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        GroupCollectionPermission.objects.get_or_create(
-            group=group, collection=root_collection, permission=permission
-        )
+    GroupCollectionPermission.objects.bulk_create(
+        [
+            GroupCollectionPermission(
+                group=group, collection=root_collection, permission=found[name]
+            )
+            for name in MANAGER_COLLECTION_PERMISSIONS
+        ],
+        ignore_conflicts=True,
+    )
     return group

@@ -5,6 +5,7 @@ are `bookings.registers`.)"""
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -254,14 +255,19 @@ def may_edit_session(user, session: Session) -> bool:
 
 
 def shows_champions_link(user) -> bool:
+    """Champions, practitioners and centre managers see the link. Asked on every signed-in
+    page, so it is one query (most people are none of them, and would otherwise cost three)."""
     if not user.is_authenticated:
         return False
-    return (
-        user.is_superuser
-        or Champion.objects.filter(user=user).exists()
-        or Practitioner.objects.filter(user=user).exists()
-        or (centres_managed_by(user).exists())
+    if user.is_superuser:
+        return True
+    any_role = (
+        Exists(Champion.objects.filter(user=user))
+        | Exists(Practitioner.objects.filter(user=user))
+        | Exists(centres_managed_by(user))
     )
+    # The person's own row, kept only if any of the three exists.
+    return get_user_model().objects.filter(any_role, pk=user.pk).exists()
 
 
 def practitioner_sessions(user, *, days: int = 60) -> QuerySet[Session]:

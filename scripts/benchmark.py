@@ -464,6 +464,9 @@ def run_engine(name: str, database_url: str, workdir: Path, options) -> None:
             )
             for person in prepared["people"]
         ]
+        # The bare view just before, so the race's rate can be read against this machine's
+        # speed at the time (it is shared).
+        bare = wrk_page(port, "/healthz", "", seconds=2, connections=options.connections)
         result = race(port, attempts, connections=options.race_connections)
         places, bookings = map(int, shell(env, CONFIRMED % {"session": prepared["race"]}).split())
         seconds_taken = result["elapsed_us"] / 1e6
@@ -475,6 +478,11 @@ def run_engine(name: str, database_url: str, workdir: Path, options) -> None:
             f"{result['requests'] / seconds_taken:.0f} attempts/s; "
             f"p50 {ms(result['p50_us'])} ms, p95 {ms(result['p95_us'])} ms "
             f"(the client used {result['client_cpu_s']:.2f} s of CPU)"
+        )
+        rate = result["requests"] / seconds_taken
+        print(
+            f"  the bare view answered {bare['rps']:.0f} requests/s just before "
+            f"(the race's attempts/s are {rate / bare['rps']:.3f} of that)"
         )
         print(f"  answers by status: {dict(sorted(statuses.items()))}; server errors: {errors}")
         print(f"  confirmed: {places} places in {bookings} bookings (capacity {options.places})")

@@ -12,7 +12,10 @@ links and sign-in codes cannot be re-rendered when the worker runs, so the task 
 message, and `forget_delivered_message` clears it from the task's row once it has been sent."""
 
 import base64
+import contextlib
+import contextvars
 import logging
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -146,10 +149,27 @@ def _deliver_through_notify(data: dict) -> str:
     return "retrying"
 
 
+_dropped = contextvars.ContextVar("startwell_mail_dropped", default=False)
+
+
+@contextlib.contextmanager
+def dropped() -> Iterator[None]:
+    """Messages made inside are thrown away rather than queued: for the demo, whose people are
+    made up and whose every idea and booking would otherwise queue a message nobody reads."""
+    token = _dropped.set(True)
+    try:
+        yield
+    finally:
+        _dropped.reset(token)
+
+
 class QueuedEmailBackend(BaseEmailBackend):
-    """Django e-mail backend that queues each message for `deliver_email`."""
+    """Django e-mail backend that queues each message for `deliver_email` (none inside
+    `dropped()`)."""
 
     def send_messages(self, email_messages):
+        if _dropped.get():
+            return 0
         for message in email_messages:
             # Subjects often carry a title typed by staff (an activity's); a line break there
             # would make the message undeliverable for ever, so it becomes a space.

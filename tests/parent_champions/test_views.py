@@ -602,7 +602,13 @@ def test_manager_reads_who_viewed_and_changed_registers(client, champion, manage
 def test_champions_link_in_the_header_only_for_champions_and_managers(
     client, parent, champion, manager
 ):
-    for user, shown in [(parent, False), (champion.user, True), (manager, True)]:
+    practitioner = PractitionerFactory(centre=champion.centre).user
+    for user, shown in [
+        (parent, False),
+        (champion.user, True),
+        (manager, True),
+        (practitioner, True),
+    ]:
         client.force_login(user)
         page = client.get(reverse("search")).content.decode()
         assert ('href="/champions/"' in page) is shown
