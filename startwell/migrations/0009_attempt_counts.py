@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('startwell', '0007_delivery_failures'),
+        ('startwell', '0008_language'),
     ]
 
     operations = [
