@@ -22,7 +22,16 @@ from startwell.limits import LINE_BREAK_REFUSED
 from tests.accounts import activate_totp
 from tests.factories import UserFactory, VenueFactory
 
-OUR_APPS = ["startwell", "cms", "bookings", "codesign", "parent_champions", "reports", "privacy"]
+OUR_APPS = [
+    "startwell",
+    "cms",
+    "bookings",
+    "codesign",
+    "parent_champions",
+    "feedback",
+    "reports",
+    "privacy",
+]
 # Every forms module of every app, found rather than listed, so a new one is checked too.
 FORM_MODULES = [
     f"{app}.{name}"
@@ -31,7 +40,7 @@ FORM_MODULES = [
     if importlib.util.find_spec(f"{app}.{name}") is not None
 ]
 # Typed into a field but never shown or sent as a line of text: the amount is parsed as money.
-NOT_TEXT = {("BookingForm", "amount")}
+NOT_TEXT = {("BookingForm", "amount"), ("FamilyBookingForm", "amount")}
 
 
 def our_forms():
