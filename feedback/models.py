@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
+from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Booking, Session
 
@@ -14,15 +15,15 @@ COMMENT_MAX_LENGTH = 1000
 
 
 class Rating(models.TextChoices):
-    GOOD = "good", "Good"
-    OK = "ok", "OK"
-    NOT_GOOD = "not_good", "Not good"
+    GOOD = "good", _("Good")
+    OK = "ok", _("OK")
+    NOT_GOOD = "not_good", _("Not good")
 
 
 class ComeAgain(models.TextChoices):
-    YES = "yes", "Yes"
-    MAYBE = "maybe", "Maybe"
-    NO = "no", "No"
+    YES = "yes", _("Yes")
+    MAYBE = "maybe", _("Maybe")
+    NO = "no", _("No")
 
 
 class CommentStatus(models.TextChoices):

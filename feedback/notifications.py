@@ -4,6 +4,7 @@ only once the transaction that asked has committed."""
 
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
+from django.utils.translation import gettext
 
 from startwell import mobiles, sms
 from startwell.languages import speaking_to
@@ -31,7 +32,7 @@ def _ask(booking, url: str) -> None:
         sms.send_text(to=number, body=text, user_id=booking.parent_id)
     if email:
         EmailMessage(
-            subject=f"How was {session.activity.title}?",
+            subject=gettext("How was %(title)s?") % {"title": session.activity.title},
             body=render_to_string("feedback/email/ask.txt", context),
             to=[email],
         ).send()

@@ -15,6 +15,8 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Attendance, Booking
 from startwell.errors import ApplicationError
@@ -25,23 +27,23 @@ from .models import COMMENT_MAX_LENGTH, ComeAgain, CommentStatus, Feedback, Rati
 
 SALT = "feedback.answer"
 
-NOT_A_LINK = (
+NOT_A_LINK = _(
     "This feedback link is not right. Please open the link in the message we sent you, in full."
 )
-EXPIRED = (
+EXPIRED = _(
     "This feedback link has expired: we ask for feedback for {days} days after a session. "
     "Thank you all the same."
 )
-NOT_YOURS = (
+NOT_YOURS = _(
     "This link was sent to another family. If you came to this session, please use the link "
     "in your own message."
 )
-ALREADY_ANSWERED = "You have already told us about this session. Thank you!"
-RATING_REQUIRED = "Choose how it was: good, OK or not good."
-COME_AGAIN_REQUIRED = "Choose whether you would come again."
-COMMENT_TOO_LONG = f"Keep it to {COMMENT_MAX_LENGTH} characters or fewer."
-NOT_ALLOWED = "Only the centre's managers can do that."
-ALREADY_CHECKED = "This comment has already been checked."
+ALREADY_ANSWERED = _("You have already told us about this session. Thank you!")
+RATING_REQUIRED = _("Choose how it was: good, OK or not good.")
+COME_AGAIN_REQUIRED = _("Choose whether you would come again.")
+COMMENT_TOO_LONG = format_lazy(_("Keep it to {most} characters or fewer."), most=COMMENT_MAX_LENGTH)
+NOT_ALLOWED = _("Only the centre's managers can do that.")
+ALREADY_CHECKED = _("This comment has already been checked.")
 
 
 class FeedbackError(ApplicationError):
