@@ -45,7 +45,9 @@ OTHER_FORM_MODULES = ("allauth.account.views",)
 # Signing out would end the role's session for the rest of the run.
 LEFT_OUT = {"account_logout"}
 # Audit trails may record an attempt, even a refused one; everything else must stay unchanged.
-AUDIT_MODELS = {"sessionlogentry", "registerlogentry", "periodictaskrun"}
+# Rows written whether the input is refused or not: the audit trails, the periodic tasks' runs,
+# and the rate limiter's count of attempts (a refused attempt still counts towards the limit).
+AUDIT_MODELS = {"sessionlogentry", "registerlogentry", "periodictaskrun", "attemptcount"}
 ROLES = ["anonymous", "parent", "champion", "manager", "superuser"]
 EXAMPLES = 60
 
