@@ -42,7 +42,7 @@ def test_manager_moves_a_session_and_the_familys_calendar_entry_follows(
     page.locator("#id_end").fill(new_end.strftime("%Y-%m-%d %H:%M"))
     page.locator("#id_capacity").click()  # closes the date picker
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("Ada Lovelace")).to_be_visible()
+    expect(page.get_by_role("cell", name="Ada Lovelace", exact=True)).to_be_visible()
 
     assert [m.to for m in mail.outbox] == [[parent.email]]
     assert f"{new_start:%H:%M} to {new_end:%H:%M}" in mail.outbox[0].body
