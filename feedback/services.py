@@ -103,7 +103,7 @@ def ask_for_feedback(*, now: datetime.datetime | None = None) -> int:
         try:
             with transaction.atomic():
                 booking = (
-                    Booking.objects.select_for_update()
+                    Booking.objects.select_for_update(of=("self",))
                     .select_related("parent", "session__activity", "session__centre")
                     .get(pk=booking_id)
                 )
