@@ -82,7 +82,14 @@ def locked_session(session_id: int) -> Iterator[Session]:
             with connection.cursor() as cursor:
                 # SET LOCAL lock_timeout, for this transaction only (set_config takes parameters).
                 cursor.execute("SELECT set_config('lock_timeout', %s, true)", [lock_timeout()])
-        session = Session.objects.select_for_update().select_related("activity").get(pk=session_id)
+        # Only the session's row: the activity (and its page) it is read with stays unlocked, so
+        # a course's lock (course, then its sessions) and a session's never wait on each other
+        # through the activity they share.
+        session = (
+            Session.objects.select_for_update(of=("self",))
+            .select_related("activity")
+            .get(pk=session_id)
+        )
     yield session
 
 
@@ -103,6 +110,10 @@ def locked_course(course_id: int) -> Iterator[Course]:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT set_config('lock_timeout', %s, true)", [lock_timeout()])
-        course = Course.objects.select_for_update().select_related("activity").get(pk=course_id)
+        course = (
+            Course.objects.select_for_update(of=("self",))
+            .select_related("activity")
+            .get(pk=course_id)
+        )
         list(Session.objects.select_for_update().filter(course=course).order_by("pk"))
     yield course
