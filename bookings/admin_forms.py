@@ -8,7 +8,7 @@ from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminDateInput, AdminTimeInput
 
-from cms.models import ActivityPage, CentrePage
+from cms.models import ActivityPage, CentrePage, price_model_problems
 from cms.selectors import activities_managed_by, centres_managed_by, venues_managed_by
 from startwell import limits
 from startwell.forms import (
@@ -219,10 +219,45 @@ class SeriesForm(forms.Form):
         return cleaned
 
 
-class CourseForm(SeriesForm):
-    """A course: its run of dated sessions, made as a series is, with the course's own places
-    and whether families may join once it has started."""
+COURSE_PRICE_FIELDS = (
+    "price_model",
+    "price_pence",
+    "suggested_pence",
+    "minimum_pence",
+    "funded_places",
+)
 
+
+def _pence_field(label: str, help_text: str = "") -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        max_value=limits.MOST_PENCE_PER_PLACE,
+        required=False,
+        help_text=help_text,
+    )
+
+
+class CourseForm(SeriesForm):
+    """A course: its run of dated sessions, made as a series is, with the course's own places,
+    its price for the whole run and whether families may join once it has started."""
+
+    price_model = forms.ChoiceField(
+        label="Price of the course",
+        choices=[("", "As the activity's price"), *ActivityPage.PRICE_MODEL_CHOICES],
+        required=False,
+        help_text="For the whole course, per place: families pay once for every session",
+    )
+    price_pence = _pence_field("Price per place for the whole course (pence)")
+    suggested_pence = _pence_field("Suggested amount per place for the whole course (pence)")
+    minimum_pence = _pence_field("Minimum per place for the whole course (pence)")
+    funded_places = forms.IntegerField(
+        label="Funded places on the course",
+        min_value=0,
+        max_value=limits.MOST_PLACES_PER_SESSION,
+        required=False,
+        help_text="Leave empty to use the activity's number",
+    )
     allow_late_joiners = forms.BooleanField(
         label="Families may join after it starts",
         required=False,
@@ -239,6 +274,28 @@ class CourseForm(SeriesForm):
             "Activities booked as a course: tick “Booked as a course” on the activity's page"
         )
         self.fields["capacity"].help_text = "Places on the course: one per child"
+        self.fields["allow_pay_at_centre"].help_text = (
+            "When online payment is on, families choose: pay by card for the whole course when "
+            "they book, or pay at the centre"
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("price_model"):
+            # The same rules as a session's price, for the price of the whole course.
+            problems = price_model_problems(
+                cleaned["price_model"],
+                cleaned.get("price_pence"),
+                cleaned.get("suggested_pence"),
+                cleaned.get("minimum_pence"),
+            )
+            for field, problem in problems.items():
+                self.add_error(field, problem)
+        return cleaned
+
+    def price(self) -> dict:
+        """The course's price fields, to save on the course."""
+        return {name: self.cleaned_data[name] for name in COURSE_PRICE_FIELDS}
 
 
 class CancelSessionForm(forms.Form):

@@ -6,7 +6,7 @@ from django.db.models.functions import Coalesce
 
 from cms.selectors import centres_managed_by
 
-from .models import Booking, Course, Session
+from .models import Booking, Course, Payment, Session
 
 
 def sessions_managed_by(user) -> QuerySet[Session]:
@@ -31,4 +31,14 @@ def courses_managed_by(user) -> QuerySet[Course]:
     """Courses at the centres this person manages."""
     return Course.objects.filter(centre__in=centres_managed_by(user)).select_related(
         "activity", "centre"
+    )
+
+
+def course_payments_needing_attention(course: Course) -> list[Payment]:
+    """Payments for the course that need a person: a refund Stripe refused, money taken at the
+    centre for a cancelled booking, part of the price for a session the centre cancelled."""
+    return list(
+        Payment.objects.filter(course_booking__course=course, needs_attention=True)
+        .select_related("course_booking")
+        .order_by("pk")
     )

@@ -29,7 +29,11 @@ from .admin_forms import (
     SeriesForm,
     SessionForm,
 )
-from .admin_selectors import courses_managed_by, sessions_managed_by
+from .admin_selectors import (
+    course_payments_needing_attention,
+    courses_managed_by,
+    sessions_managed_by,
+)
 from .errors import BookingError
 from .models import HolidayPeriod, Session
 from .registers import course_attendance, register_for
@@ -409,6 +413,7 @@ class CourseView(SeriesView):
 
     def form_valid(self, form):
         self.late_joiners = form.cleaned_data["allow_late_joiners"]
+        self.price = form.price()
         return super().form_valid(form)
 
     def activity_refusal(self, activity) -> str | None:
@@ -416,7 +421,7 @@ class CourseView(SeriesView):
 
     def create(self, when: dict, **details) -> list[Session]:
         self.course, created = series.create_course(
-            **when, **details, allow_late_joiners=self.late_joiners
+            **when, **details, allow_late_joiners=self.late_joiners, price=self.price
         )
         return created
 
@@ -452,6 +457,7 @@ class CourseAttendanceView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Te
         context = super().get_context_data(**kwargs)
         context["course"] = self.course
         context["attendance"] = course_attendance(self.course)
+        context["payments_needing_attention"] = course_payments_needing_attention(self.course)
         return context
 
 

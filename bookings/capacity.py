@@ -52,7 +52,11 @@ def release_lapsed_holds(session: Session, now: datetime.datetime) -> list[Booki
     the places to the waiting list."""
     lapsed = list(
         Booking.objects.filter(
-            session=session, status=Booking.Status.PENDING_PAYMENT, hold_expires_at__lte=now
+            session=session,
+            status=Booking.Status.PENDING_PAYMENT,
+            hold_expires_at__lte=now,
+            # A course's places are held and released with its course booking, all together.
+            course_booking__isnull=True,
         ).select_related("parent", "family_contact")
     )
     for booking in lapsed:
@@ -88,20 +92,24 @@ def give_place(session: Session, booking: Booking, *, now: datetime.datetime) ->
                 NO_FUNDED_ROOM % {"left": funded_left},
                 field="funded_place",
             )
-    # A family booked by staff pays at the centre: it may have no account to pay online with;
-    # a family who chose to pay at the centre (where the session allows it) pays there too.
-    if (
-        booking.amount_pence
-        and stripe_gateway.is_configured()
-        and not booking.made_on_behalf
-        and not booking.chose_to_pay_at_centre
-    ):
+    if _pays_online_when_promoted(booking):
         hold_until = min(now + PROMOTED_PAYMENT_HOLD, session.start)
         move(booking, Booking.Status.PENDING_PAYMENT, now=now, hold_until=hold_until)
     else:
         move(booking, Booking.Status.CONFIRMED, now=now)
     notifications.promoted_from_waiting_list(booking)
     return booking
+
+
+def _pays_online_when_promoted(booking: Booking | CourseBooking) -> bool:
+    """A waiting household given a paid place pays online, unless it chose to pay at the centre
+    (where offered) or was booked by staff: it may have no account to pay online with."""
+    return bool(
+        booking.amount_pence
+        and stripe_gateway.is_configured()
+        and not getattr(booking, "made_on_behalf", False)
+        and not booking.chose_to_pay_at_centre
+    )
 
 
 def promote_waiting(session: Session) -> list[Booking]:
@@ -150,13 +158,15 @@ def hold_course_sessions(
     course_booking: CourseBooking, sessions: list[Session], *, now: datetime.datetime
 ) -> None:
     """Takes the course booking's places on each session still to come: one booking per
-    session, which registers, attendance and each session's capacity count. Nothing is owed on
-    these: the course booking carries the price."""
+    session, which registers, attendance and each session's capacity count, in the course
+    booking's own status (booked, or held while the family pays, until the same time). Nothing
+    is owed on these: the course booking carries the price."""
     children = list(course_booking.children.all())
     for session in sessions:
         booking = create(
-            Booking.Status.CONFIRMED,
+            course_booking.status,
             now=now,
+            hold_until=course_booking.hold_expires_at,
             session=session,
             parent=course_booking.parent,
             booked_by=course_booking.parent,
@@ -183,6 +193,46 @@ def release_course_sessions(
         move(booking, Booking.Status.CANCELLED, now=now, by=by)
 
 
+def confirm_course_sessions(course_booking: CourseBooking, *, now: datetime.datetime) -> None:
+    """The course booking is paid: its places held for payment on the sessions still to come
+    are booked (those released when the time to pay ran out come back too, for a payment that
+    arrived late while the places were still free)."""
+    held = Booking.objects.filter(
+        course_booking=course_booking,
+        status__in=[Booking.Status.PENDING_PAYMENT, Booking.Status.PAYMENT_EXPIRED],
+        session__start__gt=now,
+        session__status=Session.Status.SCHEDULED,
+    )
+    for booking in held:
+        move(booking, Booking.Status.CONFIRMED, now=now)
+
+
+def release_unpaid_course_booking(course_booking: CourseBooking, *, now: datetime.datetime) -> None:
+    """The time to pay for a course booking ran out: its places on every session are given
+    back together, its payment page closed, and the family told. The caller then offers the
+    places to the course's waiting list."""
+    move(course_booking, CourseBooking.Status.PAYMENT_EXPIRED, now=now)
+    held = Booking.objects.filter(
+        course_booking=course_booking, status=Booking.Status.PENDING_PAYMENT
+    )
+    for booking in held:
+        move(booking, Booking.Status.PAYMENT_EXPIRED, now=now)
+    money.close_unpaid_checkout(course_booking)
+    notifications.hold_released(course_booking)
+
+
+def release_lapsed_course_holds(course: Course, now: datetime.datetime) -> list[CourseBooking]:
+    """Gives back the places of course bookings whose time to pay has run out."""
+    lapsed = list(
+        CourseBooking.objects.filter(
+            course=course, status=CourseBooking.Status.PENDING_PAYMENT, hold_expires_at__lte=now
+        ).select_related("parent")
+    )
+    for course_booking in lapsed:
+        release_unpaid_course_booking(course_booking, now=now)
+    return lapsed
+
+
 def give_course_place(
     course: Course, course_booking: CourseBooking, *, now: datetime.datetime
 ) -> CourseBooking:
@@ -202,7 +252,11 @@ def give_course_place(
         selectors.funded_course_places_left(course), 0
     ):
         raise BookingError(NO_FUNDED_COURSE_PLACES, field="funded_place")
-    move(course_booking, CourseBooking.Status.CONFIRMED, now=now)
+    if _pays_online_when_promoted(course_booking):
+        hold_until = min(now + PROMOTED_PAYMENT_HOLD, to_hold[0].start)
+        move(course_booking, CourseBooking.Status.PENDING_PAYMENT, now=now, hold_until=hold_until)
+    else:
+        move(course_booking, CourseBooking.Status.CONFIRMED, now=now)
     hold_course_sessions(course_booking, to_hold, now=now)
     notifications.course_promoted(course_booking, session=to_hold[0])
     return course_booking

@@ -7,6 +7,7 @@ session lock (`bookings.locking`), so a payment that arrives late never overbook
 happen outside that lock, with idempotency keys, so a retry never charges twice.
 """
 
+import contextlib
 import datetime
 import logging
 from typing import Any
@@ -21,8 +22,8 @@ from startwell.site_address import absolute_url
 
 from . import capacity, money, notifications, selectors, stripe_gateway
 from .errors import BookingError
-from .locking import locked_session, session_transaction
-from .models import Booking, Payment, StripeEvent
+from .locking import locked_course, locked_session, session_transaction
+from .models import Booking, CourseBooking, Payment, StripeEvent
 from .pricing import CURRENCY
 from .transitions import move
 
@@ -45,6 +46,69 @@ REFUND_LATE_PAYMENT = _(
 )
 
 
+# --- What is paid for: a session's booking, or a whole course's -------------------------------
+# A course booking is paid once for the whole run, through the same payment page, webhook and
+# hold as a session's booking; what differs is the lock (the course's, which covers its
+# sessions), how its places are confirmed or released, and who is told.
+
+Payable = Booking | CourseBooking
+
+# The metadata key that names what a Checkout Session pays for.
+BOOKING_KEY = "booking_reference"
+COURSE_BOOKING_KEY = "course_booking_reference"
+
+
+def _is_course(payable: Payable) -> bool:
+    return isinstance(payable, CourseBooking)
+
+
+@contextlib.contextmanager
+def _locked_for(payable: Payable):
+    """The lock over everything the payable's places are on; yields its session or course."""
+    with session_transaction():
+        if _is_course(payable):
+            with locked_course(payable.course_id) as course:
+                yield course
+        else:
+            with locked_session(payable.session_id) as session:
+                yield session
+
+
+def _reread(payable: Payable) -> Payable:
+    return type(payable).objects.select_related("parent").get(pk=payable.pk)
+
+
+def _hold_until(payable: Payable, until: datetime.datetime) -> None:
+    """Keeps the places held until `until` (a course booking's places on each session too)."""
+    payable.hold_expires_at = until
+    payable.save(update_fields=["hold_expires_at"])
+    if _is_course(payable):
+        Booking.objects.filter(
+            course_booking=payable, status=Booking.Status.PENDING_PAYMENT
+        ).update(hold_expires_at=until)
+
+
+def _confirm_paid(payable: Payable, now: datetime.datetime) -> None:
+    move(payable, Booking.Status.CONFIRMED, now=now)
+    if _is_course(payable):
+        capacity.confirm_course_sessions(payable, now=now)
+        notifications.course_booked(payable, session=None)
+    else:
+        notifications.booking_confirmed(payable)
+
+
+def _release_unpaid(payable: Payable, place, now: datetime.datetime) -> None:
+    """Gives back the places of a payable nobody paid for in time, and offers them to the
+    waiting list (`place` is the locked session or course)."""
+    if _is_course(payable):
+        capacity.release_unpaid_course_booking(payable, now=now)
+        capacity.promote_course_waiting(place)
+        return
+    move(payable, Booking.Status.PAYMENT_EXPIRED, now=now)
+    notifications.hold_released(payable)
+    capacity.promote_waiting(place)
+
+
 # --- Sending a family to pay -------------------------------------------------------------------
 
 
@@ -52,20 +116,20 @@ def _absolute(path: str) -> str:
     return absolute_url(path)
 
 
-def start_checkout(*, booking: Booking) -> str:
-    """Opens (or reopens) a Stripe Checkout Session for a booking waiting for payment and returns
-    the address of Stripe's payment page."""
+def start_checkout(*, booking: Payable) -> str:
+    """Opens (or reopens) a Stripe Checkout Session for a booking (or course booking) waiting
+    for payment and returns the address of Stripe's payment page."""
     if not stripe_gateway.is_configured():
         raise BookingError(ONLINE_PAYMENT_OFF)
     now = timezone.now()
-    with session_transaction(), locked_session(booking.session_id):
-        booking = Booking.objects.select_related("session__activity").get(pk=booking.pk)
+    with _locked_for(booking):
+        booking = _reread(booking)
         if booking.status != Booking.Status.PENDING_PAYMENT:
             raise BookingError(NOT_AWAITING_PAYMENT)
         if booking.hold_expires_at <= now:
             raise BookingError(HOLD_LAPSED)
         payment, _ = Payment.objects.get_or_create(
-            booking=booking, defaults={"amount_pence": booking.amount_pence}
+            **money.payment_of(booking), defaults={"amount_pence": booking.amount_pence}
         )
         attempt = payment.checkout_attempts
     if payment.checkout_session_id:
@@ -81,7 +145,6 @@ def start_checkout(*, booking: Booking) -> str:
         # A new payment page needs a new idempotency key.
         attempt += 1
     expires_at = (now + CHECKOUT_LIFETIME).replace(microsecond=0)
-    session = booking.session
     try:
         checkout = stripe_gateway.create_checkout_session(
             _checkout_params(booking, expires_at),
@@ -90,9 +153,9 @@ def start_checkout(*, booking: Booking) -> str:
     except stripe_gateway.GatewayError as error:
         logger.warning("Checkout for booking %s failed: %s", booking.reference, error)
         raise BookingError(CHECKOUT_UNAVAILABLE) from error
-    with session_transaction(), locked_session(session.pk):
-        booking = Booking.objects.get(pk=booking.pk)
-        payment = Payment.objects.get(booking=booking)
+    with _locked_for(booking):
+        booking = _reread(booking)
+        payment = Payment.objects.get(**money.payment_of(booking))
         if payment.status == Payment.Status.PAID:
             return _booking_page(booking)
         payment.checkout_session_id = checkout["id"]
@@ -102,24 +165,33 @@ def start_checkout(*, booking: Booking) -> str:
         payment.save()
         if booking.status == Booking.Status.PENDING_PAYMENT:
             # The places are held exactly as long as the payment page stays open.
-            booking.hold_expires_at = max(booking.hold_expires_at, expires_at)
-            booking.save(update_fields=["hold_expires_at"])
+            _hold_until(booking, max(booking.hold_expires_at, expires_at))
     return checkout["url"]
 
 
-def _booking_page(booking: Booking) -> str:
+def _booking_page(booking: Payable) -> str:
     return reverse("bookings:booking_detail", kwargs={"reference": booking.reference})
 
 
-def _checkout_params(booking: Booking, expires_at: datetime.datetime) -> dict[str, Any]:
+def _what_is_paid_for(booking: Payable) -> str:
+    """The line on Stripe's page: the activity and its date (a course's first date)."""
+    if _is_course(booking):
+        first = min(session.start for session in booking.course.sessions.all())
+        when = dateformat.format(timezone.localtime(first), "D j M Y")
+        return f"{booking.course.activity.title}, " + _("course from {day}").format(day=when)
     session = booking.session
     when = timezone.localtime(session.start)
+    return f"{session.activity.title}, " + dateformat.format(when, "D j M Y H:i")
+
+
+def _checkout_params(booking: Payable, expires_at: datetime.datetime) -> dict[str, Any]:
     places = booking.places
+    metadata = {(COURSE_BOOKING_KEY if _is_course(booking) else BOOKING_KEY): booking.reference}
     return {
         "mode": "payment",
         "client_reference_id": booking.reference,
-        "metadata": {"booking_reference": booking.reference},
-        "payment_intent_data": {"metadata": {"booking_reference": booking.reference}},
+        "metadata": metadata,
+        "payment_intent_data": {"metadata": metadata},
         "customer_email": booking.parent.email,
         "line_items": [
             {
@@ -128,8 +200,7 @@ def _checkout_params(booking: Booking, expires_at: datetime.datetime) -> dict[st
                     "currency": CURRENCY,
                     "unit_amount": booking.amount_pence,
                     "product_data": {
-                        "name": f"{session.activity.title}, "
-                        + dateformat.format(when, "D j M Y H:i"),
+                        "name": _what_is_paid_for(booking),
                         "description": ngettext(
                             "%(places)d place, booking %(reference)s",
                             "%(places)d places, booking %(reference)s",
@@ -150,15 +221,30 @@ def _checkout_params(booking: Booking, expires_at: datetime.datetime) -> dict[st
 
 
 def reference_of(checkout: dict[str, Any]) -> str:
-    return (checkout.get("metadata") or {}).get("booking_reference") or (
-        checkout.get("client_reference_id") or ""
+    metadata = checkout.get("metadata") or {}
+    return (
+        metadata.get(BOOKING_KEY)
+        or metadata.get(COURSE_BOOKING_KEY)
+        or (checkout.get("client_reference_id") or "")
     )
 
 
-def _can_take_late_payment(session, booking: Booking, now: datetime.datetime) -> bool:
-    if session.is_cancelled or session.start <= now:
-        return False
+def payable_of(checkout: dict[str, Any]) -> Payable | None:
+    """The booking, or course booking, a Checkout Session pays for; None if it names none."""
+    metadata = checkout.get("metadata") or {}
+    if metadata.get(COURSE_BOOKING_KEY):
+        return CourseBooking.objects.filter(reference=metadata[COURSE_BOOKING_KEY]).first()
+    reference = reference_of(checkout)
+    return Booking.objects.filter(reference=reference).first() if reference else None
+
+
+def _can_take_late_payment(place, booking: Payable, now: datetime.datetime) -> bool:
     if booking.status != Booking.Status.PAYMENT_EXPIRED:
+        return False
+    if _is_course(booking):
+        return _can_take_late_course_payment(place, booking, now)
+    session = place
+    if session.is_cancelled or session.start <= now:
         return False
     another = (
         Booking.objects.filter(
@@ -172,23 +258,45 @@ def _can_take_late_payment(session, booking: Booking, now: datetime.datetime) ->
     return session.capacity - selectors.places_taken(session) >= booking.places
 
 
+def _can_take_late_course_payment(course, course_booking: CourseBooking, now) -> bool:
+    """A course paid for after its time to pay ran out is booked if the course can still be
+    booked and has room on every session still to come; otherwise the money goes back."""
+    run = selectors.course_sessions(course)
+    if selectors.course_window_refusal(course, run, now):
+        return False
+    another = (
+        CourseBooking.objects.filter(
+            course=course,
+            parent_id=course_booking.parent_id,
+            status__in=CourseBooking.ACTIVE_STATUSES,
+        )
+        .exclude(pk=course_booking.pk)
+        .exists()
+    )
+    if another:
+        return False
+    to_hold = selectors.sessions_to_hold(run, now)
+    return selectors.course_places_left(course, to_hold) >= course_booking.places
+
+
 def record_checkout_paid(checkout: dict[str, Any]) -> str:
     """Acts on a Checkout Session Stripe says is paid (from a webhook, or fetched from Stripe
-    when the family comes back). Confirms the booking, or refunds the money if its places are
-    gone. Safe to call any number of times; returns a note of what it did."""
+    when the family comes back). Confirms the booking (or course booking), or refunds the money
+    if its places are gone. Safe to call any number of times; returns a note of what it did."""
     reference = reference_of(checkout)
-    booking = Booking.objects.filter(reference=reference).first() if reference else None
+    booking = payable_of(checkout)
     if booking is None:
         logger.warning("Stripe payment %s for unknown booking %r", checkout.get("id"), reference)
         return f"unknown booking {reference!r}"
     if checkout.get("payment_status") != "paid":
         return f"{reference}: not paid yet"
     refund = False
-    with session_transaction(), locked_session(booking.session_id) as session:
+    with _locked_for(booking) as place:
         now = timezone.now()
-        booking = Booking.objects.select_related("parent").get(pk=booking.pk)
+        booking = _reread(booking)
         payment, _ = Payment.objects.get_or_create(
-            booking=booking, defaults={"amount_pence": checkout.get("amount_total") or 0}
+            **money.payment_of(booking),
+            defaults={"amount_pence": checkout.get("amount_total") or 0},
         )
         if payment.is_paid:
             intent = checkout.get("payment_intent") or ""
@@ -209,11 +317,10 @@ def record_checkout_paid(checkout: dict[str, Any]) -> str:
         payment.payment_intent_id = checkout.get("payment_intent") or ""
         payment.checkout_session_id = checkout.get("id")
         if booking.status == Booking.Status.PENDING_PAYMENT or _can_take_late_payment(
-            session, booking, now
+            place, booking, now
         ):
-            move(booking, Booking.Status.CONFIRMED, now=now)
             payment.save()
-            notifications.booking_confirmed(booking)
+            _confirm_paid(booking, now)
             return f"{reference}: paid and confirmed"
         if booking.status == Booking.Status.CONFIRMED:
             payment.save()
@@ -235,13 +342,13 @@ def record_checkout_expired(checkout: dict[str, Any]) -> str:
     """Stripe closed a payment page unpaid: release the places if the booking's time to pay
     ended with it, and offer them to the waiting list."""
     reference = reference_of(checkout)
-    booking = Booking.objects.filter(reference=reference).first() if reference else None
+    booking = payable_of(checkout)
     if booking is None:
         logger.warning("Expired checkout %s for unknown booking %r", checkout.get("id"), reference)
         return f"unknown booking {reference!r}"
-    with session_transaction(), locked_session(booking.session_id) as session:
-        booking = Booking.objects.select_related("parent").get(pk=booking.pk)
-        payment = Payment.objects.filter(booking=booking).first()
+    with _locked_for(booking) as place:
+        booking = _reread(booking)
+        payment = Payment.objects.filter(**money.payment_of(booking)).first()
         if payment is None or payment.is_paid:
             return f"{reference}: nothing to release"
         if payment.checkout_session_id not in (None, checkout.get("id")):
@@ -257,9 +364,7 @@ def record_checkout_expired(checkout: dict[str, Any]) -> str:
         if booking.hold_expires_at > max(page_closed_at, timezone.now()):
             # A household promoted from the waiting list may still open a new payment page.
             return f"{reference}: payment page closed, places still held"
-        move(booking, Booking.Status.PAYMENT_EXPIRED, now=timezone.now())
-        notifications.hold_released(booking)
-        capacity.promote_waiting(session)
+        _release_unpaid(booking, place, timezone.now())
         return f"{reference}: released"
 
 
@@ -308,7 +413,9 @@ def release_expired_holds(*, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     session_ids = set(
         Booking.objects.filter(
-            status=Booking.Status.PENDING_PAYMENT, hold_expires_at__lte=now
+            status=Booking.Status.PENDING_PAYMENT,
+            hold_expires_at__lte=now,
+            course_booking__isnull=True,
         ).values_list("session_id", flat=True)
     )
     released = 0
@@ -317,5 +424,16 @@ def release_expired_holds(*, now: datetime.datetime | None = None) -> int:
             lapsed = capacity.release_lapsed_holds(session, now)
             if lapsed:
                 capacity.promote_waiting(session)
+            released += len(lapsed)
+    course_ids = set(
+        CourseBooking.objects.filter(
+            status=CourseBooking.Status.PENDING_PAYMENT, hold_expires_at__lte=now
+        ).values_list("course_id", flat=True)
+    )
+    for course_id in sorted(course_ids):
+        with session_transaction(), locked_course(course_id) as course:
+            lapsed = capacity.release_lapsed_course_holds(course, now)
+            if lapsed:
+                capacity.promote_course_waiting(course)
             released += len(lapsed)
     return released

@@ -371,6 +371,10 @@ class CourseBooking(models.Model):
             models.CheckConstraint(
                 condition=~Q(funded=True) | Q(amount_pence=0), name="course_booking_funded_is_free"
             ),
+            models.CheckConstraint(
+                condition=~Q(status="pending_payment") | Q(hold_expires_at__isnull=False),
+                name="course_booking_pending_payment_has_hold",
+            ),
         ]
 
     def __str__(self):
@@ -580,7 +584,13 @@ class Payment(models.Model):
         REFUNDED = "refunded", _("Refunded")
         FAILED = "failed", _("Refund being sorted out by the centre")
 
-    booking = models.OneToOneField(Booking, on_delete=models.CASCADE, related_name="payment")
+    # What is paid for: one session's booking, or a whole course's booking (never both).
+    booking = models.OneToOneField(
+        Booking, on_delete=models.CASCADE, null=True, blank=True, related_name="payment"
+    )
+    course_booking = models.OneToOneField(
+        CourseBooking, on_delete=models.CASCADE, null=True, blank=True, related_name="payment"
+    )
     method = models.CharField(max_length=10, choices=Method.choices, default=Method.ONLINE)
     amount_pence = models.PositiveIntegerField()
     currency = models.CharField(max_length=3, default="gbp")
@@ -617,10 +627,20 @@ class Payment(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="paid") | Q(paid_at__isnull=False), name="payment_paid_has_time"
             ),
+            models.CheckConstraint(
+                condition=Q(booking__isnull=False, course_booking__isnull=True)
+                | Q(booking__isnull=True, course_booking__isnull=False),
+                name="payment_for_a_booking_or_a_course_booking",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.booking.reference}: {self.get_status_display()}"
+        return f"{self.paid_for.reference}: {self.get_status_display()}"
+
+    @property
+    def paid_for(self) -> "Booking | CourseBooking":
+        """The booking this payment is for: a session's, or a whole course's."""
+        return self.booking if self.booking_id else self.course_booking
 
     @property
     def is_paid(self) -> bool:

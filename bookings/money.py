@@ -9,22 +9,31 @@ import logging
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Case, F, TextField, Value, When
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from . import notifications, stripe_gateway
-from .models import Booking, Payment
+from .models import Booking, CourseBooking, Payment
 
 logger = logging.getLogger(__name__)
+
+
+def payment_of(payable: Booking | CourseBooking) -> dict:
+    """The filter for the payment of a booking: a session's booking, or a whole course's."""
+    if isinstance(payable, CourseBooking):
+        return {"course_booking": payable}
+    return {"booking": payable}
 
 
 # --- Payment pages ------------------------------------------------------------------------------
 
 
-def close_unpaid_checkout(booking: Booking) -> None:
+def close_unpaid_checkout(booking: Booking | CourseBooking) -> None:
     """The booking no longer waits for payment: mark its payment page closed here, and close it
     at Stripe once the change is committed, so that nobody pays for places already released.
     If they manage to pay anyway, `record_checkout_paid` confirms or refunds."""
-    payment = Payment.objects.filter(booking=booking, status=Payment.Status.OPEN).first()
+    payment = Payment.objects.filter(**payment_of(booking), status=Payment.Status.OPEN).first()
     if payment is None:
         return
     payment.status = Payment.Status.EXPIRED
@@ -62,12 +71,12 @@ _STRIPE_REFUND_STATUS = {
 REFUND_FAILED_NOTE = "Stripe could not refund this payment ({detail}). Refund the family by hand."
 
 
-def settle_cancelled_booking(booking: Booking, *, reason: str) -> None:
+def settle_cancelled_booking(booking: Booking | CourseBooking, *, reason: str) -> None:
     """Money side of a cancellation, called under the session lock: close an unpaid payment
     page, ask Stripe for a refund of an online payment once the cancellation is committed, and
     flag money taken at the centre for staff to give back."""
     close_unpaid_checkout(booking)
-    payment = Payment.objects.filter(booking=booking, status=Payment.Status.PAID).first()
+    payment = Payment.objects.filter(**payment_of(booking), status=Payment.Status.PAID).first()
     if payment is None or payment.refund_status:
         return
     payment.refund_reason = reason
@@ -82,13 +91,39 @@ def settle_cancelled_booking(booking: Booking, *, reason: str) -> None:
     transaction.on_commit(lambda: issue_refund(payment_id=payment_id))
 
 
+COURSE_SESSION_CANCELLED_NOTE = (
+    "The centre cancelled the course's session of {day}: decide whether to give back part of "
+    "the course's price."
+)
+
+
+def flag_course_payments_for_cancelled_session(course_booking_ids: list[int], *, session) -> None:
+    """One session of a paid course was cancelled: the course bookings stay, and what (if
+    anything) to give back for the session is the centre's decision, so their payments are
+    flagged for a person rather than refunded in part by themselves."""
+    day = timezone.localtime(session.start).strftime("%a %-d %b %Y")
+    note = COURSE_SESSION_CANCELLED_NOTE.format(day=day)
+    Payment.objects.filter(
+        course_booking_id__in=course_booking_ids, status=Payment.Status.PAID
+    ).update(
+        needs_attention=True,
+        # Kept after any earlier note (another cancelled session, a refund Stripe refused).
+        attention_note=Case(
+            When(attention_note="", then=Value(note)),
+            default=Concat(F("attention_note"), Value("\n" + note), output_field=TextField()),
+            output_field=TextField(),
+        ),
+        updated_at=timezone.now(),
+    )
+
+
 def issue_refund(*, payment_id: int) -> Payment:
     """Asks Stripe to refund a payment whose refund was requested. If Stripe refuses, the
     booking is flagged for staff and the family told it is in hand; nothing is lost."""
-    payment = Payment.objects.select_related("booking").get(pk=payment_id)
+    payment = Payment.objects.select_related("booking", "course_booking").get(pk=payment_id)
     if payment.refund_status != Payment.RefundStatus.REQUESTED:
         return payment
-    reference = payment.booking.reference
+    reference = payment.paid_for.reference
     try:
         refund = stripe_gateway.create_refund(
             payment_intent=payment.payment_intent_id,
@@ -103,7 +138,7 @@ def issue_refund(*, payment_id: int) -> Payment:
         # lock the empty side of that outer join.
         payment = (
             Payment.objects.select_for_update(of=("self",))
-            .select_related("booking__parent")
+            .select_related("booking__parent", "course_booking__parent")
             .get(pk=payment_id)
         )
         if refund.get("id"):
@@ -114,7 +149,7 @@ def issue_refund(*, payment_id: int) -> Payment:
             Payment.RefundStatus.PENDING,
             Payment.RefundStatus.REFUNDED,
         ):
-            notifications.refund_started(payment.booking, payment=payment)
+            notifications.refund_started(payment.paid_for, payment=payment)
     return payment
 
 
@@ -131,7 +166,7 @@ def _apply_refund_status(payment: Payment, refund: dict[str, Any]) -> bool:
         detail = refund.get("failure_reason") or "no reason given"
         payment.needs_attention = True
         payment.attention_note = REFUND_FAILED_NOTE.format(detail=detail)
-        notifications.refund_in_hand(payment.booking, payment=payment)
+        notifications.refund_in_hand(payment.paid_for, payment=payment)
         return True
     return False
 
@@ -149,7 +184,7 @@ def record_refund(refund: dict[str, Any]) -> str:
     with transaction.atomic():
         payment = (
             Payment.objects.select_for_update(of=("self",))
-            .select_related("booking__parent")
+            .select_related("booking__parent", "course_booking__parent")
             .get(pk=payment.pk)
         )
         if not payment.refund_id and refund.get("id"):
@@ -160,7 +195,7 @@ def record_refund(refund: dict[str, Any]) -> str:
             payment.refund_reason = "Refunded by the centre."
         _apply_refund_status(payment, refund)
         payment.save()
-    return f"{payment.booking.reference}: refund {payment.get_refund_status_display().lower()}"
+    return f"{payment.paid_for.reference}: refund {payment.get_refund_status_display().lower()}"
 
 
 # --- Paying at the centre -----------------------------------------------------------------------

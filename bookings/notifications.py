@@ -17,6 +17,7 @@ from startwell.site_address import site_url
 
 from .calendar import booking_ics
 from .families import contact_channels
+from .models import Session
 
 # Messages that also go by text, to families who chose it (`bookings/sms/<name>.txt`: one short,
 # plain text of at most 160 GSM characters with a link to the booking).
@@ -56,10 +57,20 @@ def in_the_familys_language(notify):
     return notify_in_their_language
 
 
+def _session_named(booking):
+    """The session a message is about: the booking's own, or for a course booking the next
+    session of the course still to come (the first of the run once it has all started)."""
+    if not hasattr(booking, "course_id"):
+        return booking.session
+    run = Session.objects.filter(course_id=booking.course_id, status=Session.Status.SCHEDULED)
+    run = run.select_related("activity", "venue").order_by("start", "pk")
+    return run.filter(start__gt=timezone.now()).first() or run.first()
+
+
 def _send(booking, template: str, subject: str, *, session=None, attach_ics=False, **extra):
     if booking.parent_id is None and booking.family_contact_id is None:
         return  # anonymised: the family deleted its account, there is nobody to tell
-    session = session or booking.session
+    session = session or _session_named(booking)
     greeting, email, number, fallback_email = _family_channels(booking)
     context = {
         "booking": booking,

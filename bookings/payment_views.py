@@ -16,7 +16,7 @@ from startwell.errors import show_as_message
 
 from . import checkout, stripe_gateway
 from .errors import BookingError
-from .models import Booking
+from .models import Booking, CourseBooking
 
 logger = logging.getLogger(__name__)
 
@@ -35,8 +35,10 @@ def stripe_webhook(request):
     return HttpResponse("OK")
 
 
-def _own_booking(request, reference: str) -> Booking:
-    return get_object_or_404(Booking, reference=reference, parent=request.user)
+def _own_booking(request, reference: str) -> Booking | CourseBooking:
+    """The family's own booking, or course booking, by reference; 404 for anyone else's."""
+    booking = Booking.objects.filter(reference=reference, parent=request.user).first()
+    return booking or get_object_or_404(CourseBooking, reference=reference, parent=request.user)
 
 
 @login_required

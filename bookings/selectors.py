@@ -417,7 +417,7 @@ def active_course_booking(*, parent, course):
 def _parent_course_bookings(user) -> QuerySet[CourseBooking]:
     return (
         CourseBooking.objects.filter(parent=user)
-        .select_related("course__activity", "course__centre")
+        .select_related("course__activity", "course__centre", "payment")
         .prefetch_related(
             Prefetch("children", queryset=Child.objects.order_by("first_name")),
             Prefetch(
@@ -469,9 +469,12 @@ def course_booking_for_parent(user, reference: str) -> CourseBooking:
 
 
 def can_cancel_course_online(course_booking: CourseBooking) -> bool:
-    """A family may cancel a course booking until the cutoff of the next session to come."""
-    if course_booking.status != CourseBooking.Status.CONFIRMED:
+    """A family may cancel a course booking until the cutoff of the next session to come; one
+    waiting for payment until the last session starts (nothing has been paid)."""
+    if course_booking.status not in CourseBooking.HOLDING_STATUSES:
         return False
     now = timezone.now()
     to_come = [session for session in course_booking.sessions if session.start > now]
+    if course_booking.status == CourseBooking.Status.PENDING_PAYMENT:
+        return bool(to_come)
     return bool(to_come) and now < to_come[0].cancellable_until

@@ -256,10 +256,12 @@ def create_course(
     max_places_per_booking: int,
     allow_late_joiners: bool = False,
     allow_pay_at_centre: bool = False,
+    price: dict | None = None,
     **series,
 ) -> tuple[Course, list[Session]]:
     """A course and its run of dated sessions, made as a series is (skipping the same holidays),
-    in one transaction. `series` are `create_series`'s other arguments."""
+    in one transaction. `price` is the course's price for the whole run (`Course`'s price
+    fields; none: the activity's); `series` are `create_series`'s other arguments."""
     if not activity.is_course:
         raise BookingError(NOT_A_COURSE, field="activity")
     with transaction.atomic():
@@ -269,6 +271,7 @@ def create_course(
             max_places_per_booking=max(max_places_per_booking, 1),
             allow_late_joiners=allow_late_joiners,
             allow_pay_at_centre=allow_pay_at_centre,
+            **(price or {}),
         )
         sessions = create_series(
             activity=activity,

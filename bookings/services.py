@@ -2,6 +2,7 @@
 centre cancelling or changing a session, and a waiting household offered a place out of turn.
 Each runs under the session lock (`bookings.locking`): lock, re-read, check, write."""
 
+import dataclasses
 import datetime
 from collections.abc import Iterable
 
@@ -27,7 +28,7 @@ from . import (
 from . import drop_off as drop_off_rules
 from .errors import BookingError
 from .locking import locked_course, locked_session, locking_enabled, session_transaction
-from .models import Booking, ContactChild, CourseBooking, FamilyContact, Session
+from .models import Booking, ContactChild, Course, CourseBooking, FamilyContact, Session
 from .pricing import SMALLEST_CARD_PAYMENT_PENCE, format_pence
 
 NOT_VERIFIED = _("Please confirm your e-mail address before booking. We have sent you a link.")
@@ -61,6 +62,9 @@ AMOUNT_TOO_LOW = _("The least you can pay is {minimum} a place.")
 AMOUNT_TOO_SMALL_FOR_CARD = _("We can't take less than 30p by card. Enter 0 or at least 30p.")
 PAY_AT_CENTRE_NOT_OFFERED = (
     "Paying at the centre is not offered for this session. Please choose to pay by card online."
+)
+COURSE_PAY_AT_CENTRE_NOT_OFFERED = _(
+    "Paying at the centre is not offered for this course. Please choose to pay by card online."
 )
 
 # How long a booking waiting for online payment keeps its places.
@@ -112,15 +116,83 @@ def _amount_due(
     return amount_pence * places, False
 
 
-def paid_online(session: Session, amount: int, *, pay_at_centre: bool) -> bool:
+def paid_online(session: Session | Course, amount: int, *, pay_at_centre: bool) -> bool:
     """Whether a booking costing `amount` is paid by card when it is made (held for payment)
     rather than at the centre on the day. With online payment on, paying at the centre is the
-    family's choice only where the session offers it; asking for it elsewhere is refused."""
+    family's choice only where the session (or course) offers it; asking for it elsewhere is
+    refused."""
     if not amount or not stripe_gateway.is_configured():
         return False
     if pay_at_centre and not session.allow_pay_at_centre:
-        raise BookingError(PAY_AT_CENTRE_NOT_OFFERED, field="payment_method")
+        not_offered = (
+            COURSE_PAY_AT_CENTRE_NOT_OFFERED
+            if isinstance(session, Course)
+            else PAY_AT_CENTRE_NOT_OFFERED
+        )
+        raise BookingError(not_offered, field="payment_method")
     return not pay_at_centre
+
+
+@dataclasses.dataclass(frozen=True)
+class _Charge:
+    """What a new booking costs and how it is paid, decided from the session's (or course's)
+    price, never from the request's."""
+
+    amount_pence: int
+    funded: bool
+    pays_online: bool
+    chose_to_pay_at_centre: bool
+
+    def fields(self) -> dict:
+        return {
+            "amount_pence": self.amount_pence,
+            "funded": self.funded,
+            "chose_to_pay_at_centre": self.chose_to_pay_at_centre,
+        }
+
+
+def _charge_for(
+    priced: Session | Course,
+    places: int,
+    *,
+    amount_pence: int | None,
+    funded_place: bool,
+    pay_at_centre: bool,
+    on_behalf: bool = False,
+) -> _Charge:
+    """The charge for `places` on a session or a whole course: the amount, whether it is a
+    funded place, and whether the family pays by card now. Staff booking for a family never
+    send it to pay online, and a booking paid at the centre has no card minimum."""
+    amount, funded = _amount_due(
+        priced,
+        places,
+        amount_pence=amount_pence,
+        funded_place=funded_place,
+        online=not on_behalf and not pay_at_centre,
+    )
+    pays_online = not on_behalf and paid_online(priced, amount, pay_at_centre=pay_at_centre)
+    return _Charge(amount, funded, pays_online, bool(amount) and pay_at_centre)
+
+
+def _starting_status(
+    places: int, left: int, *, charge: _Charge, join_waiting_list: bool, full, full_not_enough
+) -> str:
+    """The status a new booking starts in, with `left` places free: booked (or held while the
+    family pays), on the waiting list if the household asked and does not fit, or refused as
+    full (`full`, `full_not_enough` say of what: a session or a course)."""
+    if places <= left:
+        return Booking.Status.PENDING_PAYMENT if charge.pays_online else Booking.Status.CONFIRMED
+    if join_waiting_list:
+        return Booking.Status.WAITING
+    if left > 0:
+        raise BookingError(full_not_enough % {"left": left})
+    raise BookingError(full)
+
+
+def _refuse_unverified(parent) -> None:
+    """A family books for itself only once its e-mail address is confirmed."""
+    if not has_verified_email(parent):
+        raise BookingError(NOT_VERIFIED)
 
 
 def _age_problem(session: Session, child: Child) -> str | None:
@@ -237,8 +309,8 @@ def book_session(
     family = _family(parent, family_contact, booked_by)
     booked_by = booked_by or parent
     on_behalf = family_contact is not None or booked_by.pk != parent.pk
-    if not on_behalf and not has_verified_email(parent):
-        raise BookingError(NOT_VERIFIED)
+    if not on_behalf:
+        _refuse_unverified(parent)
     duplicate = DUPLICATE_FOR_FAMILY if on_behalf else DUPLICATE
     children = list(children)
     access_notes = (access_notes or "").strip()[:500]
@@ -265,50 +337,41 @@ def book_session(
             ).first()
             if existing:
                 raise BookingError(duplicate.format(reference=existing.reference))
-            amount, funded = _amount_due(
+            charge = _charge_for(
                 session,
                 places,
                 amount_pence=amount_pence,
                 funded_place=funded_place,
-                # No card minimum for a booking paid at the centre.
-                online=not on_behalf and not pay_at_centre,
+                pay_at_centre=pay_at_centre,
+                on_behalf=on_behalf,
             )
-            pays_online = not on_behalf and paid_online(
-                session, amount, pay_at_centre=pay_at_centre
+            status = _starting_status(
+                places,
+                session.capacity - selectors.places_taken(session),
+                charge=charge,
+                join_waiting_list=join_waiting_list,
+                full=FULL,
+                full_not_enough=FULL_NOT_ENOUGH,
             )
-            common = {
-                "session": session,
+            if charge.funded and status != Booking.Status.WAITING:
+                capacity.check_funded_places(session, places)
+            booking = transitions.create(
+                status,
+                now=now,
+                hold_until=now + PAYMENT_HOLD,
+                session=session,
                 **family,
-                "booked_by": booked_by,
-                "places": places,
-                "adults": adults if session.activity.adults_only else 0,
-                "amount_pence": amount,
-                "funded": funded,
-                "chose_to_pay_at_centre": bool(amount) and pay_at_centre,
-                "access_notes": access_notes,
-            }
-            left = session.capacity - selectors.places_taken(session)
-            if places <= left:
-                if funded:
-                    capacity.check_funded_places(session, places)
-                if pays_online:
-                    booking = transitions.create(
-                        Booking.Status.PENDING_PAYMENT,
-                        now=now,
-                        hold_until=now + PAYMENT_HOLD,
-                        **common,
-                    )
-                    notify = None  # the family hears once the payment arrives
-                else:
-                    booking = transitions.create(Booking.Status.CONFIRMED, now=now, **common)
-                    notify = notifications.booking_confirmed
-            elif join_waiting_list:
-                booking = transitions.create(Booking.Status.WAITING, now=now, **common)
-                notify = notifications.waiting_list_joined
-            elif left > 0:
-                raise BookingError(FULL_NOT_ENOUGH % {"left": left})
-            else:
-                raise BookingError(FULL)
+                booked_by=booked_by,
+                places=places,
+                adults=adults if session.activity.adults_only else 0,
+                access_notes=access_notes,
+                **charge.fields(),
+            )
+            # A family paying online hears once the payment arrives.
+            notify = {
+                Booking.Status.CONFIRMED: notifications.booking_confirmed,
+                Booking.Status.WAITING: notifications.waiting_list_joined,
+            }.get(status)
             if children and not session.activity.adults_only:
                 booking.children.set(children)
             if left_with_us:
@@ -394,7 +457,12 @@ def leave_waiting_list(*, booking_id: int, by) -> Booking:
 
 
 def cancel_session(*, session_id: int, reason: str, by) -> Session:
-    """The centre cancels a whole session: every booked and waiting family is told."""
+    """The centre cancels a whole session: every booked and waiting family is told.
+
+    A session of a course is cancelled for the course's families too, who are told the same;
+    their course bookings stay, holding the rest of the run. A paid course's payment is not
+    refunded in part by itself: it is flagged for the centre to decide. The course's waiting
+    list is then offered any course place the session was the bottleneck for."""
     reason = (reason or "").strip()
     if not reason:
         raise BookingError(REASON_REQUIRED, field="reason")
@@ -415,7 +483,13 @@ def cancel_session(*, session_id: int, reason: str, by) -> Session:
             transitions.move(booking, Booking.Status.CANCELLED, now=now, by=by)
             money.settle_cancelled_booking(booking, reason="The centre cancelled the session.")
             notifications.session_cancelled(booking, session=session)
-        return session
+        money.flag_course_payments_for_cancelled_session(
+            [booking.course_booking_id for booking in affected if booking.course_booking_id],
+            session=session,
+        )
+    if session.course_id:
+        promote_course_waiting(course_id=session.course_id)
+    return session
 
 
 # What may change on an existing session (the activity stays: bookings were made for it).
@@ -546,9 +620,13 @@ def book_course(
     session starts unless late joiners are allowed), the party and its ages on the first
     session of the run, the course's places and every session's own, one active booking per
     household, the price of the whole course. When full, the household may join the course's
-    one waiting list. Paid courses are paid at the centre."""
-    if not has_verified_email(parent):
-        raise BookingError(NOT_VERIFIED)
+    one waiting list.
+
+    A paid course is paid once for the whole run, as a paid session is: with online payment on,
+    the booking holds its places on every session for 30 minutes while the family pays
+    (`bookings.checkout.start_checkout`), unless the family chose `pay_at_centre` where the
+    course offers it; a funded place costs nothing."""
+    _refuse_unverified(parent)
     children = list(children)
     access_notes = (access_notes or "").strip()[:500]
     try:
@@ -562,44 +640,53 @@ def book_course(
             places = _check_party(
                 _as_course_session(course, run[0]), {"parent": parent}, children, adults
             )
+            if capacity.release_lapsed_course_holds(course, now):
+                # Families already waiting come before newcomers.
+                capacity.promote_course_waiting(course)
             existing = CourseBooking.objects.filter(
                 course=course, parent=parent, status__in=CourseBooking.ACTIVE_STATUSES
             ).first()
             if existing:
                 raise BookingError(COURSE_DUPLICATE.format(reference=existing.reference))
-            amount, funded = _amount_due(
-                course, places, amount_pence=amount_pence, funded_place=funded_place
+            charge = _charge_for(
+                course,
+                places,
+                amount_pence=amount_pence,
+                funded_place=funded_place,
+                pay_at_centre=pay_at_centre,
             )
-            common = {
-                "model": CourseBooking,
-                "course": course,
-                "parent": parent,
-                "places": places,
-                "adults": adults if course.activity.adults_only else 0,
-                "amount_pence": amount,
-                "funded": funded,
-                "chose_to_pay_at_centre": bool(amount) and pay_at_centre,
-                "access_notes": access_notes,
-            }
             to_hold = selectors.sessions_to_hold(run, now)
-            left = selectors.course_places_left(course, to_hold)
-            if places <= left:
-                if funded:
-                    capacity.check_funded_course_places(course, places)
-                course_booking = transitions.create(Booking.Status.CONFIRMED, now=now, **common)
-                if children and not course.activity.adults_only:
-                    course_booking.children.set(children)
-                capacity.hold_course_sessions(course_booking, to_hold, now=now)
-                notifications.course_booked(course_booking, session=to_hold[0])
-            elif join_waiting_list:
-                course_booking = transitions.create(Booking.Status.WAITING, now=now, **common)
-                if children and not course.activity.adults_only:
-                    course_booking.children.set(children)
+            status = _starting_status(
+                places,
+                selectors.course_places_left(course, to_hold),
+                charge=charge,
+                join_waiting_list=join_waiting_list,
+                full=COURSE_FULL,
+                full_not_enough=COURSE_FULL_NOT_ENOUGH,
+            )
+            if charge.funded and status != Booking.Status.WAITING:
+                capacity.check_funded_course_places(course, places)
+            course_booking = transitions.create(
+                status,
+                now=now,
+                hold_until=now + PAYMENT_HOLD,
+                model=CourseBooking,
+                course=course,
+                parent=parent,
+                places=places,
+                adults=adults if course.activity.adults_only else 0,
+                access_notes=access_notes,
+                **charge.fields(),
+            )
+            if children and not course.activity.adults_only:
+                course_booking.children.set(children)
+            if status == Booking.Status.WAITING:
                 notifications.course_waiting_list_joined(course_booking, session=to_hold[0])
-            elif left > 0:
-                raise BookingError(COURSE_FULL_NOT_ENOUGH % {"left": left})
             else:
-                raise BookingError(COURSE_FULL)
+                capacity.hold_course_sessions(course_booking, to_hold, now=now)
+                if status == Booking.Status.CONFIRMED:
+                    # A family paying online hears once the payment arrives.
+                    notifications.course_booked(course_booking, session=to_hold[0])
             return course_booking
     except IntegrityError as error:
         raise BookingError(COURSE_DUPLICATE.format(reference="already made")) from error
@@ -624,6 +711,11 @@ def cancel_course_booking(*, course_booking_id: int, by, on_behalf: bool = False
         to_come = selectors.sessions_to_hold(selectors.course_sessions(course), now)
         if course_booking.status == CourseBooking.Status.WAITING:
             to = CourseBooking.Status.LEFT_WAITING_LIST
+        elif course_booking.status == CourseBooking.Status.PENDING_PAYMENT:
+            # Giving up before paying: the places go back at once.
+            if not to_come:
+                raise BookingError(selectors.COURSE_FINISHED)
+            to = CourseBooking.Status.CANCELLED
         elif course_booking.status == CourseBooking.Status.CONFIRMED:
             if not to_come:
                 raise BookingError(selectors.COURSE_FINISHED)
@@ -634,6 +726,7 @@ def cancel_course_booking(*, course_booking_id: int, by, on_behalf: bool = False
             raise BookingError(NOT_CANCELLABLE)
         transitions.move(course_booking, to, now=now, by=by)
         capacity.release_course_sessions(course_booking, now=now, by=by)
+        money.settle_cancelled_booking(course_booking, reason="You cancelled your booking.")
         if to_come:
             notifications.course_booking_cancelled(
                 course_booking, session=to_come[0], on_behalf=on_behalf

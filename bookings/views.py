@@ -2,6 +2,8 @@
 bookings; and each centre's public calendar feed. Views parse input, call one service and turn
 its refusal into a message next to the field."""
 
+import dataclasses
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -91,6 +93,84 @@ def _party_fields(form: BookingForm) -> dict[str, str]:
     return {"children": party, "adults": party}
 
 
+@dataclasses.dataclass
+class _Attempt:
+    """What became of a posted booking form: the booking made, or the refusal and the status
+    the form page is answered with."""
+
+    status: int = 200
+    booking: Booking | CourseBooking | None = None
+    refusal: BookingError | None = None
+    # The children a refusal names (too young, too old), when it names some.
+    refused_children: list[str] = dataclasses.field(default_factory=list)
+
+
+def _attempt_booking(request, form: BookingForm, *, verified: bool, book) -> _Attempt:
+    """Answers a posted booking form, a session's or a course's, the same way: refused while the
+    e-mail address is not confirmed (403) or after too many attempts (429); the form's own
+    errors, or the service's refusal shown next to its field (400); otherwise `book` (the
+    service, given the form's choices) makes the booking."""
+    attempt = _Attempt()
+    if request.method != "POST":
+        return attempt
+    if not verified:
+        attempt.status = 403
+        return attempt
+    if _rate_limited(request):
+        form.is_valid()
+        form.add_error(None, TOO_MANY_ATTEMPTS)
+        attempt.status = 429
+        return attempt
+    if form.is_valid():
+        try:
+            attempt.booking = book(
+                join_waiting_list="join_waiting_list" in request.POST,
+                **form.booking_arguments(),
+            )
+        except BookingError as error:
+            attempt.refusal = error
+            show_on_form(form, error, fields=_party_fields(form))
+            attempt.refused_children = [str(pk) for pk in error.extra.get("children", [])]
+    if form.errors:
+        attempt.status = 400
+    return attempt
+
+
+def _booked(request, booking: Booking | CourseBooking):
+    """Where a family goes once booked: on to pay, or to the booking with a message saying
+    what they have (a place, a place to pay for at the centre, a place on the waiting list)."""
+    if booking.status == Booking.Status.PENDING_PAYMENT:
+        return _send_to_pay(request, booking)
+    course = isinstance(booking, CourseBooking)
+    if booking.status == Booking.Status.CONFIRMED:
+        booked = (
+            _("You're booked on the course. Your reference is {reference}.")
+            if course
+            else _("You're booked. Your reference is {reference}.")
+        ).format(reference=booking)
+        if booking.payment_due_at_centre:
+            booked += " " + _("Please pay {amount} at the centre.").format(
+                amount=format_pence(booking.amount_pence)
+            )
+        messages.success(request, booked)
+    else:
+        messages.success(
+            request,
+            (
+                _(
+                    "You're on the waiting list for the course (reference {reference}). "
+                    "We will e-mail you if a place comes up."
+                )
+                if course
+                else _(
+                    "You're on the waiting list (reference {reference}). "
+                    "We will e-mail you if a place comes up."
+                )
+            ).format(reference=booking),
+        )
+    return redirect("bookings:booking_detail", reference=booking.reference)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def book(request, session_id: int):
@@ -114,52 +194,17 @@ def book(request, session_id: int):
         parent=request.user,
         pay_at_centre_offered=selectors.pay_at_centre_offered(session),
     )
-    status = 200
-    refused_children = []  # the children a refusal names (too young, too old), when it names some
-    if posted and verified:
-        if _rate_limited(request):
-            form.is_valid()
-            form.add_error(None, TOO_MANY_ATTEMPTS)
-            status = 429
-        elif form.is_valid():
-            try:
-                booking = services.book_session(
-                    parent=request.user,
-                    session_id=session.pk,
-                    join_waiting_list="join_waiting_list" in request.POST,
-                    session_as_read=session,
-                    **form.booking_arguments(),
-                )
-            except BookingError as error:
-                if error.message == services.FULL:
-                    return _full(request, session, form)
-                show_on_form(form, error, fields=_party_fields(form))
-                refused_children = [str(pk) for pk in error.extra.get("children", [])]
-            else:
-                if booking.status == Booking.Status.PENDING_PAYMENT:
-                    return _send_to_pay(request, booking)
-                if booking.status == Booking.Status.CONFIRMED:
-                    booked = _("You're booked. Your reference is {reference}.").format(
-                        reference=booking
-                    )
-                    if booking.payment_due_at_centre:
-                        booked += " " + _("Please pay {amount} at the centre.").format(
-                            amount=format_pence(booking.amount_pence)
-                        )
-                    messages.success(request, booked)
-                else:
-                    messages.success(
-                        request,
-                        _(
-                            "You're on the waiting list (reference {reference}). "
-                            "We will e-mail you if a place comes up."
-                        ).format(reference=booking),
-                    )
-                return redirect("bookings:booking_detail", reference=booking.reference)
-        if form.errors and status == 200:
-            status = 400
-    elif posted:
-        status = 403
+
+    def book_session(**choices):
+        return services.book_session(
+            parent=request.user, session_id=session.pk, session_as_read=session, **choices
+        )
+
+    attempt = _attempt_booking(request, form, verified=verified, book=book_session)
+    if attempt.booking:
+        return _booked(request, attempt.booking)
+    if attempt.refusal and attempt.refusal.message == services.FULL:
+        return _full(request, session, form)
     if posted:
         # The form page again, with the places as they are now.
         session = selectors.bookable_session(session_id)
@@ -170,7 +215,7 @@ def book(request, session_id: int):
             "session": session,
             "activity": session.activity,
             "form": form,
-            "invalid_children": _invalid_children(form, refused_children),
+            "invalid_children": _invalid_children(form, attempt.refused_children),
             "verified": verified,
             "existing": selectors.active_booking(parent=request.user, session=session),
             "refusal": selectors.booking_refusal(session),
@@ -180,7 +225,7 @@ def book(request, session_id: int):
             "has_children": "children" not in form.fields
             or form.fields["children"].queryset.exists(),
         },
-        status=status,
+        status=attempt.status,
     )
 
 
@@ -188,56 +233,28 @@ def book(request, session_id: int):
 @require_http_methods(["GET", "POST"])
 def book_course(request, course_id: int):
     """The booking form for a whole course: the same form as a session's, with the course's
-    sessions listed and its ages checked on the first session."""
+    sessions listed, its ages checked on the first session and its price for the whole run."""
     try:
         course = selectors.bookable_course(course_id)
     except Course.DoesNotExist:
         raise Http404("No such course") from None
     verified = has_verified_email(request.user)
     form = BookingForm(
-        request.POST if request.method == "POST" else None, session=course, parent=request.user
+        request.POST if request.method == "POST" else None,
+        session=course,
+        parent=request.user,
+        pay_at_centre_offered=selectors.pay_at_centre_offered(course),
     )
-    status = 200
-    refused_children = []
-    if request.method == "POST" and verified:
-        if _rate_limited(request):
-            form.is_valid()
-            form.add_error(None, TOO_MANY_ATTEMPTS)
-            status = 429
-        elif form.is_valid():
-            try:
-                course_booking = services.book_course(
-                    parent=request.user,
-                    course_id=course.pk,
-                    join_waiting_list="join_waiting_list" in request.POST,
-                    **form.booking_arguments(),
-                )
-            except BookingError as error:
-                show_on_form(form, error, fields=_party_fields(form))
-                refused_children = [str(pk) for pk in error.extra.get("children", [])]
-                course = selectors.bookable_course(course_id)
-            else:
-                if course_booking.status == CourseBooking.Status.CONFIRMED:
-                    due = (
-                        f" Please pay {format_pence(course_booking.amount_pence)} at the centre."
-                        if course_booking.payment_due_at_centre
-                        else ""
-                    )
-                    messages.success(
-                        request,
-                        f"You're booked on the course. Your reference is {course_booking}.{due}",
-                    )
-                else:
-                    messages.success(
-                        request,
-                        f"You're on the waiting list for the course (reference {course_booking}). "
-                        "We will e-mail you if a place comes up.",
-                    )
-                return redirect("bookings:booking_detail", reference=course_booking.reference)
-        if form.errors and status == 200:
-            status = 400
-    elif request.method == "POST":
-        status = 403
+
+    def book_the_course(**choices):
+        return services.book_course(parent=request.user, course_id=course.pk, **choices)
+
+    attempt = _attempt_booking(request, form, verified=verified, book=book_the_course)
+    if attempt.booking:
+        return _booked(request, attempt.booking)
+    if attempt.refusal:
+        # The form page again, with the places as they are now.
+        course = selectors.bookable_course(course_id)
     # The page describes the first session to come, with the course's places left.
     shown = course.to_hold[0] if course.to_hold else course.first
     shown.places_left = course.places_left
@@ -249,17 +266,17 @@ def book_course(request, course_id: int):
             "session": shown,
             "activity": course.activity,
             "form": form,
-            "invalid_children": _invalid_children(form, refused_children),
+            "invalid_children": _invalid_children(form, attempt.refused_children),
             "verified": verified,
             "existing": selectors.active_course_booking(parent=request.user, course=course),
             "refusal": selectors.course_booking_refusal(course),
-            "payment_online": False,
+            "payment_online": stripe_gateway.is_configured(),
             "is_full": course.places_left <= 0,
             "now": timezone.now(),
             "has_children": "children" not in form.fields
             or form.fields["children"].queryset.exists(),
         },
-        status=status,
+        status=attempt.status,
     )
 
 
@@ -291,7 +308,7 @@ def _invalid_children(form, refused: list[str]) -> list[str]:
     ]
 
 
-def _send_to_pay(request, booking: Booking):
+def _send_to_pay(request, booking: Booking | CourseBooking):
     """Straight on to Stripe's payment page; if it cannot be opened, the booking's page offers
     to try again while the places are held."""
     try:
@@ -409,9 +426,9 @@ def _cancel_course_booking(request, course_booking: CourseBooking):
         else:
             messages.success(
                 request,
-                "You have left the course's waiting list."
+                _("You have left the course's waiting list.")
                 if leaving
-                else "Your course booking is cancelled.",
+                else _("Your course booking is cancelled."),
             )
             return redirect("bookings:booking_list")
     return render(

@@ -3,6 +3,7 @@
 from django import template
 from django.utils.translation import gettext as _
 
+from bookings.models import Course
 from bookings.pricing import format_pence
 
 register = template.Library()
@@ -22,6 +23,15 @@ def price_phrase(session) -> str:
     pricing = session.pricing
     if pricing.is_free:
         return _("Free")
+    if isinstance(session, Course):
+        # One price for every session of the run.
+        if pricing.is_fixed:
+            return _("{amount} a place for the whole course").format(
+                amount=format_pence(pricing.price_pence)
+            )
+        return _("Pay what you can (we suggest {amount} a place for the whole course)").format(
+            amount=format_pence(pricing.suggested_pence)
+        )
     if pricing.is_fixed:
         return _("{amount} a place").format(amount=format_pence(pricing.price_pence))
     return _("Pay what you can (we suggest {amount} a place)").format(

@@ -52,3 +52,40 @@ def household(children: int = 1, *, months_old: int = 24):
         for _ in range(children)
     ]
     return parent, kids
+
+
+def paid_course(
+    centre,
+    *,
+    price_pence: int = 3000,
+    allow_pay_at_centre: bool = False,
+    funded_places: int | None = None,
+    **course_fields,
+) -> Course:
+    """A course priced for the whole run (the course's own price; its activity is free)."""
+    course = course_of(centre, **course_fields)
+    course.price_model = "fixed"
+    course.price_pence = price_pence
+    course.allow_pay_at_centre = allow_pay_at_centre
+    course.funded_places = funded_places
+    course.save()
+    return course
+
+
+def course_form_data(activity, venue, **overrides) -> dict:
+    """What a manager sends on "Add a course": weekly on Tuesdays through February and early
+    March 2027 (across the February half term), eight places."""
+    data = {
+        "activity": activity.pk,
+        "venue": venue.pk,
+        "weekdays": ["1"],
+        "start_time": "10:00",
+        "end_time": "11:00",
+        "first_date": "2027-02-02",
+        "last_date": "2027-03-09",
+        "skip_school_holidays": "on",
+        "capacity": "8",
+        "max_places_per_booking": "2",
+    }
+    data.update(overrides)
+    return data

@@ -1,0 +1,141 @@
+"""The centre cancelling one session of a course, or a family's course booking: course families
+are told with the session's own messages and keep the rest of the run; a freed course place goes
+to the next household on the course's waiting list; money follows the sessions' rules."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from bookings import checkout, selectors, services
+from bookings.errors import BookingError
+from bookings.models import Booking, CourseBooking, Payment
+from tests.accounts import staff
+from tests.factories import UserFactory
+from tests.support.courses import course_of, household, paid_course
+from tests.support.payments import post_event
+
+pytestmark = pytest.mark.django_db
+
+S = Booking.Status
+
+
+def book(course, parent, kids, **kwargs):
+    return services.book_course(parent=parent, course_id=course.pk, children=kids, **kwargs)
+
+
+def statuses(course_booking):
+    rows = Booking.objects.filter(course_booking=course_booking).order_by("session__start")
+    return [row.status for row in rows]
+
+
+def test_cancelling_one_session_tells_course_families_and_keeps_the_rest_of_the_run(
+    centre, manager
+):
+    course = course_of(centre, weeks=3, capacity=2)
+    parent, kids = household()
+    course_booking = book(course, parent, kids)
+    first, second, third = course.sessions.order_by("start")
+    mail.outbox.clear()
+
+    services.cancel_session(session_id=second.pk, reason="The hall is flooded", by=manager)
+
+    course_booking.refresh_from_db()
+    assert course_booking.status == S.CONFIRMED
+    assert statuses(course_booking) == [S.CONFIRMED, S.CANCELLED, S.CONFIRMED]
+    [message] = mail.outbox
+    assert message.subject.startswith("Session cancelled")
+    assert "The hall is flooded" in message.body
+    # The course is still booked, and still offered, on the sessions that run.
+    assert [s.pk for s in selectors.course_sessions(course)] == [first.pk, third.pk]
+    other, other_kids = household()
+    assert book(course, other, other_kids).status == S.CONFIRMED
+    assert statuses(CourseBooking.objects.get(parent=other)) == [S.CONFIRMED, S.CONFIRMED]
+
+
+def test_cancelling_the_session_that_was_full_promotes_the_courses_waiting_list(centre, manager):
+    course = course_of(centre, weeks=3, capacity=2)
+    first, second, third = course.sessions.order_by("start")
+    second.capacity = 1  # the hall for week two is smaller
+    second.save()
+    a, a_kids = household()
+    book(course, a, a_kids)
+    b, b_kids = household()
+    waiting = book(course, b, b_kids, join_waiting_list=True)
+    assert waiting.status == S.WAITING
+
+    services.cancel_session(session_id=second.pk, reason="Hall unavailable", by=manager)
+
+    waiting.refresh_from_db()
+    assert waiting.status == S.CONFIRMED
+    assert statuses(waiting) == [S.CONFIRMED, S.CONFIRMED]  # the first and third sessions
+    assert [selectors.places_taken(s) for s in (first, third)] == [2, 2]
+
+
+def test_a_cancelled_session_of_a_paid_course_is_flagged_for_the_centre_not_refunded(
+    client, centre, manager, stripe_server
+):
+    course = paid_course(centre, weeks=3)
+    parent, kids = household()
+    course_booking = book(course, parent, kids)
+    checkout.start_checkout(booking=course_booking)
+    payment = Payment.objects.get(course_booking=course_booking)
+    post_event(client, stripe_server.pay(payment.checkout_session_id))
+    second = course.sessions.order_by("start")[1]
+
+    services.cancel_session(session_id=second.pk, reason="Staff illness", by=manager)
+
+    payment.refresh_from_db()
+    assert payment.refund_status == Payment.RefundStatus.NONE
+    assert not stripe_server.refunds
+    assert payment.needs_attention
+    assert "decide whether to give back part of the course's price" in payment.attention_note
+    course_booking.refresh_from_db()
+    assert course_booking.status == S.CONFIRMED
+
+    # The centre's managers see it on the course's page.
+    manager_user = staff(UserFactory())
+    manager_user.groups.add(centre.manager_group)
+    client.force_login(manager_user)
+    page = client.get(reverse("bookings_session:course", args=[course.pk]))
+    assert "Payments that need a person" in page.text
+    assert course_booking.reference in page.text
+    assert "£30 a place for the whole course" in page.text
+
+
+def test_staff_cancelling_a_familys_course_booking_promote_the_next_household(centre, manager):
+    course = course_of(centre, weeks=2, capacity=1)
+    first, first_kids = household()
+    booked = book(course, first, first_kids)
+    second, second_kids = household()
+    waiting = book(course, second, second_kids, join_waiting_list=True)
+    # Past the family's own cutoff: only staff may cancel for them.
+    next_session = course.sessions.order_by("start").first()
+    next_session.cancellation_cutoff = timezone.now()
+    next_session.save()
+    with pytest.raises(BookingError):
+        services.cancel_course_booking(course_booking_id=booked.pk, by=first)
+    mail.outbox.clear()
+
+    services.cancel_course_booking(course_booking_id=booked.pk, by=manager, on_behalf=True)
+
+    waiting.refresh_from_db()
+    assert waiting.status == S.CONFIRMED
+    assert statuses(waiting) == [S.CONFIRMED, S.CONFIRMED]
+    subjects = sorted(message.subject for message in mail.outbox)
+    assert any(subject.startswith("Booking cancelled") for subject in subjects)
+    assert any(subject.startswith("A place has come up") for subject in subjects)
+
+
+def test_a_course_whose_sessions_are_all_cancelled_can_no_longer_be_booked(centre, manager):
+    course = course_of(centre, weeks=2)
+    parent, kids = household()
+    course_booking = book(course, parent, kids)
+    for session in course.sessions.all():
+        services.cancel_session(session_id=session.pk, reason="Course withdrawn", by=manager)
+
+    assert statuses(course_booking) == [S.CANCELLED, S.CANCELLED]
+    other, other_kids = household()
+    with pytest.raises(BookingError, match="cancelled by the centre"):
+        book(course, other, other_kids)
+    assert not CourseBooking.objects.filter(parent=other).exists()
