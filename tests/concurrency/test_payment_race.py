@@ -5,7 +5,6 @@ SQLite in one run of the suite, PostgreSQL in the other).
 The control run switches the session lock off and widens the gap between counting places and
 confirming; it must overbook, which shows the main test would catch a missing lock."""
 
-import random
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -19,6 +18,7 @@ from bookings.models import Booking, Payment
 from tests.factories import BookingFactory, UserFactory
 from tests.stripe_server import FakeStripe
 from tests.support.payments import WEBHOOK, paid_session
+from tests.support.races import widen_the_gap
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
 
@@ -102,14 +102,7 @@ def test_control_without_the_lock_late_payments_overbook(
     centre, stripe_server, settings, monkeypatch
 ):
     settings.BOOKINGS_LOCK_SESSIONS = False
-    counted = selectors.places_taken
-
-    def slow_count(session):
-        taken = counted(session)
-        time.sleep(random.uniform(0.05, 0.15))
-        return taken
-
-    monkeypatch.setattr(selectors, "places_taken", slow_count)
+    counted = widen_the_gap(monkeypatch, selectors, "places_taken", pause=(0.05, 0.15))
     session = paid_session(centre, capacity=1)
     events = _lapsed_bookings_paid_late(session, stripe_server)
 

@@ -3,17 +3,11 @@ from registers) at the same moment as families book for themselves: the same loc
 on SQLite in one run of the suite and PostgreSQL in the other. The control run, with the lock
 off, overbooks: the test would catch a staff path that skipped the lock."""
 
-import random
-import threading
-import time
-from concurrent.futures import ThreadPoolExecutor
+import functools
 
 import pytest
-from django.db import connection
-from django.db.models import Sum
 
 from bookings import selectors, services
-from bookings.errors import BookingError
 from bookings.models import Booking
 from tests.factories import (
     ActivityPageFactory,
@@ -23,6 +17,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.support.bookings import contact_child
+from tests.support.races import confirmed_places, race, widen_the_gap
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
 
@@ -74,36 +69,10 @@ def _attempts(centre, count):
 
 
 def _race(session, attempts):
-    outcomes = {"confirmed": 0, "waiting": 0, "refused": 0, "errors": []}
-    lock = threading.Lock()
-    start = threading.Barrier(THREADS)
+    def book(arguments):
+        return services.book_session(session_id=session.pk, **arguments).status
 
-    def run(batch):
-        try:
-            start.wait()
-            for arguments in batch:
-                try:
-                    key = services.book_session(session_id=session.pk, **arguments).status
-                except BookingError:
-                    key = "refused"
-                except Exception as error:  # noqa: BLE001 - any other failure fails the test
-                    with lock:
-                        outcomes["errors"].append(repr(error))
-                    continue
-                with lock:
-                    outcomes[key] += 1
-        finally:
-            connection.close()
-
-    batches = [attempts[i::THREADS] for i in range(THREADS)]
-    with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        list(pool.map(run, batches))
-    return outcomes
-
-
-def _confirmed_places(session):
-    confirmed = Booking.objects.filter(session=session, status=Booking.Status.CONFIRMED)
-    return confirmed.aggregate(total=Sum("places"))["total"] or 0
+    return race([functools.partial(book, arguments) for arguments in attempts], threads=THREADS)
 
 
 def test_staff_and_family_bookings_racing_confirm_exactly_the_capacity(centre, race_session):
@@ -111,7 +80,7 @@ def test_staff_and_family_bookings_racing_confirm_exactly_the_capacity(centre, r
     outcomes = _race(race_session, attempts)
 
     assert outcomes["errors"] == []
-    assert _confirmed_places(race_session) == PLACES == outcomes["confirmed"]
+    assert confirmed_places(race_session) == PLACES == outcomes["confirmed"]
     assert sum(outcomes[key] for key in ("confirmed", "waiting", "refused")) == len(attempts)
     booked = Booking.objects.filter(session=race_session)
     # Staff bookings won places too, and each says who made it.
@@ -138,14 +107,7 @@ def test_control_without_the_lock_staff_and_families_overbook(
     centre, race_session, settings, monkeypatch
 ):
     settings.BOOKINGS_LOCK_SESSIONS = False
-    counted = selectors.places_taken
-
-    def slow_count(session):
-        taken = counted(session)
-        time.sleep(random.uniform(0.01, 0.05))
-        return taken
-
-    monkeypatch.setattr(selectors, "places_taken", slow_count)
+    widen_the_gap(monkeypatch, selectors, "places_taken")
     _race(race_session, _attempts(centre, 80))
 
-    assert _confirmed_places(race_session) > PLACES
+    assert confirmed_places(race_session) > PLACES
