@@ -12,9 +12,8 @@ from icalendar import Calendar
 
 from bookings import services
 from bookings.models import Booking, Course, CourseBooking, Session
-from tests.accounts import staff
 from tests.factories import ActivityPageFactory, UserFactory, VenueFactory
-from tests.support.courses import course_of, household
+from tests.support.courses import course_form_data, course_of, household
 
 pytestmark = pytest.mark.django_db
 
@@ -189,31 +188,6 @@ def test_cancelling_a_course_booking(client, family, centre):
 # --- Managers -------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def manager_client(client, centre):
-    manager = staff(UserFactory())
-    manager.groups.add(centre.manager_group)
-    client.force_login(manager)
-    return client
-
-
-def course_data(activity, venue, **overrides):
-    data = {
-        "activity": activity.pk,
-        "venue": venue.pk,
-        "weekdays": ["1"],
-        "start_time": "10:00",
-        "end_time": "11:00",
-        "first_date": "2027-02-02",
-        "last_date": "2027-03-09",
-        "skip_school_holidays": "on",
-        "capacity": "8",
-        "max_places_per_booking": "2",
-    }
-    data.update(overrides)
-    return data
-
-
 def test_a_manager_adds_a_course_skipping_holidays(manager_client, centre):
     from tests.factories import HolidayPeriodFactory
 
@@ -226,13 +200,13 @@ def test_a_manager_adds_a_course_skipping_holidays(manager_client, centre):
     venue = VenueFactory(centre=centre)
     url = reverse("bookings_session:add_course")
 
-    preview = manager_client.post(url, course_data(activity, venue, preview="1"))
+    preview = manager_client.post(url, course_form_data(activity, venue, preview="1"))
     assert "5 sessions to create" in preview.text
     assert "School holiday: February half term" in preview.text
     assert not Course.objects.exists()
 
     response = manager_client.post(
-        url, course_data(activity, venue, create="1", allow_late_joiners="on")
+        url, course_form_data(activity, venue, create="1", allow_late_joiners="on")
     )
 
     course = Course.objects.get()
@@ -249,12 +223,12 @@ def test_only_course_activities_can_have_a_course_and_not_a_plain_series(manager
     venue = VenueFactory(centre=centre)
 
     response = manager_client.post(
-        reverse("bookings_session:add_course"), course_data(plain, venue, create="1")
+        reverse("bookings_session:add_course"), course_form_data(plain, venue, create="1")
     )
     assert response.status_code == 200
     assert not Course.objects.exists()
     response = manager_client.post(
-        reverse("bookings_session:series"), course_data(course_activity, venue, create="1")
+        reverse("bookings_session:series"), course_form_data(course_activity, venue, create="1")
     )
     assert "use “Add a course”" in response.text
     assert not Session.objects.exists()

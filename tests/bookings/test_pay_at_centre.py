@@ -10,8 +10,7 @@ from bookings import capacity, services
 from bookings.errors import BookingError
 from bookings.locking import locked_session, session_transaction
 from bookings.models import Booking, Payment, Session
-from tests.accounts import staff
-from tests.factories import UserFactory, VenueFactory
+from tests.factories import VenueFactory
 from tests.support.bookings import session_form_data
 from tests.support.payments import household, paid_session
 
@@ -205,14 +204,6 @@ def test_a_tampered_choice_is_refused_with_a_message_and_nothing_written(
 
 
 # --- Where managers allow it --------------------------------------------------------------------
-
-
-@pytest.fixture
-def manager_client(client, centre):
-    manager = staff(UserFactory())
-    manager.groups.add(centre.manager_group)
-    client.force_login(manager)
-    return client
 
 
 def test_a_manager_allows_paying_at_the_centre_on_a_session(manager_client, centre):

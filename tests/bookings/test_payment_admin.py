@@ -8,20 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bookings.models import Booking, Payment
-from tests.accounts import staff
-from tests.factories import BookingFactory, UserFactory, VenueFactory
+from tests.factories import BookingFactory, VenueFactory
 from tests.support.bookings import session_form_data
 from tests.support.payments import paid_session
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def manager_client(client, centre):
-    manager = staff(UserFactory())
-    manager.groups.add(centre.manager_group)
-    client.force_login(manager)
-    return client
 
 
 def test_a_manager_overrides_a_sessions_price(manager_client, centre):

@@ -118,3 +118,12 @@ def no_content_security_policy_violations(request):
     yield
     assert refused == []
     assert errors == []
+
+
+@pytest.fixture
+def online_payment(live_server, stripe_server, settings):
+    """Online payment on, against the stand-in for Stripe, whose test payment page sends its
+    webhook events to the running site and the family back to it."""
+    settings.WAGTAILADMIN_BASE_URL = live_server.url
+    stripe_server.webhook_url = live_server.url + "/payments/stripe/webhook/"
+    return stripe_server

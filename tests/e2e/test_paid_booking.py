@@ -33,13 +33,6 @@ def paid_session(centre):
     return SessionFactory(activity=activity, venue=venue, capacity=4, max_places_per_booking=2)
 
 
-@pytest.fixture
-def online_payment(live_server, stripe_server, settings):
-    settings.WAGTAILADMIN_BASE_URL = live_server.url
-    stripe_server.webhook_url = live_server.url + "/payments/stripe/webhook/"
-    return stripe_server
-
-
 def test_a_parent_pays_online_and_another_claims_a_funded_place(
     live_server, page, browser, paid_session, online_payment, sign_in
 ):
