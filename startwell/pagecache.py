@@ -73,19 +73,17 @@ def invalidate(using: str | None = None) -> None:
     commits (at once outside a transaction). Call it after any write that public pages show and
     that sends no model signal; `invalidate_on_change` covers ordinary saves and deletes."""
     connection = transaction.get_connection(using)
-    if connection.in_atomic_block and not _inside_test_case(connection):
+    if connection.in_atomic_block:
+        if settings.PAGE_CACHE_END_GENERATION_AT_ONCE:
+            # The test settings: each test runs inside a transaction that never commits, and
+            # for everything the test does next its changes are as good as committed. (Ending
+            # it early as well is harmless: the end at the commit still follows.)
+            _end_generation()
         # Once per transaction, however many rows it changes.
         if not any(item[1] is _end_generation for item in connection.run_on_commit):
             transaction.on_commit(_end_generation, using=using)
         return
     _end_generation()
-
-
-def _inside_test_case(connection) -> bool:
-    """Whether the outermost transaction is a test case's, which never commits: for everything
-    the test does next, the change is as good as committed."""
-    blocks = connection.atomic_blocks
-    return bool(blocks) and getattr(blocks[0], "_from_testcase", False)
 
 
 def _end_generation() -> None:

@@ -178,6 +178,9 @@ else:
 # The longest a public page is kept (it is dropped sooner whenever what it shows changes);
 # 0 switches the anonymous page cache off.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# A change made in a transaction ends the page cache's generation when it commits. The test
+# settings end it at once as well: a test's transaction never commits.
+PAGE_CACHE_END_GENERATION_AT_ONCE = False
 
 # --- Background tasks -----------------------------------------------------------------------
 # Tasks are stored in the database and run by `manage.py db_worker`; several workers may share

@@ -25,6 +25,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # The page cache in memory: it works as the shared one does within one test process, and the
 # tests that count a page's queries count the page's own, not the cache table's.
 CACHES["pages"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}  # noqa: F405
+# Each test runs in a transaction that never commits: a change ends the page cache's generation
+# at once, as the change is as good as committed for everything the test does next.
+PAGE_CACHE_END_GENERATION_AT_ONCE = True
 
 LOGGING["loggers"]["django_tasks"] = {"level": "WARNING"}  # noqa: F405
 

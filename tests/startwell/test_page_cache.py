@@ -6,6 +6,8 @@ import re
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.cache import caches
+from django.db import transaction
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.utils import timezone
@@ -337,3 +339,38 @@ def test_a_page_made_private_leaves_the_public_pages_at_once(visitor, other_cent
     assert visitor.get(other_centre.url).status_code == 200
     PageViewRestriction.objects.create(page=other_centre, restriction_type="login")
     assert visitor.get(other_centre.url).status_code == 302  # to sign in
+
+
+# --- When the generation ends ----------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_in_a_transaction_ends_the_generation_when_it_commits(settings):
+    """Outside the test settings' shortcut: a page rendered while a change is still uncommitted
+    can never outlive the commit, and a change rolled back ends nothing."""
+    settings.PAGE_CACHE_END_GENERATION_AT_ONCE = False
+    cache = caches[pagecache.CACHE_ALIAS]
+
+    def start():
+        cache.set(pagecache.GENERATION_KEY, ("before", timezone.now().timestamp() + 600))
+
+    start()
+    with transaction.atomic():
+        pagecache.invalidate()
+        pagecache.invalidate()  # however many rows change, one end at the commit
+        assert cache.get(pagecache.GENERATION_KEY)[0] == "before"
+    assert cache.get(pagecache.GENERATION_KEY) is None
+
+    start()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        pagecache.invalidate()
+        raise RuntimeError("rolled back")
+    assert cache.get(pagecache.GENERATION_KEY)[0] == "before"
+
+
+def test_in_the_test_settings_a_change_ends_the_generation_at_once():
+    cache = caches[pagecache.CACHE_ALIAS]
+    cache.set(pagecache.GENERATION_KEY, ("before", timezone.now().timestamp() + 600))
+    with transaction.atomic():
+        pagecache.invalidate()
+        assert cache.get(pagecache.GENERATION_KEY) is None
