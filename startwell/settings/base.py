@@ -362,7 +362,11 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # The level on the handler as well as the root: Django's own loggers (e.g. every 4xx answer,
+    # logged as a warning by django.request) pass their records up to it whatever the root's.
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "level": os.environ.get("LOG_LEVEL", "INFO")}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Wagtail logs every page action at INFO; the admin's history keeps them anyway.
     # The Stripe library logs every request at INFO.
