@@ -14,8 +14,9 @@ from startwell import demo
 from startwell.demo import CENTRES
 from startwell.models import Child, User
 
+from .errors import BookingError
 from .models import Booking, Course, HolidayPeriod, Session
-from .series import create_course, create_series, plan_series
+from .series import NOTHING_TO_CREATE, create_course, create_series, plan_series
 
 SCHOOL_YEAR_START = datetime.date(2026, 9, 3)
 SCHOOL_YEAR_END = datetime.date(2027, 7, 22)
@@ -239,15 +240,19 @@ def _ensure_sessions(centre: CentrePage, activity: ActivityPage, spec: DemoActiv
             "last_date": last,
             "skip_school_holidays": not spec.in_holidays,
         }
-        if not plan_series(**when).dates:
-            continue  # already in the timetable (or nothing but bank holidays)
-        create_series(
-            **when,
-            venue=venue,
-            capacity=spec.capacity,
-            max_places_per_booking=spec.max_places_per_booking,
-            **WINDOW,
-        )
+        try:
+            create_series(
+                **when,
+                venue=venue,
+                capacity=spec.capacity,
+                max_places_per_booking=spec.max_places_per_booking,
+                **WINDOW,
+            )
+        except BookingError as error:
+            # Already in the timetable (or nothing but bank holidays): asked by the series
+            # itself, rather than planning every series twice.
+            if error.message != NOTHING_TO_CREATE:
+                raise
 
 
 def _ensure_course(centre: CentrePage, activity: ActivityPage, spec: DemoActivity) -> None:

@@ -3,6 +3,8 @@ message only once that transaction commits, so nothing is sent for a change that
 
 One message per person, so nobody sees who else supports an idea."""
 
+import functools
+
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
@@ -11,6 +13,7 @@ from django.utils import translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from startwell import mail
 from startwell.languages import addresses_by_language
 from startwell.site_address import absolute_url
 
@@ -32,6 +35,17 @@ SUPPORTERS_HEAR = {
     IdeaStatus.SCHEDULED,
     IdeaStatus.WITHDRAWN,
 }
+
+
+def _unless_dropped(notify):
+    """Nothing to look up or write while messages are being thrown away (the demo's ideas)."""
+
+    @functools.wraps(notify)
+    def notify_unless_dropped(**kwargs) -> None:
+        if not mail.dropping():
+            notify(**kwargs)
+
+    return notify_unless_dropped
 
 
 def _absolute(path: str) -> str:
@@ -68,6 +82,7 @@ def _team_emails(idea: Idea) -> list[str]:
     )
 
 
+@_unless_dropped
 def idea_submitted(*, idea: Idea) -> None:
     _send(
         _team_emails(idea),
@@ -77,6 +92,7 @@ def idea_submitted(*, idea: Idea) -> None:
     )
 
 
+@_unless_dropped
 def threshold_reached(*, idea: Idea, supporters: int) -> None:
     _send(
         _team_emails(idea),
@@ -100,6 +116,7 @@ def _followers(idea: Idea, *, proposer: bool = True, supporters: bool = True) ->
     return recipients
 
 
+@_unless_dropped
 def status_changed(*, idea: Idea, from_status: str) -> None:
     recipients = _followers(
         idea,
@@ -126,6 +143,7 @@ def _sessions_of(idea: Idea):
     return upcoming_sessions_of(idea)[:10]
 
 
+@_unless_dropped
 def comment_reported(*, comment: Comment) -> None:
     _send(
         _team_emails(comment.idea),
@@ -135,6 +153,7 @@ def comment_reported(*, comment: Comment) -> None:
     )
 
 
+@_unless_dropped
 def booking_opened(*, idea: Idea, sessions: list) -> None:
     _send(
         _followers(idea),

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher, make_password
 from django.db import transaction
 from django.utils.module_loading import autodiscover_modules
 
@@ -19,6 +19,7 @@ from . import mail
 from .models import User
 
 DEMO_PASSWORD = "startwell-demo"  # noqa: S105 - printed for people trying the demo
+DEMO_PASSWORD_ROUNDS = 1000
 
 # The order steps run in: each builds on the ones before it.
 ACCOUNTS, PAGES, TIMETABLE, IDEAS, CHAMPIONS = 0, 10, 20, 30, 40
@@ -167,7 +168,13 @@ def champion_email(slug: str) -> str:
 
 @functools.cache
 def _demo_password_hash() -> str:
-    # Hashing is slow on purpose; every demo account shares the one password, so hash it once.
+    """Every demo account shares the one password, so it is hashed once. Hashing is slow on
+    purpose, to protect a password nobody knows; this one is published, so with Django's default
+    hasher (PBKDF2) it is hashed in few rounds, and Django hashes it again at full strength the
+    first time someone signs in with it."""
+    hasher = get_hasher()
+    if isinstance(hasher, PBKDF2PasswordHasher):
+        return hasher.encode(DEMO_PASSWORD, hasher.salt(), iterations=DEMO_PASSWORD_ROUNDS)
     return make_password(DEMO_PASSWORD)
 
 

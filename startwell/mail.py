@@ -163,6 +163,12 @@ def dropped() -> Iterator[None]:
         _dropped.reset(token)
 
 
+def dropping() -> bool:
+    """Whether messages made now are thrown away (inside `dropped()`): code that spends queries
+    and templates on writing a message may skip writing it."""
+    return _dropped.get()
+
+
 class QueuedEmailBackend(BaseEmailBackend):
     """Django e-mail backend that queues each message for `deliver_email` (none inside
     `dropped()`)."""
