@@ -1,18 +1,19 @@
 """Demo ideas: a few per centre in different states, proposed by the demo parent. Safe to run
-again: an idea is found by centre and title before it is made, and decisions go through the same
-services as in real use so every idea has its history."""
+again: an idea is found by centre and title before it is made, and every idea has the history of
+decisions that brought it to its status."""
 
+import itertools
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from cms.models import ActivityPage, CentrePage
-from startwell import demo
+from startwell import demo, pagecache
 from startwell.models import User
 
-from . import services
-from .models import Audience, Idea, IdeaStatus, Support
+from .models import Audience, Idea, IdeaDecision, IdeaStatus, Support
 
 DEMO_PARENT = "parent@startwell.example"
 
@@ -65,53 +66,80 @@ def _supporters() -> list[User]:
     return list(User.objects.filter(email__startswith="champion.").order_by("email")[:3])
 
 
-def _ensure_idea(centre: CentrePage, parent: User, spec: dict, supporters: list[User]) -> None:
-    if Idea.objects.filter(centre=centre, title=spec["title"]).exists():
-        return
-    idea = services.propose_idea(
-        parent=parent,
-        centre_id=centre.pk,
+# The moves each demo status took to get there, after the centre published it (decisions as the
+# services record them: by the superuser, the decision's words as the note).
+MOVES_AFTER_PUBLISHING = {
+    IdeaStatus.PUBLISHED: [],
+    IdeaStatus.UNDER_REVIEW: [IdeaStatus.UNDER_REVIEW],
+    IdeaStatus.ACCEPTED: [IdeaStatus.UNDER_REVIEW, IdeaStatus.ACCEPTED],
+    IdeaStatus.DECLINED: [IdeaStatus.UNDER_REVIEW, IdeaStatus.DECLINED],
+    IdeaStatus.SCHEDULED: [IdeaStatus.UNDER_REVIEW, IdeaStatus.SCHEDULED],
+}
+TAKEN_INTO_REVIEW = "Taken into review."
+
+
+def _new_idea(centre: CentrePage, parent: User, spec: dict, activity, now) -> Idea:
+    """The idea as the services leave it once every move in its history is made."""
+    idea = Idea(
+        centre=centre,
+        proposer=parent,
         title=spec["title"],
         description=spec["description"],
         audience=spec["audience"],
         suggested_times=spec.get("suggested_times", ""),
         can_help=spec.get("can_help", False),
         help_offer=spec.get("help_offer", ""),
+        status=spec["status"],
+        response=spec.get("response", ""),
+        last_active_at=now,
     )
-    # The demo proposes many ideas at once for one parent: date them back, out of the daily limit.
-    Idea.objects.filter(pk=idea.pk).update(created_at=idea.created_at - timedelta(days=7))
-    target = spec["status"]
-    if target == IdeaStatus.SUBMITTED:
-        return
-    admin = User.objects.filter(is_superuser=True).order_by("pk").first()
-    services.publish_idea(idea=idea, by=admin)
-    # Supporting a new open idea, as `services.support_idea` would allow (below the centre's
-    # threshold, once per person), written in one go: the demo's supporters are its champions.
-    Support.objects.bulk_create([Support(idea=idea, parent=person) for person in supporters])
-    Idea.objects.filter(pk=idea.pk).update(last_active_at=timezone.now())
-    if target == IdeaStatus.PUBLISHED:
-        return
-    services.start_review(idea=idea, by=admin)
-    if target == IdeaStatus.ACCEPTED:
-        services.accept_idea(idea=idea, by=admin, response=spec["response"])
-    elif target == IdeaStatus.DECLINED:
-        services.decline_idea(idea=idea, by=admin, reason=spec["response"])
-    elif target == IdeaStatus.SCHEDULED:
-        activity = ActivityPage.objects.descendant_of(centre).order_by("pk").first()
-        services.schedule_idea(idea=idea, by=admin, activity=activity)
+    if spec["status"] == IdeaStatus.SCHEDULED:
+        idea.activity = activity
+        idea.response = f"We now run {activity.title}. Come along!"
+        # Sessions already open were listed in the scheduling e-mail itself.
+        idea.bookings_announced_at = now
+    return idea
+
+
+def _history(idea: Idea, admin: User | None) -> list[IdeaDecision]:
+    if idea.status == IdeaStatus.SUBMITTED:
+        return []
+    moves = [IdeaStatus.SUBMITTED, IdeaStatus.PUBLISHED, *MOVES_AFTER_PUBLISHING[idea.status]]
+    return [
+        IdeaDecision(
+            idea=idea,
+            from_status=from_status,
+            to_status=to_status,
+            decided_by=admin,
+            note={
+                IdeaStatus.PUBLISHED: "",
+                IdeaStatus.UNDER_REVIEW: TAKEN_INTO_REVIEW,
+            }.get(to_status, idea.response),
+        )
+        for from_status, to_status in itertools.pairwise(moves)
+    ]
 
 
 # After the timetable: scheduled demo ideas need activities.
 @demo.step(order=demo.IDEAS)
 @transaction.atomic
 def seed_codesign_demo() -> None:
+    """A few ideas per centre, each with the decisions that brought it to its status, written in
+    a few statements (the services write the same rows one move at a time, e-mailing as they go,
+    which for the demo's made-up people is time spent for nothing). An idea already there, by
+    centre and title, is left as it is."""
     parent = User.objects.filter(email=DEMO_PARENT).first()
     if parent is None:
         return
     supporters = _supporters()
+    admin = User.objects.filter(is_superuser=True).order_by("pk").first()
+    there = set(Idea.objects.values_list("centre_id", "title"))
+    now = timezone.now()
+    ideas = []
     for centre in CentrePage.objects.originals().order_by("title"):
+        activity = ActivityPage.objects.descendant_of(centre).order_by("pk").first()
         specs = list(IDEAS)
-        if ActivityPage.objects.descendant_of(centre).exists():
+        if activity is not None:
             specs.append(
                 {
                     "title": "More stay and play sessions",
@@ -120,5 +148,29 @@ def seed_codesign_demo() -> None:
                     "status": IdeaStatus.SCHEDULED,
                 }
             )
-        for spec in specs:
-            _ensure_idea(centre, parent, spec, supporters)
+        ideas += [
+            _new_idea(centre, parent, spec, activity, now)
+            for spec in specs
+            if (centre.pk, spec["title"]) not in there
+        ]
+    if not ideas:
+        return
+    Idea.objects.bulk_create(ideas)
+    # The demo proposes many ideas at once for one parent: dated back, out of the daily limit.
+    Idea.objects.filter(pk__in=[idea.pk for idea in ideas]).update(
+        created_at=F("last_active_at") - timedelta(days=7)
+    )
+    IdeaDecision.objects.bulk_create(
+        [decision for idea in ideas for decision in _history(idea, admin)]
+    )
+    # Every public idea has the champions' support (below any centre's threshold, once each).
+    Support.objects.bulk_create(
+        [
+            Support(idea=idea, parent=person)
+            for idea in ideas
+            if idea.status != IdeaStatus.SUBMITTED
+            for person in supporters
+        ]
+    )
+    # Bulk writes send no model signals: the public ideas pages change.
+    pagecache.invalidate()
