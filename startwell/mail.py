@@ -28,8 +28,9 @@ from django_tasks.signals import task_finished
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
+from . import notify
 from .models import DeliveryFailure
-from .sms import RETRY_AFTER, TIMEOUT_SECONDS
+from .notify import RETRY_AFTER
 
 logger = logging.getLogger(__name__)
 
@@ -89,20 +90,6 @@ def deliver_email(data: dict) -> str:
     return "sent"
 
 
-def _notify_client():
-    from notifications_python_client.notifications import NotificationsAPIClient
-
-    return NotificationsAPIClient(
-        settings.NOTIFY_API_KEY, base_url=settings.NOTIFY_BASE_URL, timeout=TIMEOUT_SECONDS
-    )
-
-
-def _reason(message) -> str:
-    if isinstance(message, list):
-        return "; ".join(str(item.get("message", item)) for item in message)
-    return str(message)
-
-
 def _record_failure(address: str, reason: str) -> None:
     DeliveryFailure.objects.create(
         channel=DeliveryFailure.Channel.EMAIL, address=address.lower(), reason=reason[:200]
@@ -114,7 +101,7 @@ def _deliver_through_notify(data: dict) -> str:
     the rest are tried later."""
     from notifications_python_client.errors import HTTPError
 
-    client = _notify_client()
+    client = notify.client()
     waiting = []
     outcome = "sent"
     for address in [*data["to"], *data["cc"], *data["bcc"]]:
@@ -131,7 +118,7 @@ def _deliver_through_notify(data: dict) -> str:
             if error.status_code >= 500:  # Notify busy, or no answer in time (counted as 503)
                 waiting.append(address)
                 continue
-            _record_failure(address, f"Notify refused the e-mail: {_reason(error.message)}")
+            _record_failure(address, f"Notify refused the e-mail: {notify.reason(error.message)}")
             outcome = "refused"
     if not waiting:
         return outcome

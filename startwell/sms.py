@@ -8,7 +8,6 @@ a refusal (4xx: an invalid number, say) is final: it is kept on the number (`Mob
 staff to see, and never retried. Either way the message's text (a code, a link) leaves the task's
 row once the task has finished (`forget_delivered_text`)."""
 
-import datetime
 import logging
 
 from django.conf import settings
@@ -20,33 +19,17 @@ from django_tasks.signals import task_finished
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
+from . import notify
 from .models import DeliveryFailure, MobilePhone
+from .notify import RETRY_AFTER
 
 logger = logging.getLogger(__name__)
-
-# Waits before each further try when Notify is busy or unreachable; then the text is given up.
-RETRY_AFTER = (
-    datetime.timedelta(minutes=1),
-    datetime.timedelta(minutes=5),
-    datetime.timedelta(minutes=30),
-    datetime.timedelta(hours=2),
-)
-# A request to Notify that takes longer than this counts as a failed try.
-TIMEOUT_SECONDS = 10
 
 
 def send_text(*, to: str, body: str, user_id: int | None = None) -> None:
     """Queues one text to a number in E.164 form, sent once the current transaction commits."""
     data = {"to": str(to), "body": body, "user_id": user_id, "attempt": 1}
     transaction.on_commit(lambda: deliver_text.enqueue(data))
-
-
-def _notify_client():
-    from notifications_python_client.notifications import NotificationsAPIClient
-
-    return NotificationsAPIClient(
-        settings.NOTIFY_API_KEY, base_url=settings.NOTIFY_BASE_URL, timeout=TIMEOUT_SECONDS
-    )
 
 
 def _record_failure(data: dict, reason: str) -> None:
@@ -75,13 +58,6 @@ def _try_again(data: dict) -> bool:
     return True
 
 
-def _reason(message) -> str:
-    """Notify's errors come as a list of {"error", "message"}; the messages are what staff read."""
-    if isinstance(message, list):
-        return "; ".join(str(item.get("message", item)) for item in message)
-    return str(message)
-
-
 @task()
 def deliver_text(data: dict) -> str:
     """Hands one text to Notify (run by the task worker). Returns what became of it."""
@@ -91,7 +67,7 @@ def deliver_text(data: dict) -> str:
     from notifications_python_client.errors import HTTPError
 
     try:
-        response = _notify_client().send_sms_notification(
+        response = notify.client().send_sms_notification(
             phone_number=data["to"],
             template_id=settings.NOTIFY_SMS_TEMPLATE_ID,
             personalisation={"body": data["body"]},
@@ -103,7 +79,7 @@ def deliver_text(data: dict) -> str:
                 return "retrying"
             _record_failure(data, "Notify could not be reached after several tries.")
             return "gave up"
-        _record_failure(data, f"Notify refused the text: {_reason(error.message)}")
+        _record_failure(data, f"Notify refused the text: {notify.reason(error.message)}")
         return "refused"
     MobilePhone.objects.filter(user_id=data["user_id"], delivery_failed_at__isnull=False).update(
         delivery_failed_at=None, delivery_failure=""
