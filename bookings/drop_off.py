@@ -8,9 +8,10 @@ profile, nothing once the session is 30 days past (`privacy.retention`)."""
 from dataclasses import dataclass
 
 import phonenumbers
+from django.db.models import Q
 
 from .errors import BookingError
-from .models import Booking, DropOffDetails
+from .models import Booking, CourseBooking, DropOffDetails
 
 # Why each is asked, in plain words, shown next to the fields.
 WHY_EMERGENCY = "So we can reach someone quickly if your child is unwell or upset."
@@ -103,11 +104,13 @@ def cleaned(children, details: dict[int, ChildDetails] | None) -> dict[int, Chil
     return result
 
 
-def record(booking: Booking, details: dict[int, ChildDetails]) -> None:
-    """Writes the checked details with the booking (inside its transaction)."""
+def record(booking: Booking | CourseBooking, details: dict[int, ChildDetails]) -> None:
+    """Writes the checked details with the booking, or with the course booking for every
+    session of the run (inside its transaction)."""
+    owner = "course_booking" if isinstance(booking, CourseBooking) else "booking"
     DropOffDetails.objects.bulk_create(
         DropOffDetails(
-            booking=booking,
+            **{owner: booking},
             child_id=child_id,
             emergency_name=given.emergency_name,
             emergency_relationship=given.emergency_relationship,
@@ -120,8 +123,17 @@ def record(booking: Booking, details: dict[int, ChildDetails]) -> None:
 
 
 def details_by_booking(bookings) -> dict[int, dict[int, DropOffDetails]]:
-    """{booking id: {child id: details}} for the register: one query."""
+    """{booking id: {child id: details}} for one session's register: one query. A course's place
+    on the session shows what was given with the course booking."""
+    bookings = list(bookings)
+    # One session's register holds at most one place of each course booking.
+    place_of_course_booking = {b.course_booking_id: b.pk for b in bookings if b.course_booking_id}
+    rows = DropOffDetails.objects.filter(
+        Q(booking__in=[booking.pk for booking in bookings])
+        | Q(course_booking__in=list(place_of_course_booking))
+    ).select_related("child")
     found: dict[int, dict[int, DropOffDetails]] = {}
-    for row in DropOffDetails.objects.filter(booking__in=bookings).select_related("child"):
-        found.setdefault(row.booking_id, {})[row.child_id] = row
+    for row in rows:
+        booking_id = row.booking_id or place_of_course_booking[row.course_booking_id]
+        found.setdefault(booking_id, {})[row.child_id] = row
     return found

@@ -338,9 +338,16 @@ class CourseBooking(models.Model):
 
     reference = models.CharField(max_length=12, unique=True, default=new_reference, editable=False)
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="bookings")
+    # Empty once the course booking is anonymised, as a session's booking is (`Booking.parent`).
     parent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="course_bookings"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="course_bookings",
     )
+    # The anonymised household's key, shared with its anonymised session bookings.
+    household = models.CharField(max_length=24, blank=True, editable=False)
     status = models.CharField(max_length=20, choices=Status.choices)
     places = models.PositiveSmallIntegerField()
     children = models.ManyToManyField(Child, blank=True, related_name="course_bookings")
@@ -374,6 +381,10 @@ class CourseBooking(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="pending_payment") | Q(hold_expires_at__isnull=False),
                 name="course_booking_pending_payment_has_hold",
+            ),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=False) | ~Q(household=""),
+                name="course_booking_belongs_to_a_family",
             ),
         ]
 
@@ -714,9 +725,25 @@ class DropOffDetails(models.Model):
     """What the centre needs to know about one child left at a drop-off session: someone to call,
     allergies and medical notes, and whether photos may be taken. Seen only by whoever runs the
     session's register and the centre's managers; the contact and the notes are encrypted at
-    rest; the row is deleted RETENTION_DROP_OFF_DAYS after the session (`privacy.retention`)."""
+    rest; the row is deleted RETENTION_DROP_OFF_DAYS after the session (`privacy.retention`).
 
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="drop_off_details")
+    Given with a session's booking, or once with a course booking for every session of the run
+    (then deleted that long after the course's last session)."""
+
+    booking = models.ForeignKey(
+        Booking,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="drop_off_details",
+    )
+    course_booking = models.ForeignKey(
+        CourseBooking,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="drop_off_details",
+    )
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="drop_off_details")
     emergency_name = EncryptedTextField("emergency contact's name")
     emergency_relationship = EncryptedTextField("who they are to the child")
@@ -730,6 +757,14 @@ class DropOffDetails(models.Model):
         verbose_name_plural = "drop-off details"
         constraints = [
             models.UniqueConstraint(fields=["booking", "child"], name="one_drop_off_per_child"),
+            models.UniqueConstraint(
+                fields=["course_booking", "child"], name="one_course_drop_off_per_child"
+            ),
+            models.CheckConstraint(
+                condition=Q(booking__isnull=False, course_booking__isnull=True)
+                | Q(booking__isnull=True, course_booking__isnull=False),
+                name="drop_off_for_a_booking_or_a_course_booking",
+            ),
             models.CheckConstraint(
                 condition=~Q(emergency_name="") & ~Q(emergency_phone=""),
                 name="drop_off_has_emergency_contact",
@@ -737,4 +772,4 @@ class DropOffDetails(models.Model):
         ]
 
     def __str__(self):
-        return f"Drop-off details for {self.child} ({self.booking})"
+        return f"Drop-off details for {self.child} ({self.booking or self.course_booking})"

@@ -612,6 +612,7 @@ def book_course(
     funded_place: bool = False,
     pay_at_centre: bool = False,
     access_notes: str = "",
+    drop_off: dict[int, drop_off_rules.ChildDetails] | None = None,
 ) -> CourseBooking:
     """Books the whole course: one booking, one reference, and a place on every session of the
     run still to come (all of them, unless the course has started and takes late joiners).
@@ -625,7 +626,8 @@ def book_course(
     A paid course is paid once for the whole run, as a paid session is: with online payment on,
     the booking holds its places on every session for 30 minutes while the family pays
     (`bookings.checkout.start_checkout`), unless the family chose `pay_at_centre` where the
-    course offers it; a funded place costs nothing."""
+    course offers it; a funded place costs nothing. A drop-off course needs `drop_off`, as a
+    drop-off session does: given once, shown on every session's register of the run."""
     _refuse_unverified(parent)
     children = list(children)
     access_notes = (access_notes or "").strip()[:500]
@@ -640,6 +642,9 @@ def book_course(
             places = _check_party(
                 _as_course_session(course, run[0]), {"parent": parent}, children, adults
             )
+            left_with_us = None
+            if course.activity.drop_off and not course.activity.adults_only:
+                left_with_us = drop_off_rules.cleaned(children, drop_off)
             if capacity.release_lapsed_course_holds(course, now):
                 # Families already waiting come before newcomers.
                 capacity.promote_course_waiting(course)
@@ -687,6 +692,8 @@ def book_course(
                 if status == Booking.Status.CONFIRMED:
                     # A family paying online hears once the payment arrives.
                     notifications.course_booked(course_booking, session=to_hold[0])
+            if left_with_us:
+                drop_off_rules.record(course_booking, left_with_us)
             return course_booking
     except IntegrityError as error:
         raise BookingError(COURSE_DUPLICATE.format(reference="already made")) from error

@@ -18,7 +18,15 @@ from django.utils.translation import ngettext
 from django_tasks_db.models import DBTaskResult
 
 from bookings import audit
-from bookings.models import Booking, DropOffDetails, FamilyContact, SessionLogEntry, StripeEvent
+from bookings.models import (
+    Booking,
+    Course,
+    CourseBooking,
+    DropOffDetails,
+    FamilyContact,
+    SessionLogEntry,
+    StripeEvent,
+)
 from startwell.languages import speaking_to
 from startwell.mail import deliver_email
 from startwell.models import Child, User
@@ -130,6 +138,12 @@ def remove_grown_children(now: datetime.datetime) -> int:
     upcoming = Booking.objects.filter(
         children=OuterRef("pk"), status__in=Booking.ACTIVE_STATUSES, session__end__gt=now
     )
+    # A course's waiting list holds no session's place yet, and still counts.
+    upcoming_course = CourseBooking.objects.filter(
+        children=OuterRef("pk"),
+        status__in=CourseBooking.ACTIVE_STATUSES,
+        course__sessions__end__gt=now,
+    )
     grown = (
         # A family contact's children too: the centre keeps no more than for an account.
         Child.objects.filter(Q(parent__isnull=False) | Q(family_contacts__isnull=False))
@@ -138,6 +152,7 @@ def remove_grown_children(now: datetime.datetime) -> int:
             | Q(birth_year=latest_birth.year, birth_month__lte=latest_birth.month)
         )
         .exclude(Exists(upcoming))
+        .exclude(Exists(upcoming_course))
     )
     removed = 0
     for child in grown:
@@ -146,12 +161,22 @@ def remove_grown_children(now: datetime.datetime) -> int:
     return removed
 
 
+def _courses_ended_before(cutoff: datetime.datetime):
+    """Courses whose last session ended before `cutoff`."""
+    return Course.objects.exclude(sessions__end__gte=cutoff).values("pk")
+
+
 def anonymise_old_bookings(now: datetime.datetime) -> int:
+    """Bookings past the period after their session; course bookings past it after the course's
+    last session (their earlier sessions' places go with their own session)."""
     cutoff = now - relativedelta(months=settings.RETENTION_BOOKING_MONTHS)
     old = Booking.objects.filter(session__end__lt=cutoff)
-    return services.anonymise_bookings(
-        old.filter(parent__isnull=False)
-    ) + services.anonymise_contact_bookings(old.filter(family_contact__isnull=False))
+    old_courses = CourseBooking.objects.filter(course__in=_courses_ended_before(cutoff))
+    return (
+        services.anonymise_bookings(old.filter(parent__isnull=False))
+        + services.anonymise_contact_bookings(old.filter(family_contact__isnull=False))
+        + services.anonymise_bookings(old_courses)
+    )
 
 
 def erase_idle_family_contacts(now: datetime.datetime) -> int:
@@ -181,9 +206,13 @@ def delete_old_register_logs(now: datetime.datetime) -> int:
 
 
 def delete_old_drop_off_details(now: datetime.datetime) -> int:
-    """Emergency contacts, health notes and photo consent given for drop-off sessions."""
+    """Emergency contacts, health notes and photo consent given for drop-off sessions; for a
+    course, kept until that long after its last session."""
     cutoff = now - datetime.timedelta(days=settings.RETENTION_DROP_OFF_DAYS)
-    deleted, _ = DropOffDetails.objects.filter(booking__session__end__lt=cutoff).delete()
+    deleted, _ = DropOffDetails.objects.filter(
+        Q(booking__session__end__lt=cutoff)
+        | Q(course_booking__course__in=_courses_ended_before(cutoff))
+    ).delete()
     return deleted
 
 

@@ -9,7 +9,7 @@ from allauth.mfa.models import Authenticator
 from django.utils import timezone
 
 from bookings import audit
-from bookings.models import Booking, SessionLogEntry
+from bookings.models import Booking, CourseBooking, SessionLogEntry
 from codesign.models import Comment, Idea, Support
 from parent_champions.models import Champion, ChampionApplication
 from startwell.models import Child, MobilePhone
@@ -60,18 +60,51 @@ def _booking(booking: Booking) -> dict:
         "amount": _pounds(booking.amount_pence),
         "funded_place": booking.funded,
         "payment": _payment(booking),
-        "left_with_us": [
-            {
-                "child": details.child.first_name,
-                "emergency_contact": details.emergency_name,
-                "relationship": details.emergency_relationship,
-                "phone": details.emergency_phone,
-                "allergies_and_medical_notes": details.medical_notes,
-                "photos_allowed": details.photo_consent,
-            }
-            for details in booking.drop_off_details.all()
-        ],
+        "part_of_course_booking": (
+            booking.course_booking.reference if booking.course_booking_id else None
+        ),
+        "left_with_us": _left_with_us(booking),
         "feedback": _feedback(booking),
+    }
+
+
+def _left_with_us(booking: Booking | CourseBooking) -> list[dict]:
+    """What the family told the centre for a drop-off session or course, child by child."""
+    return [
+        {
+            "child": details.child.first_name,
+            "emergency_contact": details.emergency_name,
+            "relationship": details.emergency_relationship,
+            "phone": details.emergency_phone,
+            "allergies_and_medical_notes": details.medical_notes,
+            "photos_allowed": details.photo_consent,
+        }
+        for details in booking.drop_off_details.all()
+    ]
+
+
+def _course_booking(course_booking: CourseBooking) -> dict:
+    course = course_booking.course
+    sessions = sorted(course.sessions.all(), key=lambda session: session.start)
+    return {
+        "reference": course_booking.reference,
+        "course": course.activity.title,
+        "centre": course.centre.title,
+        "sessions": [_when(session.start) for session in sessions],
+        "first_session": _when(sessions[0].start) if sessions else None,
+        "last_session": _when(sessions[-1].start) if sessions else None,
+        "status": course_booking.get_status_display(),
+        "places": course_booking.places,
+        "children": [child.first_name for child in course_booking.children.all()],
+        "adults": course_booking.adults,
+        "booked_at": _when(course_booking.created_at),
+        "waiting_since": _when(course_booking.waiting_since),
+        "confirmed_at": _when(course_booking.confirmed_at),
+        "cancelled_at": _when(course_booking.cancelled_at),
+        "access_notes": course_booking.access_notes,
+        "amount": _pounds(course_booking.amount_pence),
+        "funded_place": course_booking.funded,
+        "left_with_us": _left_with_us(course_booking),
     }
 
 
@@ -121,9 +154,17 @@ def personal_data(user) -> dict:
     """Everything held about `user` and their children, as JSON-ready values."""
     bookings = list(
         Booking.objects.filter(parent=user)
-        .select_related("session__activity", "session__centre", "payment", "feedback")
+        .select_related(
+            "session__activity", "session__centre", "payment", "feedback", "course_booking"
+        )
         .prefetch_related("children", "drop_off_details__child")
         .order_by("session__start")
+    )
+    course_bookings = (
+        CourseBooking.objects.filter(parent=user)
+        .select_related("course__activity", "course__centre")
+        .prefetch_related("children", "drop_off_details__child", "course__sessions")
+        .order_by("created_at", "pk")
     )
     ideas = Idea.objects.filter(proposer=user).select_related("centre").order_by("created_at")
     supports = Support.objects.filter(parent=user).select_related("idea").order_by("created_at")
@@ -158,6 +199,8 @@ def personal_data(user) -> dict:
         ],
         "bookings": [_booking(b) for b in bookings if b.status not in WAITING_LIST],
         "waiting_lists": [_booking(b) for b in bookings if b.status in WAITING_LIST],
+        # Whole courses, booked or waited for; each session's place is also in "bookings".
+        "course_bookings": [_course_booking(c) for c in course_bookings],
         "ideas": [
             {
                 "centre": idea.centre.title,
@@ -242,10 +285,21 @@ def deletion_summary(user) -> DeletionSummary:
     upcoming = Booking.objects.filter(
         parent=user, session__start__gt=now, status__in=Booking.ACTIVE_STATUSES
     )
+    # A course booking counts once, however many of its sessions are still to come.
+    courses = CourseBooking.objects.filter(
+        parent=user,
+        status__in=CourseBooking.ACTIVE_STATUSES,
+        pk__in=CourseBooking.objects.filter(course__sessions__start__gt=now).values("pk"),
+    )
+    waiting = Booking.Status.WAITING
     return DeletionSummary(
-        upcoming_to_cancel=upcoming.exclude(status=Booking.Status.WAITING).count(),
+        upcoming_to_cancel=upcoming.filter(course_booking__isnull=True)
+        .exclude(status=waiting)
+        .count()
+        + courses.exclude(status=waiting).count(),
         paid_to_refund=upcoming.filter(payment__status="paid", payment__method="online").count(),
-        waiting_to_leave=upcoming.filter(status=Booking.Status.WAITING).count(),
+        waiting_to_leave=upcoming.filter(status=waiting).count()
+        + courses.filter(status=waiting).count(),
         past_bookings=Booking.objects.filter(parent=user, session__start__lte=now).count(),
         children=Child.objects.filter(parent=user).count(),
         ideas=Idea.objects.filter(proposer=user).count(),

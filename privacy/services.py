@@ -19,7 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookings import services as booking_services
-from bookings.models import Booking, DropOffDetails, FamilyContact, SessionLogEntry, StripeEvent
+from bookings.models import (
+    Booking,
+    CourseBooking,
+    DropOffDetails,
+    FamilyContact,
+    SessionLogEntry,
+    StripeEvent,
+)
 from codesign.models import Support
 from startwell.errors import ApplicationError
 from startwell.models import Child, DeliveryFailure
@@ -79,31 +86,33 @@ def anonymous_stand_ins(children) -> dict[int, Child]:
 
 
 def anonymise_bookings(bookings) -> int:
-    """Cuts the bookings off from their families. A family's bookings share one household key
-    and each child one anonymous stand-in, whichever day they are anonymised on, so a family and
-    each child count once in the figures. Bookings already anonymised are left as they are."""
-    bookings = list(
-        bookings.filter(parent__isnull=False).select_related("parent").prefetch_related("children")
-    )
+    """Cuts the bookings (session bookings, or course bookings) off from their families. A
+    family's bookings share one household key and each child one anonymous stand-in, whichever
+    day they are anonymised on, so a family and each child count once in the figures. Bookings
+    already anonymised are left as they are."""
+    model = bookings.model
+    bookings = list(bookings.filter(parent__isnull=False).prefetch_related("children"))
     households = household_keys({booking.parent_id for booking in bookings})
     stand_ins = anonymous_stand_ins(
         {child for booking in bookings for child in booking.children.all() if child.parent_id}
     )
-    links = Booking.children.through
-    for booking in bookings:
-        anonymous_children = [
-            child if child.parent_id is None else stand_ins[child.pk]
+    links = model.children.through
+    owner = model.children.field.m2m_field_name()
+    links.objects.filter(**{f"{owner}__in": bookings}).delete()
+    links.objects.bulk_create(
+        [
+            links(**{owner: booking, "child": stand_ins.get(child.pk, child)})
+            for booking in bookings
             for child in booking.children.all()
         ]
-        links.objects.filter(booking=booking).delete()
-        links.objects.bulk_create(
-            [links(booking=booking, child=child) for child in anonymous_children]
+    )
+    for parent_id, household in households.items():
+        model.objects.filter(pk__in=[b.pk for b in bookings if b.parent_id == parent_id]).update(
+            parent=None, household=household, access_notes=""
         )
-        Booking.objects.filter(pk=booking.pk).update(
-            parent=None, household=households[booking.parent_id], access_notes=""
-        )
-        # Emergency contacts and health notes name the family: they go, not anonymised.
-        DropOffDetails.objects.filter(booking=booking).delete()
+    # Emergency contacts and health notes name the family: they go, not anonymised.
+    given_with = "course_booking" if model is CourseBooking else "booking"
+    DropOffDetails.objects.filter(**{f"{given_with}__in": bookings}).delete()
     return len(bookings)
 
 
@@ -115,21 +124,42 @@ def remove_child_profile(child: Child) -> None:
 
 
 def anonymise_child_links(child: Child) -> None:
-    """Points the child's bookings at their anonymous stand-in (birth month and year only)."""
-    links = Booking.children.through
-    booking_ids = list(links.objects.filter(child=child).values_list("booking_id", flat=True))
-    if not booking_ids:
-        return
-    stand_in = anonymous_stand_ins([child])[child.pk]
-    links.objects.filter(child=child).delete()
-    links.objects.bulk_create([links(booking_id=pk, child=stand_in) for pk in booking_ids])
+    """Points the child's bookings and course bookings at their anonymous stand-in (birth month
+    and year only)."""
+    for model in (Booking, CourseBooking):
+        links = model.children.through
+        owner = f"{model.children.field.m2m_field_name()}_id"
+        booking_ids = list(links.objects.filter(child=child).values_list(owner, flat=True))
+        if not booking_ids:
+            continue
+        stand_in = anonymous_stand_ins([child])[child.pk]
+        links.objects.filter(child=child).delete()
+        links.objects.bulk_create([links(**{owner: pk, "child": stand_in}) for pk in booking_ids])
 
 
 def _cancel_upcoming(user) -> None:
     """Cancels the account's upcoming bookings and waiting-list places through the bookings
-    service, one at a time, so each refund, notice and promotion happens as it always does."""
+    service, one at a time, so each refund, notice and promotion happens as it always does.
+    A course booking is cancelled as a whole (its places on the sessions to come with it)."""
+    courses = CourseBooking.objects.filter(
+        parent=user,
+        status__in=CourseBooking.ACTIVE_STATUSES,
+        course__sessions__start__gt=timezone.now(),
+    ).values_list("pk", flat=True)
+    for course_booking_id in list(courses.distinct()):
+        try:
+            booking_services.cancel_course_booking(
+                course_booking_id=course_booking_id, by=user, on_behalf=True
+            )
+        except ApplicationError as error:
+            logger.info(
+                "Course booking %s not cancelled on account deletion: %s", course_booking_id, error
+            )
     upcoming = Booking.objects.filter(
-        parent=user, status__in=Booking.ACTIVE_STATUSES, session__start__gt=timezone.now()
+        parent=user,
+        status__in=Booking.ACTIVE_STATUSES,
+        session__start__gt=timezone.now(),
+        course_booking__isnull=True,
     ).values_list("pk", flat=True)
     for booking_id in list(upcoming):
         try:
@@ -191,8 +221,10 @@ def delete_account(*, user) -> None:
 def _erase(user) -> None:
     with transaction.atomic():
         bookings = list(Booking.objects.filter(parent=user).select_related("payment"))
+        bookings += list(CourseBooking.objects.filter(parent=user))
         StripeEvent.objects.filter(_stripe_events_about(user, bookings)).update(payload={})
         anonymise_bookings(Booking.objects.filter(parent=user))
+        anonymise_bookings(CourseBooking.objects.filter(parent=user))
         Support.objects.filter(parent=user).update(parent=None)
         for child in Child.objects.filter(parent=user):
             child.delete()  # its bookings now point at an anonymous copy
