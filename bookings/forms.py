@@ -154,7 +154,17 @@ class BookingForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, session, parent, pay_at_centre_offered: bool = False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        session,
+        parent,
+        children=None,
+        pay_at_centre_offered: bool = False,
+        **kwargs,
+    ):
+        """`children`: who may be booked, when not the parent's own (staff booking for a
+        family give the family's children)."""
         super().__init__(*args, **kwargs)
         self.session = session
         pricing = session.pricing
@@ -184,9 +194,9 @@ class BookingForm(forms.Form):
             )
         else:
             del self.fields["adults"]
-            self.fields["children"].queryset = Child.objects.filter(parent=parent).order_by(
-                "first_name"
-            )
+            if children is None:
+                children = Child.objects.filter(parent=parent)
+            self.fields["children"].queryset = children.order_by("first_name")
             day = timezone.localtime(session.start).date()
             self.fields["children"].label_from_instance = lambda child: _(
                 "{name} ({age} old on the day)"

@@ -299,8 +299,7 @@ def book_session(
     is never paid online: it is paid at the centre, or a funded place.
 
     A drop-off session needs `drop_off`: each child's emergency contact, notes and photo
-    consent, by child id (`bookings.drop_off`); it is refused without them
-    when the family books (staff booking for a family add them if they have them).
+    consent, by child id (`bookings.drop_off`); it is refused without them, whoever books.
 
     `session_as_read` is the session (with its activity) as the caller has just read it: the
     refusals asked before the lock use it rather than reading it again. Everything that books
@@ -324,10 +323,8 @@ def book_session(
             _check_window(session, now)
             places = _check_party(session, family, children, adults)
             left_with_us = None
-            # Staff booking for a family from the register may not have the details to hand:
-            # the family gives them on the day; a family booking itself must give them.
-            asks_drop_off = session.activity.drop_off and not session.activity.adults_only
-            if asks_drop_off and (drop_off or not on_behalf):
+            # Staff booking for a family record what the family told them: the same questions.
+            if session.activity.drop_off and not session.activity.adults_only:
                 left_with_us = drop_off_rules.cleaned(children, drop_off)
             if capacity.release_lapsed_holds(session, now):
                 # Families already waiting come before newcomers.

@@ -305,11 +305,9 @@ class FamilyBookingForm(BookingForm):
     funded place or an amount to pay at the centre."""
 
     def __init__(self, *args, session, children, **kwargs):
-        super().__init__(*args, session=session, parent=None, **kwargs)
-        if "children" in self.fields:
-            self.fields["children"].queryset = Child.objects.filter(
-                pk__in=[child.pk for child in children]
-            ).order_by("first_name")
+        # The family's children, before the drop-off questions are asked about each of them.
+        children = Child.objects.filter(pk__in=[child.pk for child in children])
+        super().__init__(*args, session=session, parent=None, children=children, **kwargs)
         if "funded_place" in self.fields:
             self.fields["funded_place"].label = "A funded place, at no charge"
             self.fields["funded_place"].help_text = "If the family asked for one."
@@ -320,3 +318,7 @@ class FamilyBookingForm(BookingForm):
         ].help_text = (
             "For example: uses a wheelchair. Only the people running the session see this."
         )
+
+    def booking_fields(self) -> list:
+        """The form's fields but the drop-off questions, which are shown child by child."""
+        return [field for field in self if not field.name.startswith("drop_off_")]

@@ -87,9 +87,11 @@ def book_for_family(
     funded_place: bool = False,
     amount_pence: int | None = None,
     access_notes: str = "",
+    drop_off: dict | None = None,
 ) -> Booking:
     """Books (or wait-lists) the family on the session for `user`, and logs it. The children
-    must be the family's own; every other rule is `bookings.services.book_session`'s."""
+    must be the family's own; every other rule is `bookings.services.book_session`'s (a drop-off
+    session needs what the family told staff about each child: `drop_off`)."""
     check_can_run(user=user, session=session)
     theirs = {child.pk: child for child in children_of(family)}
     if any(pk not in theirs for pk in child_ids):
@@ -104,6 +106,7 @@ def book_for_family(
         funded_place=funded_place,
         amount_pence=amount_pence,
         access_notes=access_notes,
+        drop_off=drop_off,
     )
     waiting = booking.status == Booking.Status.WAITING
     action = audit.WAIT_LISTED_FOR_FAMILY if waiting else audit.BOOKED_FOR_FAMILY
