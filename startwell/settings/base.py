@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Before the language: a signed-in person's saved language comes from their account.
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signing out clears the site's data (offline registers, queued check-ins) from the device.
+    "startwell.sign_out.ClearSiteDataOnSignOutMiddleware",
     # After sessions and authentication, before CommonMiddleware (which resolves URLs, and
     # the page tree's URLs depend on the language). The page cache above keys each page by the
     # same choice of language (startwell/languages.py), so it never answers in another one.
