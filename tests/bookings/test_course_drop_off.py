@@ -4,6 +4,7 @@ on the register of every session of the run (each look logged), and keeps them u
 after the course's last session."""
 
 import datetime
+import html
 
 import pytest
 from django.urls import reverse
@@ -76,9 +77,9 @@ def test_the_course_booking_page_asks_and_refuses_then_books(client, club):
     url = reverse("bookings:book_course", args=[club.pk])
     prefix = f"drop_off_{child.pk}_"
 
-    page = client.get(url).content.decode()
+    page = html.unescape(client.get(url).content.decode())
     assert "Emergency contact for" in page
-    assert "we delete it 30 days after the course&#x27;s last session" in page
+    assert "we delete it 30 days after the course's last session" in page
 
     refused = client.post(url, {"children": [child.pk], prefix + "photo_consent": "yes"})
     assert refused.status_code == 400
