@@ -118,10 +118,10 @@ def test_signing_out_takes_the_kept_registers_off_the_phone(
 
     # The sign-out form sent as a browser without the page's script would: what clears the
     # phone is the answer's Clear-Site-Data, carried out by the browser itself.
-    with page.expect_response(lambda r: r.url.endswith("/accounts/logout/")) as signing_out:
-        page.evaluate("document.querySelector('form[data-sign-out]').submit()")
-    assert signing_out.value.all_headers()["clear-site-data"] == '"cache", "storage"'
-    page.wait_for_load_state()
+    signing_out = page.expect_response(lambda r: r.url.endswith("/accounts/logout/"))
+    with page.expect_navigation(), signing_out as answer:
+        page.evaluate("setTimeout(() => document.querySelector('form[data-sign-out]').submit())")
+    assert answer.value.all_headers()["clear-site-data"] == '"cache", "storage"'
     assert page.evaluate(KEPT_REGISTERS) == 0
 
     context.set_offline(True)
