@@ -305,3 +305,12 @@ class CancelSessionForm(forms.Form):
         help_text="Every booked and waiting family receives this in an e-mail.",
         error_messages={"required": "Say why the session is cancelled: families will read it."},
     )
+
+
+class CancelCourseForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the course cancelled?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Every booked and waiting family receives this in an e-mail.",
+        error_messages={"required": "Say why the course is cancelled: families will read it."},
+    )

@@ -23,6 +23,7 @@ from startwell.errors import show_on_form
 
 from . import audit, series, services
 from .admin_forms import (
+    CancelCourseForm,
     CancelSessionForm,
     CourseForm,
     HolidayPeriodForm,
@@ -461,6 +462,62 @@ class CourseAttendanceView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Te
         return context
 
 
+class CourseCancelView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
+    """Cancels the rest of a course: its sessions still to come and every course booking; each
+    family is told why, and paid online bookings are refunded."""
+
+    model = Session
+    permission_required = "change"
+    template_name = "bookings/admin/course_cancel.html"
+    form_class = CancelCourseForm
+    page_title = "Cancel course"
+    header_icon = "cross"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.course = get_object_or_404(courses_managed_by(request.user), pk=kwargs["pk"])
+
+    def get_page_subtitle(self):
+        return str(self.course)
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("bookings_session:index"), "label": "Sessions"},
+            {
+                "url": reverse("bookings_session:course", args=[self.course.pk]),
+                "label": str(self.course),
+            },
+            {"url": "", "label": "Cancel course"},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["course"] = self.course
+        context["attendance"] = course_attendance(self.course)
+        return context
+
+    def form_valid(self, form):
+        try:
+            cancelled = services.cancel_course(
+                course_id=self.course.pk, reason=form.cleaned_data["reason"], by=self.request.user
+            )
+        except BookingError as error:
+            show_on_form(form, error)
+            return self.form_invalid(form)
+        for session in cancelled:
+            audit.record(
+                session,
+                audit.SESSION_CANCELLED,
+                user=self.request.user,
+                detail=f"With its course. Reason: {form.cleaned_data['reason']}",
+            )
+        messages.success(
+            self.request, f"{self.course} is cancelled. Every booked and waiting family is told."
+        )
+        return redirect("bookings_session:course", self.course.pk)
+
+
 class SessionViewSet(ModelViewSet):
     model = Session
     icon = "date"
@@ -498,6 +555,10 @@ class SessionViewSet(ModelViewSet):
     def course_view(self):
         return CourseAttendanceView.as_view()
 
+    @property
+    def cancel_course_view(self):
+        return CourseCancelView.as_view()
+
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
@@ -505,6 +566,7 @@ class SessionViewSet(ModelViewSet):
             path("cancel/<int:pk>/", self.cancel_view, name="cancel"),
             path("courses/add/", self.add_course_view, name="add_course"),
             path("courses/<int:pk>/", self.course_view, name="course"),
+            path("courses/<int:pk>/cancel/", self.cancel_course_view, name="cancel_course"),
         ]
 
 

@@ -59,12 +59,19 @@ def in_the_familys_language(notify):
 
 def _session_named(booking):
     """The session a message is about: the booking's own, or for a course booking the next
-    session of the course still to come (the first of the run once it has all started)."""
+    session of the course still to come (the first of the run once it has all started; the
+    first cancelled one once the centre has cancelled the course)."""
     if not hasattr(booking, "course_id"):
         return booking.session
-    run = Session.objects.filter(course_id=booking.course_id, status=Session.Status.SCHEDULED)
+    run = Session.objects.filter(course_id=booking.course_id)
     run = run.select_related("activity", "venue").order_by("start", "pk")
-    return run.filter(start__gt=timezone.now()).first() or run.first()
+    scheduled = run.filter(status=Session.Status.SCHEDULED)
+    return (
+        scheduled.filter(start__gt=timezone.now()).first()
+        or scheduled.first()
+        or run.filter(start__gt=timezone.now()).first()
+        or run.first()
+    )
 
 
 def _send(booking, template: str, subject: str, *, session=None, attach_ics=False, **extra):

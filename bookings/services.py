@@ -85,6 +85,8 @@ COURSE_FULL_NOT_ENOUGH = ngettext_lazy(
     "left",
 )
 COURSE_CUTOFF_PASSED = _("It is too late to cancel this course online. Please call the centre.")
+COURSE_ALREADY_CANCELLED = _("This course is already cancelled.")
+COURSE_REASON_REQUIRED = _("Say why the course is cancelled: families will read it.")
 
 
 def _amount_due(
@@ -737,3 +739,42 @@ def cancel_course_booking(*, course_booking_id: int, by, on_behalf: bool = False
             )
         capacity.promote_course_waiting(course)
         return course_booking
+
+
+def cancel_course(*, course_id: int, reason: str, by) -> list[Session]:
+    """The centre cancels the rest of a course: every session still to come is cancelled, and
+    every course booking (booked, waiting for payment or on the waiting list) with it, since
+    there is no course left to give a place on. Each family is told once, with the reason, about
+    the next session; the money follows the rule for a session the centre cancels (an online
+    payment refunded in full, money taken at the centre flagged for staff to give back). Sessions
+    already held keep their registers. Returns the sessions cancelled."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise BookingError(COURSE_REASON_REQUIRED, field="reason")
+    with session_transaction(), locked_course(course_id) as course:
+        now = timezone.now()
+        run = selectors.course_sessions(course)
+        if not run:
+            raise BookingError(COURSE_ALREADY_CANCELLED)
+        to_come = selectors.sessions_to_hold(run, now)
+        if not to_come:
+            raise BookingError(selectors.COURSE_FINISHED)
+        for session in to_come:
+            session.status = Session.Status.CANCELLED
+            session.cancellation_reason = reason
+            session.sequence += 1  # calendars mark their entries cancelled
+            session.save(update_fields=["status", "cancellation_reason", "sequence", "updated_at"])
+        places = Booking.objects.filter(session__in=to_come, status__in=Booking.ACTIVE_STATUSES)
+        for booking in places.select_related("parent", "family_contact"):
+            transitions.move(booking, Booking.Status.CANCELLED, now=now, by=by)
+            money.settle_cancelled_booking(booking, reason="The centre cancelled the session.")
+        affected = CourseBooking.objects.filter(
+            course=course, status__in=CourseBooking.ACTIVE_STATUSES
+        ).select_related("parent")
+        for course_booking in affected:
+            transitions.move(course_booking, CourseBooking.Status.CANCELLED, now=now, by=by)
+            money.settle_cancelled_booking(
+                course_booking, reason="The centre cancelled the course."
+            )
+            notifications.session_cancelled(course_booking, session=to_come[0])
+        return to_come

@@ -139,3 +139,80 @@ def test_a_course_whose_sessions_are_all_cancelled_can_no_longer_be_booked(centr
     with pytest.raises(BookingError, match="cancelled by the centre"):
         book(course, other, other_kids)
     assert not CourseBooking.objects.filter(parent=other).exists()
+
+
+# --- The centre cancels the rest of the course --------------------------------------------------
+
+
+def test_cancelling_the_course_cancels_every_booking_and_tells_each_family_once(
+    client, centre, manager, stripe_server, django_capture_on_commit_callbacks
+):
+    course = paid_course(centre, weeks=3, capacity=1)
+    paid = book(course, *household())
+    checkout.start_checkout(booking=paid)
+    payment = Payment.objects.get(course_booking=paid)
+    post_event(client, stripe_server.pay(payment.checkout_session_id))
+    waiting = book(course, *household(), join_waiting_list=True)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        cancelled = services.cancel_course(
+            course_id=course.pk, reason="The course leader has left", by=manager
+        )
+
+    assert len(cancelled) == 3
+    assert all(session.is_cancelled for session in course.sessions.all())
+    paid.refresh_from_db()
+    waiting.refresh_from_db()
+    assert paid.status == S.CANCELLED and waiting.status == S.CANCELLED
+    assert statuses(paid) == [S.CANCELLED] * 3
+    payment.refresh_from_db()
+    assert payment.refund_status == Payment.RefundStatus.REFUNDED
+    assert payment.refund_reason == "The centre cancelled the course."
+    told = [m for m in mail.outbox if m.subject.startswith("Session cancelled")]
+    assert sorted(m.to[0] for m in told) == sorted([paid.parent.email, waiting.parent.email])
+    assert all("The course leader has left" in m.body for m in told)
+    with pytest.raises(BookingError, match="cancelled by the centre"):
+        book(course, *household())
+
+
+def test_cancelling_a_course_needs_a_reason_and_is_refused_twice(centre, manager):
+    course = course_of(centre, weeks=2)
+    course_booking = book(course, *household())
+
+    with pytest.raises(BookingError) as no_reason:
+        services.cancel_course(course_id=course.pk, reason="  ", by=manager)
+    assert no_reason.value.field == "reason"
+    assert statuses(course_booking) == [S.CONFIRMED, S.CONFIRMED]
+    assert not course.sessions.filter(status="cancelled").exists()
+
+    services.cancel_course(course_id=course.pk, reason="Withdrawn", by=manager)
+    with pytest.raises(BookingError, match="already cancelled"):
+        services.cancel_course(course_id=course.pk, reason="Again", by=manager)
+
+
+def test_a_manager_cancels_the_course_from_its_page(client, centre):
+    course = course_of(centre, weeks=2)
+    course_booking = book(course, *household())
+    manager_user = staff(UserFactory())
+    manager_user.groups.add(centre.manager_group)
+    client.force_login(manager_user)
+    url = reverse("bookings_session:cancel_course", args=[course.pk])
+
+    assert url in client.get(reverse("bookings_session:course", args=[course.pk])).text
+    page = client.get(url)
+    assert "1 booked household" in page.text
+    refused = client.post(url, {"reason": ""})
+    assert refused.status_code == 200
+    assert "Say why the course is cancelled" in refused.text
+    course_booking.refresh_from_db()
+    assert course_booking.status == S.CONFIRMED
+
+    done = client.post(url, {"reason": "Hall closed for repairs"})
+
+    assert done.status_code == 302
+    course_booking.refresh_from_db()
+    assert course_booking.status == S.CANCELLED
+    other_centre_manager = staff(UserFactory())
+    client.force_login(other_centre_manager)
+    assert client.get(url).status_code in (302, 403, 404)
