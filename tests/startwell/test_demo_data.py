@@ -211,5 +211,10 @@ def test_northfield_is_translated_into_polish_with_wagtail_localize(demo, client
     response = client.get("/pl/centres/northfield/")
 
     assert response.status_code == 200
-    assert '<html lang="pl">' in response.content.decode()
+    polish = response.content.decode()
+    assert '<html lang="pl">' in polish
+    assert "<h1>Centrum Rodzinne Northfield</h1>" in polish
     assert Translation.objects.filter(target_locale__language_code="pl").count() == 1
+    english = client.get("/centres/northfield/").content.decode()
+    assert 'hreflang="pl"' in english
+    assert "/pl/centres/northfield/" in english
