@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from startwell.errors import ApplicationError, show_on_form
@@ -16,7 +18,9 @@ from startwell.forms import MobileCodeForm
 from . import claims
 from .models import FamilyContact
 
-TOO_MANY_CODES = "You have asked for several codes just now. Please wait a few minutes."
+TOO_MANY_CODES = gettext_lazy(
+    "You have asked for several codes just now. Please wait a few minutes."
+)
 
 
 def _may_send_code(request) -> bool:
@@ -45,7 +49,7 @@ def claim_list(request):
             messages.error(request, TOO_MANY_CODES)
             return redirect("bookings:claim_list")
         where = claims.send_claim_code(user=request.user, contact_id=int(contact_id))
-        messages.success(request, f"We have sent a code to {where}.")
+        messages.success(request, _("We have sent a code to {where}.").format(where=where))
         return redirect("bookings:claim_confirm", contact_id=int(contact_id))
     return render(request, "bookings/claim_list.html", {"contacts": contacts})
 
@@ -56,7 +60,7 @@ def claim_confirm(request, contact_id: int):
     if not claims.claimable_by(request.user).filter(pk=contact_id).exists():
         raise Http404
     form = MobileCodeForm(request.POST if request.method == "POST" else None)
-    form.fields["code"].label = "Code we sent you"
+    form.fields["code"].label = _("Code we sent you")
     if form.is_valid():
         try:
             contact = claims.claim(
@@ -68,7 +72,10 @@ def claim_confirm(request, contact_id: int):
             show_on_form(form, error)
         else:
             messages.success(
-                request, f"Your bookings with {contact.centre.title} are now in your account."
+                request,
+                _("Your bookings with {centre} are now in your account.").format(
+                    centre=contact.centre.title
+                ),
             )
             return redirect("bookings:booking_list")
     return render(

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from startwell import sms
+from startwell.languages import speaking_to
 from startwell.models import Child, MobilePhone, User
 
 from .errors import BookingError
@@ -29,10 +30,12 @@ from .models import Booking, ContactChild, FamilyContact
 
 CODE_LIFETIME = datetime.timedelta(minutes=15)
 CODE_TRIES = 5
-CODE_TEXT = (
+CODE_TEXT = _(
     "Start Well: your code to join your bookings to your account is {code}. "
     "It works for 15 minutes."
 )
+CODE_SUBJECT = _("Your Start Well code")
+CODE_EMAIL = _("Hello {name},\n\n{text}\n\nStart Well\n")
 ENTER_CODE = _("Enter the 6-digit code we sent you.")
 NO_CODE_WAITING = _("Ask for a code first.")
 WRONG_CODE = ngettext_lazy(
@@ -74,7 +77,9 @@ def _claimable(user: User, contact_id: int) -> FamilyContact:
 
 def send_claim_code(*, user: User, contact_id: int) -> str:
     """Sends a new code to the contact's mobile (or, without one, its e-mail address) and
-    returns where it went, as the family reads it ("your mobile ending 456")."""
+    returns where it went, as the family reads it ("your mobile ending 456"). The code's text
+    is in the language of the account that asked: the number or address is that person's own
+    (the account proved it), and the family contact has no language of its own."""
     contact = _claimable(user, contact_id)
     code = f"{secrets.randbelow(1_000_000):06d}"
     with transaction.atomic():
@@ -84,14 +89,17 @@ def send_claim_code(*, user: User, contact_id: int) -> str:
             claim_tries_left=CODE_TRIES,
         )
         if contact.mobile:
-            sms.send_text(to=str(contact.mobile), body=CODE_TEXT.format(code=code))
-            return f"your mobile ending {str(contact.mobile)[-3:]}"
-        EmailMessage(
-            subject="Your Start Well code",
-            body=f"Hello {contact.first_name},\n\n{CODE_TEXT.format(code=code)}\n\nStart Well\n",
-            to=[contact.email],
-        ).send()
-        return f"your e-mail address {contact.email}"
+            with speaking_to(user):
+                body = str(CODE_TEXT).format(code=code)
+            sms.send_text(to=str(contact.mobile), body=body)
+            return _("your mobile ending {digits}").format(digits=str(contact.mobile)[-3:])
+        with speaking_to(user):
+            subject = str(CODE_SUBJECT)
+            body = str(CODE_EMAIL).format(
+                name=contact.first_name, text=str(CODE_TEXT).format(code=code)
+            )
+        EmailMessage(subject=subject, body=body, to=[contact.email]).send()
+        return _("your e-mail address {address}").format(address=contact.email)
 
 
 def _check_code(user: User, contact_id: int, code: str) -> FamilyContact:

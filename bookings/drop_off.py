@@ -9,22 +9,28 @@ from dataclasses import dataclass
 
 import phonenumbers
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from .errors import BookingError
 from .models import Booking, CourseBooking, DropOffDetails
 
 # Why each is asked, in plain words, shown next to the fields.
-WHY_EMERGENCY = "So we can reach someone quickly if your child is unwell or upset."
-WHY_MEDICAL = "So the staff keep your child safe: food, medicines, what to watch for."
-WHY_PHOTOS = "We sometimes take photos of activities to show families what happens. We never "
-WHY_PHOTOS += "use a photo of a child whose family said no."
+WHY_EMERGENCY = _("So we can reach someone quickly if your child is unwell or upset.")
+WHY_MEDICAL = _("So the staff keep your child safe: food, medicines, what to watch for.")
+WHY_PHOTOS = _(
+    "We sometimes take photos of activities to show families what happens. We never "
+    "use a photo of a child whose family said no."
+)
 
-NO_EMERGENCY_NAME = "Give the name of someone we can call in an emergency for {child}."
-NO_RELATIONSHIP = "Say who the emergency contact is to {child}, for example: mum, grandad."
-NO_PHONE = "Give a phone number for {child}'s emergency contact, like 07911 123456."
-BAD_PHONE = "Enter a UK phone number for {child}'s emergency contact, like 07911 123456."
-NO_PHOTO_ANSWER = "Say whether we may take photos of {child}: yes or no."
-TOO_LONG = "Keep {what} for {child} to {most} characters or fewer."
+NO_EMERGENCY_NAME = _("Give the name of someone we can call in an emergency for {child}.")
+NO_RELATIONSHIP = _("Say who the emergency contact is to {child}, for example: mum, grandad.")
+NO_PHONE = _("Give a phone number for {child}'s emergency contact, like 07911 123456.")
+BAD_PHONE = _("Enter a UK phone number for {child}'s emergency contact, like 07911 123456.")
+NO_PHOTO_ANSWER = _("Say whether we may take photos of {child}: yes or no.")
+# One sentence for each field, so that each language can say it its own way.
+TOO_LONG_NAME = _("Keep the name for {child} to {most} characters or fewer.")
+TOO_LONG_RELATIONSHIP = _("Keep who they are to {child} to {most} characters or fewer.")
+TOO_LONG_NOTES = _("Keep the notes for {child} to {most} characters or fewer.")
 
 MOST_NAME = 100
 MOST_NOTES = 1000
@@ -84,14 +90,14 @@ def cleaned(children, details: dict[int, ChildDetails] | None) -> dict[int, Chil
                 raise BookingError(
                     message.format(child=child.first_name), field=field_name(child.pk, field)
                 )
-        for value, what, field, most in [
-            (name, "the name", "emergency_name", MOST_NAME),
-            (relationship, "who they are", "emergency_relationship", MOST_NAME),
-            (notes, "the notes", "medical_notes", MOST_NOTES),
+        for value, too_long, field, most in [
+            (name, TOO_LONG_NAME, "emergency_name", MOST_NAME),
+            (relationship, TOO_LONG_RELATIONSHIP, "emergency_relationship", MOST_NAME),
+            (notes, TOO_LONG_NOTES, "medical_notes", MOST_NOTES),
         ]:
             if len(value) > most:
                 raise BookingError(
-                    TOO_LONG.format(what=what, child=child.first_name, most=most),
+                    too_long.format(child=child.first_name, most=most),
                     field=field_name(child.pk, field),
                 )
         result[child.pk] = ChildDetails(

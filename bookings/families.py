@@ -14,6 +14,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cms.models import CentrePage
 from startwell.mobiles import MobileError, parse_uk_mobile
@@ -22,25 +23,37 @@ from startwell.models import Child, MobilePhone, User
 from .errors import BookingError
 from .models import Booking, ContactChild, FamilyContact, Session
 
-NAME_REQUIRED = "Enter the family's first name."
-NO_WAY_TO_CONTACT = "Enter a mobile number or an e-mail address: we need a way to reach the family."
-CONSENT_REQUIRED = (
+NAME_REQUIRED = _("Enter the family's first name.")
+NO_WAY_TO_CONTACT = _(
+    "Enter a mobile number or an e-mail address: we need a way to reach the family."
+)
+CONSENT_REQUIRED = _(
     "Record how the family agreed to us keeping their details, "
     "for example: agreed by phone on 3 March."
 )
-TEXT_NEEDS_MOBILE = "To send texts, enter the family's mobile number."
-EMAIL_NEEDS_ADDRESS = "To send e-mails, enter the family's e-mail address."
-ALREADY_KNOWN = (
-    "The centre already has a family with this {what}. "
+TEXT_NEEDS_MOBILE = _("To send texts, enter the family's mobile number.")
+EMAIL_NEEDS_ADDRESS = _("To send e-mails, enter the family's e-mail address.")
+# One sentence for each, so that each language can say it its own way.
+MOBILE_KNOWN = _(
+    "The centre already has a family with this mobile number. "
     "Find them by it instead of adding them again."
 )
-SEARCH_NEEDS_WHOLE = (
+EMAIL_KNOWN = _(
+    "The centre already has a family with this e-mail address. "
+    "Find them by it instead of adding them again."
+)
+MOBILE_OR_EMAIL_KNOWN = _(
+    "The centre already has a family with this mobile number or e-mail address. "
+    "Find them by it instead of adding them again."
+)
+SEARCH_NEEDS_WHOLE = _(
     "Enter the whole mobile number (like 07911 123456) or the whole e-mail address: "
     "families are found only by an exact match."
 )
-EMAIL_INVALID = "Enter an e-mail address, like name@example.com."
-CHILD_NAME_REQUIRED = "Enter the child's first name."
-CHILD_BIRTH_INVALID = "Enter the child's month and year of birth."
+EMAIL_INVALID = _("Enter an e-mail address, like name@example.com.")
+CHILD_NAME_REQUIRED = _("Enter the child's first name.")
+CHILD_BIRTH_INVALID = _("Enter the child's month and year of birth.")
+CONTACT_BY_REQUIRED = _("Choose how the family would like to hear from us.")
 
 
 @dataclass(frozen=True)
@@ -85,7 +98,7 @@ def _check_children(children: list[ChildDetails]) -> None:
 
 def _check_contact_by(contact_by: str, mobile: str, email: str) -> None:
     if contact_by not in User.ContactBy.values:
-        raise BookingError("Choose how the family would like to hear from us.", field="contact_by")
+        raise BookingError(CONTACT_BY_REQUIRED, field="contact_by")
     if contact_by != User.ContactBy.EMAIL and not mobile:
         raise BookingError(TEXT_NEEDS_MOBILE, field="mobile")
     if contact_by != User.ContactBy.TEXT and not email:
@@ -121,9 +134,9 @@ def add_contact(
     _check_children(children)
     known = FamilyContact.objects.filter(centre=centre)
     if mobile and known.filter(mobile=mobile).exists():
-        raise BookingError(ALREADY_KNOWN.format(what="mobile number"), field="mobile")
+        raise BookingError(MOBILE_KNOWN, field="mobile")
     if email and known.filter(email=email).exists():
-        raise BookingError(ALREADY_KNOWN.format(what="e-mail address"), field="email")
+        raise BookingError(EMAIL_KNOWN, field="email")
     try:
         with transaction.atomic():
             contact = FamilyContact.objects.create(
@@ -140,7 +153,7 @@ def add_contact(
                 add_child(contact=contact, details=details)
     except IntegrityError:
         # The same family added by someone else a moment earlier.
-        raise BookingError(ALREADY_KNOWN.format(what="mobile number or e-mail address")) from None
+        raise BookingError(MOBILE_OR_EMAIL_KNOWN) from None
     return contact
 
 

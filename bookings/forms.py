@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import ActivityPage, CentrePage
@@ -113,6 +114,12 @@ class SessionFilterForm(forms.Form):
         return filters
 
 
+def too_long(message, child: str, most: int) -> dict:
+    """A field's own refusal of too long an answer, in the words the booking rules use (and
+    so in the family's language: Django's catalogue has no Urdu for its own)."""
+    return {"max_length": format_lazy(message, child=child, most=most)}
+
+
 class BookingForm(forms.Form):
     """Who a booking is for: some of the parent's children, or a number of adults."""
 
@@ -135,10 +142,10 @@ class BookingForm(forms.Form):
         ),
     )
     payment_method = forms.ChoiceField(
-        label="How will you pay?",
+        label=_("How will you pay?"),
         choices=[
-            ("online", "By card now, on a secure payment page"),
-            ("centre", "At the centre on the day"),
+            ("online", _("By card now, on a secure payment page")),
+            ("centre", _("At the centre on the day")),
         ],
         initial="online",
         widget=forms.RadioSelect,
@@ -211,32 +218,39 @@ class BookingForm(forms.Form):
             name = child.first_name
             fields = {
                 "emergency_name": SingleLineCharField(
-                    label=f"Emergency contact for {name}: their name",
+                    label=_("Emergency contact for {name}: their name").format(name=name),
                     max_length=drop_off.MOST_NAME,
+                    error_messages=too_long(drop_off.TOO_LONG_NAME, name, drop_off.MOST_NAME),
                     required=False,
                 ),
                 "emergency_relationship": SingleLineCharField(
-                    label=f"Who they are to {name}",
-                    help_text="For example: mum, dad, grandma, neighbour",
+                    label=_("Who they are to {name}").format(name=name),
+                    help_text=_("For example: mum, dad, grandma, neighbour"),
                     max_length=drop_off.MOST_NAME,
+                    error_messages=too_long(
+                        drop_off.TOO_LONG_RELATIONSHIP, name, drop_off.MOST_NAME
+                    ),
                     required=False,
                 ),
                 "emergency_phone": SingleLineCharField(
-                    label="Their phone number",
+                    label=_("Their phone number"),
                     max_length=30,
                     required=False,
                 ),
                 "medical_notes": forms.CharField(
-                    label=f"Allergies and medical notes for {name} (leave empty if none)",
+                    label=_("Allergies and medical notes for {name} (leave empty if none)").format(
+                        name=name
+                    ),
                     help_text=drop_off.WHY_MEDICAL,
                     max_length=drop_off.MOST_NOTES,
+                    error_messages=too_long(drop_off.TOO_LONG_NOTES, name, drop_off.MOST_NOTES),
                     required=False,
                     widget=forms.Textarea(attrs={"rows": 2}),
                 ),
                 "photo_consent": forms.ChoiceField(
-                    label=f"May we take photos of {name}?",
+                    label=_("May we take photos of {name}?").format(name=name),
                     help_text=drop_off.WHY_PHOTOS,
-                    choices=[("yes", "Yes"), ("no", "No")],
+                    choices=[("yes", _("Yes")), ("no", _("No"))],
                     widget=forms.RadioSelect,
                     required=False,
                 ),

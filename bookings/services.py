@@ -60,7 +60,7 @@ REASON_REQUIRED = _("Say why the session is cancelled: families will read it.")
 AMOUNT_MISSING = _("Enter how much you will pay for each place.")
 AMOUNT_TOO_LOW = _("The least you can pay is {minimum} a place.")
 AMOUNT_TOO_SMALL_FOR_CARD = _("We can't take less than 30p by card. Enter 0 or at least 30p.")
-PAY_AT_CENTRE_NOT_OFFERED = (
+PAY_AT_CENTRE_NOT_OFFERED = _(
     "Paying at the centre is not offered for this session. Please choose to pay by card online."
 )
 COURSE_PAY_AT_CENTRE_NOT_OFFERED = _(

@@ -80,6 +80,10 @@ ACTIVITY_OTHER_CENTRE = _(
 )
 RESPONSE_REQUIRED = _("Say what will happen next: everyone will see it next to the idea.")
 THRESHOLD_TOO_LOW = _("The threshold must be at least 1.")
+SUPPORT_CLOSED = _(
+    "The centre has already decided on this idea, so support can no longer change."
+)
+NOT_FOLLOWING = _("You only get e-mails about ideas you proposed or support.")
 
 
 class CodesignError(ApplicationError):
@@ -336,9 +340,7 @@ def withdraw_support(*, idea: Idea, parent) -> None:
     with transaction.atomic():
         idea = _locked_idea(idea)
         if idea.status not in OPEN_STATUSES:
-            raise CodesignError(
-                "The centre has already decided on this idea, so support can no longer change."
-            )
+            raise CodesignError(SUPPORT_CLOSED)
         deleted, _ = Support.objects.filter(idea=idea, parent=parent).delete()
         if not deleted:
             raise CodesignError(NOT_SUPPORTED)
@@ -385,7 +387,7 @@ def set_idea_notifications(*, idea: Idea, person, notify: bool) -> None:
         changed += Idea.objects.filter(pk=idea.pk).update(notify_proposer=notify)
     changed += Support.objects.filter(idea=idea, parent=person).update(notify=notify)
     if not changed:
-        raise CodesignError("You only get e-mails about ideas you proposed or support.")
+        raise CodesignError(NOT_FOLLOWING)
 
 
 # --- Centre settings ----------------------------------------------------------------------------

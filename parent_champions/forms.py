@@ -1,15 +1,14 @@
 """Forms for champions and managers. They check the shape of the input; the rules are in
 services, and their refusals come back onto the field they concern."""
 
-import datetime
-
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.dates import MONTHS as MONTH_NAMES
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from bookings.families import ChildDetails
+from bookings.families import CHILD_BIRTH_INVALID, CHILD_NAME_REQUIRED, ChildDetails
 from bookings.forms import SESSION_DATES, BookingForm, bound_places
 from bookings.models import Session
 from cms.models import CentrePage, PartnerOrganisation, Venue
@@ -214,14 +213,14 @@ class PractitionerInviteForm(forms.Form):
 
 class FindFamilyForm(forms.Form):
     query = SingleLineCharField(
-        label="Mobile number or e-mail address",
+        label=_("Mobile number or e-mail address"),
         max_length=254,
-        help_text="The whole number or address: families are found only by an exact match.",
+        help_text=_("The whole number or address: families are found only by an exact match."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
 
-MONTHS = [("", "Month")] + [(m, datetime.date(2000, m, 1).strftime("%B")) for m in range(1, 13)]
+MONTHS = [("", _("Month"))] + list(MONTH_NAMES.items())
 # Room for a household's children on the one form; more can be added on the family's record.
 CHILDREN_ON_FORM = 3
 
@@ -229,47 +228,49 @@ CHILDREN_ON_FORM = 3
 class FamilyContactForm(forms.Form):
     """A family without an account, as staff take it down (often by phone)."""
 
-    first_name = SingleLineCharField(label="First name", max_length=50)
-    last_name = SingleLineCharField(label="Surname (optional)", max_length=50, required=False)
+    first_name = SingleLineCharField(label=_("First name"), max_length=50)
+    last_name = SingleLineCharField(label=_("Surname (optional)"), max_length=50, required=False)
     mobile = SingleLineCharField(
-        label="Mobile number",
+        label=_("Mobile number"),
         max_length=30,
         required=False,
-        help_text="A UK mobile, like 07911 123456.",
+        help_text=_("A UK mobile, like 07911 123456."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
     )
     email = forms.EmailField(
-        label="E-mail address", max_length=254, required=False, help_text="If they have one."
+        label=_("E-mail address"), max_length=254, required=False, help_text=_("If they have one.")
     )
     contact_by = forms.ChoiceField(
-        label="How would they like to hear about their bookings?",
+        label=_("How would they like to hear about their bookings?"),
         choices=User.ContactBy.choices,
         initial=User.ContactBy.TEXT,
         widget=forms.RadioSelect,
     )
     consent = SingleLineCharField(
-        label="How did they agree to the centre keeping these details?",
+        label=_("How did they agree to the centre keeping these details?"),
         max_length=200,
-        help_text="For example: agreed by phone on 3 March.",
+        help_text=_("For example: agreed by phone on 3 March."),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         this_year = timezone.localdate().year
-        years = [("", "Year")] + [(y, y) for y in range(this_year, this_year - 18, -1)]
+        years = [("", _("Year"))] + [(y, y) for y in range(this_year, this_year - 18, -1)]
         for i in range(1, CHILDREN_ON_FORM + 1):
             self.fields[f"child_{i}_name"] = SingleLineCharField(
-                label=f"Child {i}: first name", max_length=50, required=False
+                label=_("Child {number}: first name").format(number=i),
+                max_length=50,
+                required=False,
             )
             self.fields[f"child_{i}_month"] = forms.TypedChoiceField(
-                label=f"Child {i}: month of birth",
+                label=_("Child {number}: month of birth").format(number=i),
                 choices=MONTHS,
                 coerce=int,
                 required=False,
                 empty_value=None,
             )
             self.fields[f"child_{i}_year"] = forms.TypedChoiceField(
-                label=f"Child {i}: year of birth",
+                label=_("Child {number}: year of birth").format(number=i),
                 choices=years,
                 coerce=int,
                 required=False,
@@ -285,10 +286,10 @@ class FamilyContactForm(forms.Form):
             if not (name or month or year):
                 continue
             if not name:
-                self.add_error(f"child_{i}_name", "Enter the child's first name.")
+                self.add_error(f"child_{i}_name", CHILD_NAME_REQUIRED)
             elif not (month and year):
                 field = f"child_{i}_month" if not month else f"child_{i}_year"
-                self.add_error(field, "Enter the child's month and year of birth.")
+                self.add_error(field, CHILD_BIRTH_INVALID)
             else:
                 children.append(ChildDetails(name, month, year))
         data["children"] = children
@@ -309,13 +310,11 @@ class FamilyBookingForm(BookingForm):
         children = Child.objects.filter(pk__in=[child.pk for child in children])
         super().__init__(*args, session=session, parent=None, children=children, **kwargs)
         if "funded_place" in self.fields:
-            self.fields["funded_place"].label = "A funded place, at no charge"
-            self.fields["funded_place"].help_text = "If the family asked for one."
+            self.fields["funded_place"].label = _("A funded place, at no charge")
+            self.fields["funded_place"].help_text = _("If the family asked for one.")
         if "amount" in self.fields:
-            self.fields["amount"].label = "How much will they pay for each place, at the centre?"
-        self.fields[
-            "access_notes"
-        ].help_text = (
+            self.fields["amount"].label = _("How much will they pay for each place, at the centre?")
+        self.fields["access_notes"].help_text = _(
             "For example: uses a wheelchair. Only the people running the session see this."
         )
 

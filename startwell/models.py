@@ -178,8 +178,8 @@ class DeliveryFailure(models.Model):
     schedule with other message records."""
 
     class Channel(models.TextChoices):
-        TEXT = "text", "Text message"
-        EMAIL = "email", "E-mail"
+        TEXT = "text", _("Text message")
+        EMAIL = "email", _("E-mail")
 
     channel = models.CharField(max_length=10, choices=Channel.choices)
     # The number in E.164 form, or the e-mail address in lower case.

@@ -68,7 +68,9 @@ def child_edit(request, child_id: int):
         except ApplicationError as error:
             show_on_form(form, error)
         else:
-            messages.success(request, f"{child.first_name}'s details are saved.")
+            messages.success(
+                request, _("{name}'s details are saved.").format(name=child.first_name)
+            )
             return redirect("child_list")
     return render(
         request,
@@ -90,7 +92,9 @@ def child_remove(request, child_id: int):
         except ApplicationError as error:
             show_on_form(form, error)
         else:
-            messages.success(request, f"{child.first_name} is removed from your children.")
+            messages.success(
+                request, _("{name} is removed from your children.").format(name=child.first_name)
+            )
             return redirect("child_list")
     return render(
         request,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.core import signing
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from bookings import audit
 from bookings import families as booking_families
@@ -27,7 +28,7 @@ from .registers import check_can_run
 FAMILY_LINK_SALT = "parent_champions.book-for-family"
 # Long enough to fill in the booking form on a busy morning; then search again.
 FAMILY_LINK_MAX_AGE = 60 * 60
-FAMILY_LINK_EXPIRED = "That link has expired. Find the family again."
+FAMILY_LINK_EXPIRED = _("That link has expired. Find the family again.")
 
 
 def family_token(session: Session, *, parent: User | None = None, contact=None) -> str:

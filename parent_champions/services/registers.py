@@ -112,11 +112,11 @@ def run_register_action(*, user, session: Session, booking_id: int, action: str)
     return register_action.done.format(name=short_name(booking))
 
 
-OFFLINE_NOT_BOOKED = (
+OFFLINE_NOT_BOOKED = _(
     "{name}: not checked in. Their booking is now {status}, since you went offline. "
     "If they are here, add them as a walk-in."
 )
-OFFLINE_NOT_ON_REGISTER = "This family is not on this session's register any more."
+OFFLINE_NOT_ON_REGISTER = _("This family is not on this session's register any more.")
 
 
 def check_in_from_offline(*, user, session: Session, booking_id: int) -> str:

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from bookings import selectors as booking_selectors
@@ -32,7 +33,7 @@ def _found_rows(session, found, *, user) -> list[dict]:
         rows.append(
             {
                 "name": contact.full_name if sees_names else contact.short_name,
-                "kind": "Known to the centre (no account)",
+                "kind": _("Known to the centre (no account)"),
                 "children": [(child.first_name, child.age_on(day)) for child in children],
                 "token": families.family_token(session, contact=contact),
             }
@@ -43,7 +44,7 @@ def _found_rows(session, found, *, user) -> list[dict]:
         rows.append(
             {
                 "name": (parent.get_full_name() or short) if sees_names else short,
-                "kind": "Has an account",
+                "kind": _("Has an account"),
                 "children": [(child.first_name, child.age_on(day)) for child in children],
                 "token": families.family_token(session, parent=parent),
             }
@@ -105,7 +106,10 @@ def add_family(request, session_id: int):
         except ApplicationError as error:
             show_on_form(form, error)
         else:
-            messages.success(request, f"{contact.short_name} is added. Now book them a place.")
+            messages.success(
+                request,
+                _("{name} is added. Now book them a place.").format(name=contact.short_name),
+            )
             token = families.family_token(session, contact=contact)
             return redirect("parent_champions:book_family", session_id=session.pk, token=token)
     return render(
@@ -154,9 +158,12 @@ def book_family(request, session_id: int, token: str):
         else:
             name = short_name(booking)
             if booking.status == booking.Status.WAITING:
-                messages.success(request, f"{name} is on the waiting list; they have been told.")
+                waiting = _("{name} is on the waiting list; they have been told.")
+                messages.success(request, waiting.format(name=name))
             else:
-                messages.success(request, f"{name} is booked; they have been told.")
+                messages.success(
+                    request, _("{name} is booked; they have been told.").format(name=name)
+                )
             url = reverse("parent_champions:register", args=[session.pk])
             return redirect(f"{url}?updated={booking.pk}#booking-{booking.pk}")
     contact = family.get("family_contact")
@@ -181,7 +188,7 @@ def short_name_of(parent) -> str:
     first, last = parent.first_name.strip(), parent.last_name.strip()
     if first and last:
         return f"{first} {last[0]}."
-    return first or last or "this family"
+    return first or last or _("this family")
 
 
 @login_required

@@ -22,7 +22,7 @@ from .. import selectors
 from ..forms import CoverForm, MessageForm, WalkInForm
 from ..services import applications, registers
 
-NOT_A_BOOKING = "That check-in names no booking. Please check the family in again."
+NOT_A_BOOKING = _("That check-in names no booking. Please check the family in again.")
 
 
 def refused(request, message: str):

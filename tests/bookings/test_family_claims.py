@@ -5,6 +5,7 @@ with limited tries, and code requests are rate-limited."""
 import datetime
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.urls import reverse
 from django.utils import timezone
 
@@ -120,3 +121,32 @@ def test_another_accounts_claim_page_answers_404(client, contact):
     assert client.post(reverse("bookings:claim_list"), {"contact": contact.pk}).status_code == 404
     confirm = reverse("bookings:claim_confirm", args=[contact.pk])
     assert client.get(confirm).status_code == 404
+
+
+def test_the_code_is_sent_in_the_language_of_the_account_that_asked(
+    contact, account, notify_server
+):
+    account.language = "pl"
+    account.save(update_fields=["language"])
+
+    where = claims.send_claim_code(user=account, contact_id=contact.pk)
+
+    body = notify_server.texts[-1]["personalisation"]["body"]
+    assert body.startswith("Start Well: Twój kod do dodania rezerwacji do konta to ")
+    claims.claim(user=account, contact_id=contact.pk, code=code_from(notify_server))
+    assert where == "your mobile ending 456"  # the page's language, not the text's
+
+
+def test_a_code_by_e_mail_is_in_the_language_of_the_account_that_asked(centre, mailoutbox):
+    contact = FamilyContactFactory(
+        centre=centre, first_name="Amira", mobile="", email="amira@example.org", contact_by="email"
+    )
+    account = UserFactory(email="amira@example.org", language="ur")
+    EmailAddress.objects.filter(user=account).update(verified=True)
+
+    claims.send_claim_code(user=account, contact_id=contact.pk)
+
+    (message,) = mailoutbox
+    assert message.subject == "آپ کا Start Well کوڈ"
+    assert message.body.startswith("السلام علیکم Amira،")
+    assert "اپنی بکنگز کو اپنے اکاؤنٹ میں شامل کرنے کا آپ کا کوڈ" in message.body

@@ -16,7 +16,8 @@ from bookings.models import Booking, Payment
 from cms.models import PrivacyNoticePage
 from codesign.models import IdeaStatus
 from parent_champions.models import ChampionApplication
-from startwell.models import User
+from parent_champions.services.families import family_token
+from startwell.models import DeliveryFailure, MobilePhone, User
 from tests.accounts import sign_in
 from tests.factories import (
     ActivityPageFactory,
@@ -24,12 +25,15 @@ from tests.factories import (
     ChampionApplicationFactory,
     ChampionFactory,
     ChildFactory,
+    FamilyContactFactory,
     HostingFactory,
     SessionFactory,
     UserFactory,
     VenueFactory,
 )
 from tests.factories.codesign import CommentFactory, IdeaFactory, SupportFactory
+from tests.support.bookings import contact_child
+from tests.support.courses import course_of
 from tests.support.times import started_earlier_today
 from tests.support.untranslated import (
     catalogue_words,
@@ -210,6 +214,199 @@ def test_a_familys_pages_hold_no_english_of_ours(client, place):
 def test_a_champions_pages_hold_no_english_of_ours(client, place):
     sign_in(client, place["champion"])
     check_pages(client, place, place["champion"], CHAMPION_PAGES)
+
+
+def check_renders(client, user, renders):
+    """Like `check_pages`, for what a GET alone does not show: each render is (label,
+    request), a request being `client -> response` (a refused form, a full session's 409); a
+    request that writes must refuse, so that each language sees the same page."""
+    found = {}
+    for label, request in renders:
+        english = None
+        for language in [ENGLISH, *TRANSLATED]:
+            speak(client, user, language)
+            response = request(client)
+            assert response.status_code in (200, 400, 409), (label, response.status_code)
+            nodes = text_nodes(response.content.decode())
+            if language == ENGLISH:
+                english = nodes
+                continue
+            left = leaks(english, nodes, language)
+            if left:
+                found[f"{language} {label}"] = left
+    assert found == {}
+
+
+NUMBER = "+447911123456"
+
+
+@pytest.fixture
+def kept_family(place):
+    """A family the centre keeps without an account, booked on today's session, with the
+    parent's own confirmed mobile (so the parent may claim it) and a text that failed."""
+    contact = FamilyContactFactory(
+        centre=place["centre"], first_name="Amira", last_name="Begum", mobile=NUMBER
+    )
+    child = contact_child(contact, first_name="Zara")
+    booking = BookingFactory(
+        session=place["today"], parent=None, family_contact=contact, booked_by=place["champion"]
+    )
+    booking.children.add(child)
+    MobilePhone.objects.create(user=place["parent"], number=NUMBER, confirmed_at=timezone.now())
+    DeliveryFailure.objects.create(
+        channel=DeliveryFailure.Channel.TEXT, address=NUMBER, reason="permanent-failure"
+    )
+    return contact
+
+
+@pytest.mark.django_db
+def test_claiming_the_bookings_a_centre_made_holds_no_english_of_ours(client, place, kept_family):
+    sign_in(client, place["parent"])
+    confirm = reverse("bookings:claim_confirm", args=[kept_family.pk])
+    check_renders(
+        client,
+        place["parent"],
+        [
+            ("claim list", lambda c: c.get(reverse("bookings:claim_list"))),
+            (
+                "code sent",
+                lambda c: c.post(
+                    reverse("bookings:claim_list"), {"contact": kept_family.pk}, follow=True
+                ),
+            ),
+            ("claim confirm", lambda c: c.get(confirm)),
+            ("no code", lambda c: c.post(confirm, {"code": "12"})),
+            ("wrong code", lambda c: c.post(confirm, {"code": "000000"})),
+        ],
+    )
+
+
+@pytest.mark.django_db
+def test_booking_a_full_session_a_drop_off_session_and_a_course_holds_no_english_of_ours(
+    client, place, centre, settings
+):
+    settings.BOOKINGS_RATE_LIMIT = "100/m/user"  # every refusal, three times over
+    parent = place["parent"]
+    zain = parent.children.get()
+    full = SessionFactory(activity=place["activity"], venue=place["session"].venue, capacity=1)
+    BookingFactory(session=full, parent=UserFactory())
+    drop_off = ActivityPageFactory(
+        parent=centre, title="Holiday club", drop_off=True, min_age_months=None
+    )
+    drop_off_session = SessionFactory(activity=drop_off, venue=place["session"].venue)
+    course = course_of(centre, title="Baby massage", min_age_months=None)
+    sign_in(client, parent)
+    book_drop_off = reverse("bookings:book", args=[drop_off_session.pk])
+    field = f"drop_off_{zain.pk}_"
+    answers = {
+        "children": [zain.pk],
+        field + "emergency_name": "Nadia Khan",
+        field + "emergency_relationship": "aunt",
+        field + "emergency_phone": "07911 123456",
+        field + "photo_consent": "no",
+    }
+    check_renders(
+        client,
+        parent,
+        [
+            (
+                "full",
+                lambda c: c.post(reverse("bookings:book", args=[full.pk]), {"children": [zain.pk]}),
+            ),
+            ("drop-off form", lambda c: c.get(book_drop_off)),
+            (
+                "no emergency name",
+                lambda c: c.post(book_drop_off, {**answers, field + "emergency_name": ""}),
+            ),
+            (
+                "no relationship",
+                lambda c: c.post(book_drop_off, {**answers, field + "emergency_relationship": ""}),
+            ),
+            (
+                "no phone",
+                lambda c: c.post(book_drop_off, {**answers, field + "emergency_phone": ""}),
+            ),
+            (
+                "bad phone",
+                lambda c: c.post(book_drop_off, {**answers, field + "emergency_phone": "12"}),
+            ),
+            (
+                "no photo answer",
+                lambda c: c.post(book_drop_off, {**answers, field + "photo_consent": ""}),
+            ),
+            (
+                "long notes",
+                lambda c: c.post(book_drop_off, {**answers, field + "medical_notes": "7" * 1001}),
+            ),
+            ("course form", lambda c: c.get(reverse("bookings:book_course", args=[course.pk]))),
+            (
+                "course refused",
+                lambda c: c.post(reverse("bookings:book_course", args=[course.pk]), {}),
+            ),
+        ],
+    )
+
+
+@pytest.mark.django_db
+def test_a_course_booking_holds_no_english_of_ours(client, place, centre):
+    parent = place["parent"]
+    course = course_of(centre, title="Baby massage", min_age_months=None)
+    sign_in(client, parent)
+    speak(client, parent, ENGLISH)
+    response = client.post(
+        reverse("bookings:book_course", args=[course.pk]),
+        {"children": [parent.children.get().pk]},
+    )
+    assert response.status_code == 302, response.content.decode()
+    detail = response.url
+    check_pages(
+        client,
+        place,
+        parent,
+        [
+            lambda p: detail,
+            lambda p: detail + "cancel/",
+            lambda p: reverse("bookings:booking_list"),
+            lambda p: reverse("bookings:session_list"),
+        ],
+    )
+
+
+@pytest.mark.django_db
+def test_a_champions_family_contact_pages_hold_no_english_of_ours(client, place, kept_family):
+    today = place["today"]
+    sign_in(client, place["champion"])
+    find = reverse("parent_champions:find_family", args=[today.pk])
+    add = reverse("parent_champions:add_family", args=[today.pk])
+    book = reverse(
+        "parent_champions:book_family", args=[today.pk, family_token(today, contact=kept_family)]
+    )
+    record = reverse("parent_champions:family_record", args=[today.pk, kept_family.pk])
+    family = {
+        "first_name": "Ola",
+        "mobile": "07911 654321",
+        "contact_by": "text",
+        "consent": "agreed by phone",
+    }
+    check_renders(
+        client,
+        place["champion"],
+        [
+            ("find", lambda c: c.get(find)),
+            ("found", lambda c: c.post(find, {"query": "07911 123456"})),
+            ("none found", lambda c: c.post(find, {"query": "07911 999999"})),
+            ("part of a number", lambda c: c.post(find, {"query": "07911"})),
+            ("add", lambda c: c.get(add)),
+            ("add refused", lambda c: c.post(add, {})),
+            ("no way to reach", lambda c: c.post(add, {**family, "mobile": ""})),
+            ("known number", lambda c: c.post(add, {**family, "mobile": "07911 123456"})),
+            ("e-mail needs address", lambda c: c.post(add, {**family, "contact_by": "email"})),
+            ("child without a birth", lambda c: c.post(add, {**family, "child_1_name": "Kai"})),
+            ("book", lambda c: c.get(book)),
+            ("book refused", lambda c: c.post(book, {"children": []})),
+            ("record", lambda c: c.get(record)),
+        ],
+    )
 
 
 def message_variants(place):
