@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 
 from bookings import selectors, structured_data
 from bookings.models import Session
-from cms.models import ActivityPage, CentrePage
+from cms.models import ActivityPage, CentrePage, in_active_language
 from startwell import pagecache
 
 register = template.Library()
@@ -68,6 +68,25 @@ def _upcoming_context(request, page, heading_level: int) -> dict:
         "item_level": heading_level + 1,
         "now": timezone.now(),
     }
+
+
+@register.simple_tag
+def activities_in_language(sessions) -> dict:
+    """{activity id: the activity as the visitor reads it} for the sessions of a list: its
+    published translation in the visitor's language where there is one, else the activity
+    itself. No query in English, one in another language however many sessions are listed."""
+    activities = list({session.activity_id: session.activity for session in sessions}.values())
+    shown = in_active_language(activities)
+    return {activity.pk: page for activity, page in zip(activities, shown, strict=True)}
+
+
+@register.simple_tag
+def activity_as_shown(activity, shown: dict | None = None):
+    """The activity in the visitor's language: from `shown` (`activities_in_language`) in a
+    list; on its own (a booking's page) with one query outside English."""
+    if isinstance(shown, dict):
+        return shown.get(activity.pk, activity)
+    return in_active_language([activity])[0]
 
 
 @register.simple_tag

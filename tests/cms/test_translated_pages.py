@@ -7,7 +7,9 @@ import re
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import Locale
 
@@ -182,3 +184,54 @@ def test_the_timetable_and_forms_offer_each_centre_once(polish_centre):
     assert response.status_code == 200
     options = re.findall(r'<option value="northfield"', response.text)
     assert len(options) == 1
+
+
+def card_links(text: str) -> list[tuple[str, str]]:
+    """(address, title) of each session card's link to its activity."""
+    return re.findall(r'<h\d class="h5 card-title"><a href="([^"]+)">([^<]+)</a>', text)
+
+
+def test_session_cards_link_to_the_activity_in_the_visitors_language(centre):
+    venue = VenueFactory(centre=centre, name="Church hall")
+    rhymes = ActivityPageFactory(parent=centre, title="Rhyme time", slug="rhyme-time")
+    messy = ActivityPageFactory(parent=centre, title="Messy play", slug="messy-play")
+    SessionFactory(activity=rhymes, venue=venue)
+    SessionFactory(activity=messy, venue=venue)
+    translate(rhymes, "Rymowanki")
+
+    polish = polish_visitor()
+    for url in ["/sessions/", "/pl/centres/northfield/"]:
+        assert sorted(card_links(polish.get(url).text)) == [
+            ("/centres/northfield/messy-play/", "Messy play"),  # not translated: in English
+            ("/pl/centres/northfield/rhyme-time/", "Rymowanki"),
+        ], url
+    assert sorted(card_links(Client().get("/sessions/").text)) == [
+        ("/centres/northfield/messy-play/", "Messy play"),
+        ("/centres/northfield/rhyme-time/", "Rhyme time"),
+    ]
+
+
+def test_the_translated_links_cost_one_query_for_the_whole_list(centre, without_page_cache):
+    venue = VenueFactory(centre=centre, name="Church hall")
+
+    def translated_activity(number: int):
+        activity = ActivityPageFactory(parent=centre, title=f"Group {number}")
+        SessionFactory(activity=activity, venue=venue)
+        translate(activity, f"Grupa {number}")
+
+    def queries(client, url) -> int:
+        client.get(url)  # warm the site and page-path caches, as a running site would be
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    translated_activity(1)
+    polish, english = polish_visitor(), Client()
+    with_one = {url: queries(polish, url) for url in ["/sessions/", "/pl/centres/northfield/"]}
+    in_english = queries(english, "/sessions/")
+    for number in range(2, 5):
+        translated_activity(number)
+
+    assert {url: queries(polish, url) for url in with_one} == with_one
+    assert queries(english, "/sessions/") == in_english
+    assert len(card_links(polish.get("/sessions/").text)) == 4
