@@ -80,9 +80,7 @@ ACTIVITY_OTHER_CENTRE = _(
 )
 RESPONSE_REQUIRED = _("Say what will happen next: everyone will see it next to the idea.")
 THRESHOLD_TOO_LOW = _("The threshold must be at least 1.")
-SUPPORT_CLOSED = _(
-    "The centre has already decided on this idea, so support can no longer change."
-)
+SUPPORT_CLOSED = _("The centre has already decided on this idea, so support can no longer change.")
 NOT_FOLLOWING = _("You only get e-mails about ideas you proposed or support.")
 
 

@@ -197,7 +197,7 @@ def test_a_tampered_choice_is_refused_with_a_message_and_nothing_written(
     )
 
     assert response.status_code == 400
-    assert services.PAY_AT_CENTRE_NOT_OFFERED in response.text
+    assert str(services.PAY_AT_CENTRE_NOT_OFFERED) in response.text
     assert not Booking.objects.exists()
     assert not Payment.objects.exists()
     assert not stripe_server.requests
