@@ -2,7 +2,7 @@
 images and fonts from the portal only and have no inline script or style, so an injected
 `<script>` or `style=` would not run.
 
-The Wagtail admin gets the same policy with two differences (`ADMIN_DIRECTIVES`):
+The Wagtail admin gets the same policy with these differences (`ADMIN_DIRECTIVES`):
 
 - Wagtail 8 still writes a few inline `<script>` elements, each a single call that starts one of
   its widgets: the date and time pickers, the page and snippet choosers, inline panels such as a
@@ -14,11 +14,17 @@ The Wagtail admin gets the same policy with two differences (`ADMIN_DIRECTIVES`)
   runs, so they pass too. The list of initialisers is `WAGTAIL_INITIALISERS`; docs/security.md
   says how to extend it when a Wagtail upgrade adds one.
 - Image choosers preview uploads as blob: URLs before they are saved.
+- wagtail-localize's translation editor gets its list of chooser addresses (an inline script
+  of plain data, given the nonce like the initialisers) and its styled-components styles (an
+  empty `<style>` element, allowed by its hash, filled through the CSS object model).
 
-Styles stay 'self' everywhere: the admin pages our managers use write no inline style element
-or attribute (Wagtail's scripts set styles through the DOM, which CSP does not govern).
+Styles stay 'self' everywhere but for that one empty element: the admin pages our managers use
+write no inline style element or attribute (Wagtail's scripts set styles through the DOM, which
+CSP does not govern).
 """
 
+import base64
+import hashlib
 import json
 import re
 
@@ -42,9 +48,16 @@ PUBLIC_DIRECTIVES = {
     # redirect, and browsers apply form-action to where a form submission is redirected.
 }
 
+# The hash of an empty inline style: wagtail-localize's translation editor styles itself with
+# styled-components, which adds an empty <style> element and fills its sheet through the CSS
+# object model (insertRule), which CSP does not govern. Only an empty element matches: a <style>
+# with anything in it, or a style= attribute, is still refused.
+EMPTY_STYLE = f"'sha256-{base64.b64encode(hashlib.sha256(b'').digest()).decode()}'"
+
 ADMIN_DIRECTIVES = {
     **PUBLIC_DIRECTIVES,
     "script-src": [SELF, NONCE],
+    "style-src": [SELF, EMPTY_STYLE],
     "img-src": [SELF, "data:", "blob:"],
 }
 ADMIN_PREFIX = "/admin/"
@@ -75,6 +88,25 @@ PANEL = re.compile(
 )
 
 
+# wagtail-localize's translation editor names the admin's chooser addresses for its image,
+# document and page choosers (wagtail_localize/admin/edit_translation.html):
+# `if (typeof window.chooserUrls === "undefined") { window.chooserUrls = {pageChooser: "/…/"} }`
+CHOOSER_URLS = re.compile(
+    r'\s*if \(typeof window\.chooserUrls === "undefined"\) \{\s*'
+    r"window\.chooserUrls = \{(?P<entries>[^{}]*)\}\s*\}\s*",
+    re.S,
+)
+# Each entry a name and an address of the admin, with nothing in it that could end the string.
+CHOOSER_URL_ENTRIES = re.compile(r'(\s*\w+:\s*"/admin/[\w/-]*"\s*,?)+\s*')
+
+
+def is_chooser_urls(script: str) -> bool:
+    """Whether an inline script is wagtail-localize's list of chooser addresses and nothing
+    else: plain names and admin paths, so nothing in it can run but the assignment."""
+    match = CHOOSER_URLS.fullmatch(script)
+    return match is not None and CHOOSER_URL_ENTRIES.fullmatch(match["entries"]) is not None
+
+
 def _refuse_constant(name):
     raise ValueError(name)
 
@@ -97,10 +129,11 @@ def is_wagtail_initialiser(script: str) -> bool:
 
 
 def add_admin_script_nonces(html: str, nonce: str) -> str:
-    """Gives Wagtail's own initialiser scripts in an admin page the response's nonce."""
+    """Gives Wagtail's own initialiser scripts in an admin page, and wagtail-localize's list of
+    chooser addresses, the response's nonce."""
 
     def with_nonce(match: re.Match) -> str:
-        if not is_wagtail_initialiser(match["body"]):
+        if not (is_wagtail_initialiser(match["body"]) or is_chooser_urls(match["body"])):
             return match[0]
         return f'<script nonce="{nonce}">{match["body"]}</script>'
 

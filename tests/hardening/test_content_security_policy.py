@@ -13,7 +13,12 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from startwell.csp import add_admin_script_nonces, is_wagtail_initialiser
+from startwell.csp import (
+    EMPTY_STYLE,
+    add_admin_script_nonces,
+    is_chooser_urls,
+    is_wagtail_initialiser,
+)
 from tests.accounts import sign_in
 from tests.factories import ActivityPageFactory
 
@@ -95,7 +100,8 @@ def test_the_admin_runs_only_wagtails_initialisers_inline_by_a_fresh_nonce(
     policy = directives(first[HEADER])
     nonce = admin_nonce(policy)
     assert nonce != admin_nonce(directives(second[HEADER]))
-    assert policy["style-src"] == ["'self'"]
+    # And an empty <style> element (the translation editor's), by its hash: nothing inline.
+    assert policy["style-src"] == ["'self'", EMPTY_STYLE]
     assert "'unsafe-inline'" not in first[HEADER]
     assert "'unsafe-eval'" not in first[HEADER]
     assert "'strict-dynamic'" not in first[HEADER]
@@ -148,6 +154,47 @@ def test_any_other_inline_script_gets_no_nonce(script):
 
     assert f"<script>{script}</script>" in with_nonces
     assert '<script nonce="abc">initTimeChooser("id_t", {});</script>' in with_nonces
+    assert not is_chooser_urls(script)
+
+
+# wagtail-localize's translation editor (wagtail_localize/admin/edit_translation.html).
+CHOOSER_URLS = """
+        if (typeof window.chooserUrls === "undefined") {
+            window.chooserUrls = {
+                imageChooser: "/admin/images/chooser/",
+                documentChooser: "/admin/documents/chooser/",
+                pageChooser: "/admin/choose-page/",
+            }
+        }
+    """
+
+
+def test_the_only_inline_style_the_admin_allows_is_an_empty_one():
+    assert EMPTY_STYLE == "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"  # of ""
+
+
+def test_the_translation_editors_chooser_addresses_get_the_nonce():
+    assert is_chooser_urls(CHOOSER_URLS)
+
+    with_nonces = add_admin_script_nonces(f"<script>{CHOOSER_URLS}</script>", "abc")
+
+    assert with_nonces == f'<script nonce="abc">{CHOOSER_URLS}</script>'
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        CHOOSER_URLS.replace('"/admin/choose-page/"', '"/admin/" + alert(1) + "/"'),
+        CHOOSER_URLS.replace('"/admin/choose-page/"', '"https://elsewhere.example/"'),
+        CHOOSER_URLS.replace('"/admin/choose-page/"', "location.hash"),
+        CHOOSER_URLS + "alert(1);",
+        "alert(1);" + CHOOSER_URLS,
+        CHOOSER_URLS.replace("window.chooserUrls = {", "window.chooserUrls = {a: alert(1),"),
+    ],
+)
+def test_anything_more_than_the_chooser_addresses_gets_no_nonce(script):
+    assert not is_chooser_urls(script)
+    assert "nonce" not in add_admin_script_nonces(f"<script>{script}</script>", "abc")
 
 
 PRODUCTION_PROBE = """
@@ -208,7 +255,7 @@ def test_production_settings_send_the_policy(tmp_path):
     page, admin = lines["page"].split(" ", 1)
     policy = directives(admin)
     nonce = admin_nonce(policy)
-    assert policy["style-src"] == ["'self'"]
+    assert policy["style-src"] == ["'self'", EMPTY_STYLE]
     assert "'unsafe-inline'" not in admin
     assert_nothing_from_other_sites(policy)
     assert page == (
