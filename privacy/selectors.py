@@ -26,7 +26,7 @@ def _pounds(pence: int) -> str:
     return f"£{pence / 100:.2f}"
 
 
-def _payment(booking: Booking) -> dict | None:
+def _payment(booking: Booking | CourseBooking) -> dict | None:
     payment = getattr(booking, "payment", None)
     if payment is None:
         return None
@@ -104,6 +104,7 @@ def _course_booking(course_booking: CourseBooking) -> dict:
         "access_notes": course_booking.access_notes,
         "amount": _pounds(course_booking.amount_pence),
         "funded_place": course_booking.funded,
+        "payment": _payment(course_booking),
         "left_with_us": _left_with_us(course_booking),
     }
 
@@ -162,7 +163,7 @@ def personal_data(user) -> dict:
     )
     course_bookings = (
         CourseBooking.objects.filter(parent=user)
-        .select_related("course__activity", "course__centre")
+        .select_related("course__activity", "course__centre", "payment")
         .prefetch_related("children", "drop_off_details__child", "course__sessions")
         .order_by("created_at", "pk")
     )
@@ -297,7 +298,8 @@ def deletion_summary(user) -> DeletionSummary:
         .exclude(status=waiting)
         .count()
         + courses.exclude(status=waiting).count(),
-        paid_to_refund=upcoming.filter(payment__status="paid", payment__method="online").count(),
+        paid_to_refund=upcoming.filter(payment__status="paid", payment__method="online").count()
+        + courses.filter(payment__status="paid", payment__method="online").count(),
         waiting_to_leave=upcoming.filter(status=waiting).count()
         + courses.filter(status=waiting).count(),
         past_bookings=Booking.objects.filter(parent=user, session__start__lte=now).count(),

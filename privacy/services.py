@@ -221,7 +221,7 @@ def delete_account(*, user) -> None:
 def _erase(user) -> None:
     with transaction.atomic():
         bookings = list(Booking.objects.filter(parent=user).select_related("payment"))
-        bookings += list(CourseBooking.objects.filter(parent=user))
+        bookings += list(CourseBooking.objects.filter(parent=user).select_related("payment"))
         StripeEvent.objects.filter(_stripe_events_about(user, bookings)).update(payload={})
         anonymise_bookings(Booking.objects.filter(parent=user))
         anonymise_bookings(CourseBooking.objects.filter(parent=user))

@@ -9,8 +9,9 @@ from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from bookings import checkout
 from bookings import services as booking_services
-from bookings.models import Booking, CourseBooking, DropOffDetails
+from bookings.models import Booking, CourseBooking, DropOffDetails, Payment, StripeEvent
 from privacy import retention
 from privacy.selectors import deletion_summary, personal_data
 from privacy.services import delete_account, remove_child_profile
@@ -19,7 +20,8 @@ from tests.accounts import confirm_password, sign_in
 from tests.bookings.test_drop_off import GOOD
 from tests.privacy.database_search import tables_holding
 from tests.privacy.test_download import unzip
-from tests.support.courses import course_of, household
+from tests.support.courses import course_of, household, paid_course
+from tests.support.payments import post_event
 
 pytestmark = pytest.mark.django_db
 
@@ -204,3 +206,27 @@ def test_removing_a_childs_profile_keeps_their_course_bookings_with_a_stand_in(c
 
     [stand_in] = course_booking.children.all()
     assert stand_in.first_name == "" and stand_in.birth_year == child.birth_year
+
+
+def test_a_paid_course_is_in_the_download_and_refunded_when_the_account_goes(
+    client, centre, stripe_server, django_capture_on_commit_callbacks
+):
+    parent, child = named_household()
+    course_booking = book(paid_course(centre, price_pence=3000, weeks=2), parent, child)
+    checkout.start_checkout(booking=course_booking)
+    payment = Payment.objects.get(course_booking=course_booking)
+    post_event(client, stripe_server.pay(payment.checkout_session_id))
+
+    [entry] = personal_data(parent)["course_bookings"]
+    assert entry["status"] == "Booked"
+    assert (entry["payment"]["amount"], entry["payment"]["status"]) == ("£30.00", "Paid")
+    assert deletion_summary(parent).paid_to_refund == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_account(user=parent)
+
+    payment.refresh_from_db()
+    assert payment.refund_status == Payment.RefundStatus.REFUNDED
+    # Stripe's notices about the family's checkout keep no trace of it.
+    assert StripeEvent.objects.exists()
+    assert all(event.payload == {} for event in StripeEvent.objects.all())
