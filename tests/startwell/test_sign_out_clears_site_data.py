@@ -10,6 +10,7 @@ from django.test import RequestFactory
 from django.urls import resolve, reverse
 
 from startwell.sign_out import CLEAR_SITE_DATA, ClearSiteDataOnSignOutMiddleware
+from tests.accounts import confirm_password, sign_in
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +49,14 @@ def test_a_sign_in_lapsing_elsewhere_clears_nothing():
     response = ClearSiteDataOnSignOutMiddleware(lapsed)(request)
 
     assert "Clear-Site-Data" not in response
+
+
+def test_deleting_ones_account_clears_the_device_too(client):
+    user = UserFactory()
+    sign_in(client, user)
+    confirm_password(client)
+
+    response = client.post(reverse("privacy:delete_account"))
+
+    assert response.status_code == 302
+    assert response["Clear-Site-Data"] == CLEAR_SITE_DATA
