@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from bookings import audit
 from bookings.models import Booking, CourseBooking, SessionLogEntry
@@ -253,7 +254,9 @@ def personal_data(user) -> dict:
         ],
         "consents": [
             {
-                "what": f"Tell me what happens to the idea “{support.idea.title}”",
+                "what": gettext("Tell me what happens to the idea “{title}”").format(
+                    title=support.idea.title
+                ),
                 "given": support.notify,
             }
             for support in supports

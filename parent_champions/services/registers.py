@@ -180,7 +180,8 @@ def add_walk_in(
 
 
 def _sender(user, session: Session) -> str:
-    """How the families' e-mail signs off: a practitioner with their organisation."""
+    """How the families' e-mail signs off: a practitioner with their organisation. Without a
+    name, words (lazy) that each family's message puts in its own language."""
     role = (
         Practitioner.objects.filter(
             user=user, centre_id=session.centre_id, partner_id=session.activity.partner_id
@@ -190,7 +191,7 @@ def _sender(user, session: Session) -> str:
     )
     if role is not None:
         return f"{user.first_name}, {role.partner.name}" if user.first_name else role.partner.name
-    return user.first_name or "a parent champion"
+    return user.first_name or _("a parent champion")
 
 
 def _message_family(booking, session, centre, subject: str, body: str, sender: str) -> None:
@@ -234,10 +235,11 @@ def message_families(*, user, session: Session, subject: str, body: str) -> int:
     if not bookings:
         raise ChampionError(NOBODY_BOOKED)
     centre = session.centre
+    sender = _sender(user, session)
     for booking in bookings:
         # The champion's own words stay as written; the rest is in each family's language.
         with speaking_to(booking.parent):
-            _message_family(booking, session, centre, subject, body, _sender(user, session))
+            _message_family(booking, session, centre, subject, body, sender)
     audit.record(
         session,
         audit.MESSAGED,

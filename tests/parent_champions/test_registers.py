@@ -278,6 +278,26 @@ def test_a_family_without_a_first_name_is_greeted_plainly(champion, session_tomo
     assert unnamed.parent.email.split("@")[0] not in bodies[unnamed.parent.email]
 
 
+def test_a_champion_without_a_first_name_signs_off_in_each_familys_language(
+    champion, session_tomorrow
+):
+    english = book(session_tomorrow, first_name="Priya")
+    polish = book(session_tomorrow, first_name="Ola")
+    polish.parent.language = "pl"
+    polish.parent.save(update_fields=["language"])
+    champion.user.first_name = ""
+    champion.user.save(update_fields=["first_name"])
+
+    registers.message_families(
+        user=champion.user, session=session_tomorrow, subject="Wellies", body="Bring wellies."
+    )
+
+    bodies = {message.to[0]: message.body for message in mail.outbox}
+    assert "a parent champion" in bodies[english.parent.email]
+    assert "rodzic-lider" in bodies[polish.parent.email]
+    assert "a parent champion" not in bodies[polish.parent.email]
+
+
 @pytest.mark.parametrize(
     ("subject", "body", "message"),
     [
