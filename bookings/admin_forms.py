@@ -299,18 +299,23 @@ class CourseForm(SeriesForm):
 
 
 class CancelSessionForm(forms.Form):
+    """Why the centre cancels: every booked and waiting family reads it."""
+
+    cancelled = "session"
+
     reason = forms.CharField(
-        label="Why is the session cancelled?",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Every booked and waiting family receives this in an e-mail.",
-        error_messages={"required": "Say why the session is cancelled: families will read it."},
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        reason = self.fields["reason"]
+        reason.label = f"Why is the {self.cancelled} cancelled?"
+        reason.error_messages["required"] = (
+            f"Say why the {self.cancelled} is cancelled: families will read it."
+        )
 
-class CancelCourseForm(forms.Form):
-    reason = forms.CharField(
-        label="Why is the course cancelled?",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Every booked and waiting family receives this in an e-mail.",
-        error_messages={"required": "Say why the course is cancelled: families will read it."},
-    )
+
+class CancelCourseForm(CancelSessionForm):
+    cancelled = "course"

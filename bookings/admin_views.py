@@ -271,19 +271,32 @@ class SessionInspectView(generic.InspectView):
         return context
 
 
-class SessionCancelView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
-    """Cancels the whole session; every booked and waiting family is told why."""
+class _CancelView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
+    """Cancels something families booked (a session, the rest of a course) after asking why:
+    every booked and waiting family is told the reason. Subclasses say what is cancelled, where
+    it is shown, how many families will be told, and which service cancels it."""
 
     model = Session
     permission_required = "change"
-    template_name = "bookings/admin/session_cancel.html"
-    form_class = CancelSessionForm
-    page_title = "Cancel session"
+    template_name = "bookings/admin/cancel.html"
     header_icon = "cross"
+
+    def get_object(self):
+        raise NotImplementedError
+
+    def object_url(self) -> str:
+        raise NotImplementedError
+
+    def families(self) -> tuple[int, int]:
+        """How many households are booked, and how many waiting."""
+        raise NotImplementedError
+
+    def cancel(self, reason: str) -> list[Session]:
+        raise NotImplementedError
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.object = get_object_or_404(sessions_managed_by(request.user), pk=kwargs["pk"])
+        self.object = self.get_object()
 
     def get_page_subtitle(self):
         return str(self.object)
@@ -292,39 +305,83 @@ class SessionCancelView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormV
         return [
             *self.breadcrumbs_items,
             {"url": reverse("bookings_session:index"), "label": "Sessions"},
-            {
-                "url": reverse("bookings_session:inspect", args=[self.object.pk]),
-                "label": str(self.object),
-            },
-            {"url": "", "label": "Cancel session"},
+            {"url": self.object_url(), "label": str(self.object)},
+            {"url": "", "label": self.page_title},
         ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["session"] = self.object
-        context["register"] = register_for(self.object)
+        booked, waiting = self.families()
+        context.update(
+            cancelled=self.form_class.cancelled,
+            booked=booked,
+            waiting=waiting,
+            keep_url=self.object_url(),
+        )
         return context
 
     def form_valid(self, form):
+        reason = form.cleaned_data["reason"]
         try:
-            services.cancel_session(
-                session_id=self.object.pk,
-                reason=form.cleaned_data["reason"],
-                by=self.request.user,
-            )
+            cancelled = self.cancel(reason)
         except BookingError as error:
             show_on_form(form, error)
             return self.form_invalid(form)
-        audit.record(
-            self.object,
-            audit.SESSION_CANCELLED,
-            user=self.request.user,
-            detail=f"Reason: {form.cleaned_data['reason']}",
-        )
+        for session in cancelled:
+            audit.record(
+                session,
+                audit.SESSION_CANCELLED,
+                user=self.request.user,
+                detail=self.audit_detail.format(reason=reason),
+            )
         messages.success(
             self.request, f"{self.object} is cancelled. Every booked family is being told."
         )
-        return redirect("bookings_session:inspect", self.object.pk)
+        return redirect(self.object_url())
+
+
+class SessionCancelView(_CancelView):
+    """Cancels the whole session; every booked and waiting family is told why."""
+
+    form_class = CancelSessionForm
+    page_title = "Cancel session"
+    audit_detail = "Reason: {reason}"
+
+    def get_object(self):
+        return get_object_or_404(sessions_managed_by(self.request.user), pk=self.kwargs["pk"])
+
+    def object_url(self) -> str:
+        return reverse("bookings_session:inspect", args=[self.object.pk])
+
+    def families(self) -> tuple[int, int]:
+        register = register_for(self.object)
+        return len(register.confirmed), len(register.waiting)
+
+    def cancel(self, reason: str) -> list[Session]:
+        services.cancel_session(session_id=self.object.pk, reason=reason, by=self.request.user)
+        return [self.object]
+
+
+class CourseCancelView(_CancelView):
+    """Cancels the rest of a course: its sessions still to come and every course booking; each
+    family is told why, and paid online bookings are refunded."""
+
+    form_class = CancelCourseForm
+    page_title = "Cancel course"
+    audit_detail = "With its course. Reason: {reason}"
+
+    def get_object(self):
+        return get_object_or_404(courses_managed_by(self.request.user), pk=self.kwargs["pk"])
+
+    def object_url(self) -> str:
+        return reverse("bookings_session:course", args=[self.object.pk])
+
+    def families(self) -> tuple[int, int]:
+        attendance = course_attendance(self.object)
+        return len(attendance.booked), len(attendance.waiting)
+
+    def cancel(self, reason: str) -> list[Session]:
+        return services.cancel_course(course_id=self.object.pk, reason=reason, by=self.request.user)
 
 
 class SeriesView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
@@ -460,62 +517,6 @@ class CourseAttendanceView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Te
         context["attendance"] = course_attendance(self.course)
         context["payments_needing_attention"] = course_payments_needing_attention(self.course)
         return context
-
-
-class CourseCancelView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
-    """Cancels the rest of a course: its sessions still to come and every course booking; each
-    family is told why, and paid online bookings are refunded."""
-
-    model = Session
-    permission_required = "change"
-    template_name = "bookings/admin/course_cancel.html"
-    form_class = CancelCourseForm
-    page_title = "Cancel course"
-    header_icon = "cross"
-
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.course = get_object_or_404(courses_managed_by(request.user), pk=kwargs["pk"])
-
-    def get_page_subtitle(self):
-        return str(self.course)
-
-    def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
-            {"url": reverse("bookings_session:index"), "label": "Sessions"},
-            {
-                "url": reverse("bookings_session:course", args=[self.course.pk]),
-                "label": str(self.course),
-            },
-            {"url": "", "label": "Cancel course"},
-        ]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["course"] = self.course
-        context["attendance"] = course_attendance(self.course)
-        return context
-
-    def form_valid(self, form):
-        try:
-            cancelled = services.cancel_course(
-                course_id=self.course.pk, reason=form.cleaned_data["reason"], by=self.request.user
-            )
-        except BookingError as error:
-            show_on_form(form, error)
-            return self.form_invalid(form)
-        for session in cancelled:
-            audit.record(
-                session,
-                audit.SESSION_CANCELLED,
-                user=self.request.user,
-                detail=f"With its course. Reason: {form.cleaned_data['reason']}",
-            )
-        messages.success(
-            self.request, f"{self.course} is cancelled. Every booked and waiting family is told."
-        )
-        return redirect("bookings_session:course", self.course.pk)
 
 
 class SessionViewSet(ModelViewSet):
