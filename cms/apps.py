@@ -9,3 +9,4 @@ class CmsConfig(AppConfig):
         from . import signals  # noqa: F401
 
         signals.connect_page_cache()
+        signals.connect_person_facts()

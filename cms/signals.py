@@ -64,3 +64,11 @@ def connect_page_cache() -> None:
         get_image_model(),
         get_document_model(),
     )
+
+
+def connect_person_facts() -> None:
+    """A centre's managers (its managers' group) see the "Champions" link: a centre saved or
+    deleted may have changed who they are."""
+    from startwell import person_facts
+
+    person_facts.invalidate_on_change(CentrePage)

@@ -13,6 +13,7 @@ from bookings.models import Session, SessionLogEntry
 from bookings.selectors import with_places
 from cms.models import ActivityPage, CentrePage
 from cms.selectors import centres_managed_by
+from startwell import person_facts
 
 from .errors import CHECKS_LAPSED, NOT_HOST, NOT_MANAGER, SUSPENDED
 from .models import Champion, ChampionApplication, Hosting, Practitioner, SessionCover
@@ -256,11 +257,17 @@ def may_edit_session(user, session: Session) -> bool:
 
 def shows_champions_link(user) -> bool:
     """Champions, practitioners and centre managers see the link. Asked on every signed-in
-    page, so it is one query (most people are none of them, and would otherwise cost three)."""
+    page, so it is kept with the person's other header facts (`startwell.person_facts`)."""
     if not user.is_authenticated:
         return False
     if user.is_superuser:
         return True
+    return person_facts.facts_for(user)["champions_link"]
+
+
+@person_facts.fact("champions_link")
+def _holds_a_champions_role(user) -> bool:
+    """One query (most people are none of them, and would otherwise cost three)."""
     any_role = (
         Exists(Champion.objects.filter(user=user))
         | Exists(Practitioner.objects.filter(user=user))

@@ -22,6 +22,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from . import person_facts
+
 SESSION_KEY = "startwell_second_factor_user"
 
 # Recovery codes only stand in for a lost authenticator: on their own they are not a factor,
@@ -41,21 +43,20 @@ def is_staff_member(user) -> bool:
     """Superusers, Django staff, anyone whose groups let them into the Wagtail admin (every
     centre's managers' group does) and practitioners: the people who see other families' data.
 
-    Asked by middleware on every signed-in request, so the permissions are one EXISTS query
-    (directly or through a group, as Django's ModelBackend grants them) rather than loading
-    every permission the person has; the answer is kept on the user for the request."""
+    Asked by middleware on every signed-in request, so the answer is kept with the person's
+    other header facts (`person_facts`: worked out again after any change to users, groups or
+    permissions)."""
     if not (user.is_authenticated and user.is_active):
         return False
     if user.is_superuser or user.is_staff:
         return True
-    known = getattr(user, "_startwell_staff_member", None)
-    if known is None:
-        known = _holds_a_staff_permission(user)
-        user._startwell_staff_member = known
-    return known
+    return person_facts.facts_for(user)["staff_permission"]
 
 
+@person_facts.fact("staff_permission")
 def _holds_a_staff_permission(user) -> bool:
+    """One EXISTS query (directly or through a group, as Django's ModelBackend grants them)
+    rather than loading every permission the person has."""
     wanted = Q()
     for app_label, codename in STAFF_PERMISSIONS:
         wanted |= Q(content_type__app_label=app_label, codename=codename)
