@@ -339,7 +339,8 @@ WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 # Our own translations (locale/<language>/LC_MESSAGES/django.po, compiled by
 # `manage.py compilemessages` in `make run` and `make test`), and for English the portal's own
 # wording over the libraries' (allauth's "Sign Up", "Email Addresses").
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Ours first; then our Urdu for Django's own messages that Django leaves untranslated.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_libraries"]
 # The language control's cookie: a year, readable only by the server, sent on every request.
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_HTTPONLY = True

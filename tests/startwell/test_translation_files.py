@@ -3,15 +3,22 @@ left fuzzy (a guess gettext would not use) and, in the translations, nothing lef
 would show the English). English's own catalogue holds only the portal's wording over the
 libraries', so an empty entry there just means "as written"."""
 
+import datetime
 import re
 import subprocess
 from pathlib import Path
 
 import pytest
+from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.timesince import timeuntil
 
-LOCALE = Path(settings.BASE_DIR) / "locale"
-CATALOGUES = sorted(LOCALE.glob("*/LC_MESSAGES/*.po"))
+BASE = Path(settings.BASE_DIR)
+CATALOGUES = sorted(
+    po for directory in settings.LOCALE_PATHS for po in Path(directory).glob("*/LC_MESSAGES/*.po")
+)
 ENGLISH = "en_GB"
 
 
@@ -31,7 +38,7 @@ def statistics(po: Path) -> dict[str, int]:
     return counts
 
 
-@pytest.mark.parametrize("po", CATALOGUES, ids=lambda po: str(po.relative_to(LOCALE)))
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda po: str(po.relative_to(BASE)))
 def test_a_catalogue_has_no_fuzzy_or_empty_entries(po):
     counts = statistics(po)
     assert counts["translated"] > 0
@@ -56,3 +63,24 @@ def test_every_catalogue_belongs_to_one_of_the_portals_languages():
     languages = {code for code, _ in settings.LANGUAGES}
     for po in CATALOGUES:
         assert po.parts[-3].lower().replace("_", "-") in languages, po
+
+
+
+def refusal(field: forms.Field, value: str) -> list[str]:
+    with pytest.raises(ValidationError) as refused:
+        field.clean(value)
+    return refused.value.messages
+
+
+def test_djangos_own_refusals_reach_a_family_in_urdu():
+    """Django leaves its "too long" refusal, its e-mail refusal and its time spans untranslated
+    in Urdu: our catalogue of its messages (locale_libraries/) gives them."""
+    with translation.override("ur"):
+        assert refusal(forms.CharField(max_length=3), "abcd") == [
+            "یقینی بنائیں کہ اس میں زیادہ سے زیادہ 3 حروف ہوں (اس میں 4 ہیں)۔"
+        ]
+        assert refusal(forms.EmailField(), "not an address") == ["درست ای میل پتہ درج کریں۔"]
+        soon = datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(days=3, minutes=1)
+        assert timeuntil(soon) == "3\xa0دن"
+    with translation.override("en-gb"):  # the control: English is unchanged
+        assert refusal(forms.EmailField(), "not an address") == ["Enter a valid email address."]
