@@ -65,7 +65,6 @@ def test_every_catalogue_belongs_to_one_of_the_portals_languages():
         assert po.parts[-3].lower().replace("_", "-") in languages, po
 
 
-
 def refusal(field: forms.Field, value: str) -> list[str]:
     with pytest.raises(ValidationError) as refused:
         field.clean(value)
