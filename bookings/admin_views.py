@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, TemplateView, View
 from django_filters import ChoiceFilter
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, NumberColumn
@@ -21,7 +21,7 @@ from wagtail.admin.widgets import HeaderButton
 
 from startwell.errors import show_on_form
 
-from . import audit, series, services
+from . import audit, register, selectors, series, services
 from .admin_forms import (
     CancelCourseForm,
     CancelSessionForm,
@@ -36,7 +36,7 @@ from .admin_selectors import (
     sessions_managed_by,
 )
 from .errors import BookingError
-from .models import HolidayPeriod, Session
+from .models import CourseBooking, HolidayPeriod, Session
 from .registers import course_attendance, register_for
 
 COURSE_ACTIVITY = "This activity is booked as a course: use “Add a course” for its sessions."
@@ -519,6 +519,42 @@ class CourseAttendanceView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Te
         return context
 
 
+class CoursePaidAtCentreView(PermissionCheckedMixin, View):
+    """Records that a household paid the course's price at the centre (a button per course
+    booking with money due on the course's page). Logged on the course's next session to come,
+    or its last once the run is over, where the session registers' payments are logged."""
+
+    model = Session
+    permission_required = "change"
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int, course_booking_id: int):
+        course = get_object_or_404(courses_managed_by(request.user), pk=pk)
+        course_booking = get_object_or_404(
+            CourseBooking.objects.select_related("parent"), pk=course_booking_id, course=course
+        )
+        try:
+            register.record_course_payment_at_centre(
+                course_booking_id=course_booking.pk, by=request.user
+            )
+        except BookingError as error:
+            messages.error(request, str(error.message))
+        else:
+            run = selectors.course_sessions(course) or list(course.sessions.order_by("start"))
+            to_come = [session for session in run if session.end > timezone.now()]
+            audit.record(
+                to_come[0] if to_come else run[-1],
+                audit.PAID_AT_CENTRE,
+                user=request.user,
+                detail=f"Course booking {course_booking.reference}, from the course's page",
+                booking=course_booking.reference,
+            )
+            messages.success(
+                request, f"Course booking {course_booking.reference} is marked as paid."
+            )
+        return redirect("bookings_session:course", course.pk)
+
+
 class SessionViewSet(ModelViewSet):
     model = Session
     icon = "date"
@@ -560,6 +596,10 @@ class SessionViewSet(ModelViewSet):
     def cancel_course_view(self):
         return CourseCancelView.as_view()
 
+    @property
+    def course_paid_at_centre_view(self):
+        return CoursePaidAtCentreView.as_view()
+
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
@@ -568,6 +608,11 @@ class SessionViewSet(ModelViewSet):
             path("courses/add/", self.add_course_view, name="add_course"),
             path("courses/<int:pk>/", self.course_view, name="course"),
             path("courses/<int:pk>/cancel/", self.cancel_course_view, name="cancel_course"),
+            path(
+                "courses/<int:pk>/paid/<int:course_booking_id>/",
+                self.course_paid_at_centre_view,
+                name="course_paid_at_centre",
+            ),
         ]
 
 

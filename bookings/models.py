@@ -362,6 +362,9 @@ class CourseBooking(models.Model):
     funded = models.BooleanField(default=False)
     payment_due_at_centre = models.BooleanField(default=False)
     chose_to_pay_at_centre = models.BooleanField(default=False)
+    # When staff recorded the course's price as paid at the centre (`register.record_course_
+    # payment_at_centre`); the money itself is the course booking's `Payment`.
+    paid_at_centre_at = models.DateTimeField(null=True, blank=True)
     hold_expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

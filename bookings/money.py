@@ -201,10 +201,13 @@ def record_refund(refund: dict[str, Any]) -> str:
 # --- Paying at the centre -----------------------------------------------------------------------
 
 
-def record_paid_at_centre(booking: Booking, *, by, at: datetime.datetime) -> Payment:
-    """The money side of `register.record_payment_at_centre` (call it through that)."""
+def record_paid_at_centre(
+    booking: Booking | CourseBooking, *, by, at: datetime.datetime
+) -> Payment:
+    """The money side of `register.record_payment_at_centre` and
+    `register.record_course_payment_at_centre` (call it through those)."""
     payment, _ = Payment.objects.update_or_create(
-        booking=booking,
+        **payment_of(booking),
         defaults={
             "method": Payment.Method.CENTRE,
             "amount_pence": booking.amount_pence,

@@ -10,7 +10,7 @@ from django.utils.translation import ngettext_lazy
 from . import money, selectors
 from .errors import BookingError
 from .locking import locked_session, session_transaction
-from .models import Attendance, Booking, Session, WalkIn
+from .models import Attendance, Booking, CourseBooking, Session, WalkIn
 from .selectors import SESSION_CANCELLED, places_taken
 
 NOT_SESSION_DAY = _("Attendance can be marked from the day of the session ({day}).")
@@ -35,6 +35,10 @@ WALK_IN_OVER_CAPACITY = ngettext_lazy(
 PLACES_NEEDED = ngettext_lazy("%(places)d place", "%(places)d places", "places")
 ALREADY_PAID = _("This booking is already marked as paid at the centre.")
 PAID_ONLINE = _("This booking was paid online: there is nothing to pay at the centre.")
+COURSE_NOT_BOOKED = _("Only a confirmed course booking can be marked as paid at the centre.")
+COURSE_ALREADY_PAID = _("This course is already marked as paid at the centre.")
+COURSE_PAID_ONLINE = _("This course was paid online: there is nothing to pay at the centre.")
+COURSE_NOTHING_TO_PAY = _("This course booking has nothing to pay.")
 
 
 def _session_day(session: Session):
@@ -127,3 +131,26 @@ def record_payment_at_centre(*, booking_id: int, by) -> Booking:
         booking.payment_due_at_centre = False
         booking.save(update_fields=["paid_at_centre_at", "payment_due_at_centre"])
         return booking
+
+
+def record_course_payment_at_centre(*, course_booking_id: int, by) -> CourseBooking:
+    """Notes that the family paid the whole course's price at the centre: once for the course
+    booking, whichever session's register (or the course's page) it is recorded from. The
+    payment is recorded with the course booking's amount."""
+    with transaction.atomic():
+        course_booking = CourseBooking.objects.select_for_update().get(pk=course_booking_id)
+        if course_booking.status != CourseBooking.Status.CONFIRMED:
+            raise BookingError(COURSE_NOT_BOOKED)
+        if course_booking.paid_at_centre_at:
+            raise BookingError(COURSE_ALREADY_PAID)
+        if selectors.paid_online(course_booking):
+            raise BookingError(COURSE_PAID_ONLINE)
+        if not course_booking.amount_pence:
+            # Free and funded places: no money changes hands, so no payment to record.
+            raise BookingError(COURSE_NOTHING_TO_PAY)
+        now = timezone.now()
+        course_booking.paid_at_centre_at = now
+        money.record_paid_at_centre(course_booking, by=by, at=now)
+        course_booking.payment_due_at_centre = False
+        course_booking.save(update_fields=["paid_at_centre_at", "payment_due_at_centre"])
+        return course_booking

@@ -129,7 +129,7 @@ def register_for(session: Session, *, with_payments: bool = False) -> Register:
     walk-ins."""
     day = timezone.localtime(session.start).date()
     bookings = Booking.objects.filter(session=session).select_related(
-        "parent", "parent__mobile", "family_contact", "booked_by"
+        "parent", "parent__mobile", "family_contact", "booked_by", "course_booking"
     )
     bookings = bookings.prefetch_related(Prefetch("children"))
     held = _rows(

@@ -312,9 +312,12 @@ def can_cancel_online(booking: Booking) -> bool:
     return now < session.cancellable_until
 
 
-def paid_online(booking: Booking) -> bool:
+def paid_online(booking: Booking | CourseBooking) -> bool:
+    paid_for = (
+        {"course_booking": booking} if isinstance(booking, CourseBooking) else {"booking": booking}
+    )
     return Payment.objects.filter(
-        booking=booking, method=Payment.Method.ONLINE, status=Payment.Status.PAID
+        **paid_for, method=Payment.Method.ONLINE, status=Payment.Status.PAID
     ).exists()
 
 

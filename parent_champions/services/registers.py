@@ -69,6 +69,19 @@ def _paid_at_centre(booking: Booking, by) -> Booking:
     return booking_register.record_payment_at_centre(booking_id=booking.pk, by=by)
 
 
+NOT_A_COURSE_BOOKING = _("This family booked this session on its own, not as part of a course.")
+
+
+def _course_paid_at_centre(booking: Booking, by) -> Booking:
+    # The course's price is paid once, for the whole run, from any of its sessions' registers.
+    if not booking.course_booking_id:
+        raise ChampionError(NOT_A_COURSE_BOOKING)
+    booking_register.record_course_payment_at_centre(
+        course_booking_id=booking.course_booking_id, by=by
+    )
+    return booking
+
+
 def _cancel_for_family(booking: Booking, by) -> Booking:
     # The family is told by e-mail, and freed places go to the waiting list.
     return booking_services.cancel_booking(booking_id=booking.pk, by=by, on_behalf=True)
@@ -83,6 +96,11 @@ REGISTER_ACTIONS = {
     "no-show": RegisterAction(_no_show, audit.NO_SHOW, _("{name} is marked as not coming.")),
     "paid": RegisterAction(
         _paid_at_centre, audit.PAID_AT_CENTRE, _("{name} is marked as paid at the centre.")
+    ),
+    "course-paid": RegisterAction(
+        _course_paid_at_centre,
+        audit.PAID_AT_CENTRE,
+        _("{name} is marked as paid at the centre for the whole course."),
     ),
     "cancel": RegisterAction(
         _cancel_for_family,
