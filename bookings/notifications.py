@@ -27,6 +27,7 @@ TEXTED = {
     "promoted",
     "booking_cancelled",
     "session_cancelled",
+    "course_cancelled",
     "session_moved",
     "reminder",
 }
@@ -230,4 +231,18 @@ def course_booking_cancelled(course_booking, *, session, on_behalf: bool = False
         gettext_lazy("Booking cancelled"),
         session=session,
         on_behalf=on_behalf,
+    )
+
+
+@in_the_familys_language
+def course_cancelled(course_booking, *, sessions: list):
+    """The centre cancelled the rest of the course: one message about the whole run still to
+    come (how many sessions, from which day), with the reason; `sessions` are those cancelled,
+    first first."""
+    _send(
+        course_booking,
+        "course_cancelled",
+        gettext_lazy("Course cancelled"),
+        session=sessions[0],
+        sessions_cancelled=len(sessions),
     )

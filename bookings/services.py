@@ -744,10 +744,11 @@ def cancel_course_booking(*, course_booking_id: int, by, on_behalf: bool = False
 def cancel_course(*, course_id: int, reason: str, by) -> list[Session]:
     """The centre cancels the rest of a course: every session still to come is cancelled, and
     every course booking (booked, waiting for payment or on the waiting list) with it, since
-    there is no course left to give a place on. Each family is told once, with the reason, about
-    the next session; the money follows the rule for a session the centre cancels (an online
-    payment refunded in full, money taken at the centre flagged for staff to give back). Sessions
-    already held keep their registers. Returns the sessions cancelled."""
+    there is no course left to give a place on. Each family is told once, with the reason, that
+    the sessions still to come will not go ahead; the money follows the rule for a session the
+    centre cancels (an online payment refunded in full, money taken at the centre flagged for
+    staff to give back). Sessions already held keep their registers. Returns the sessions
+    cancelled."""
     reason = (reason or "").strip()
     if not reason:
         raise BookingError(COURSE_REASON_REQUIRED, field="reason")
@@ -776,5 +777,5 @@ def cancel_course(*, course_id: int, reason: str, by) -> list[Session]:
             money.settle_cancelled_booking(
                 course_booking, reason="The centre cancelled the course."
             )
-            notifications.session_cancelled(course_booking, session=to_come[0])
+            notifications.course_cancelled(course_booking, sessions=to_come)
         return to_come

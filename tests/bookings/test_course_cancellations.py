@@ -10,6 +10,7 @@ from django.utils import timezone
 from bookings import checkout, selectors, services
 from bookings.errors import BookingError
 from bookings.models import Booking, CourseBooking, Payment
+from startwell.models import MobilePhone, User
 from tests.accounts import staff
 from tests.factories import UserFactory
 from tests.support.courses import course_of, household, paid_course
@@ -169,9 +170,19 @@ def test_cancelling_the_course_cancels_every_booking_and_tells_each_family_once(
     payment.refresh_from_db()
     assert payment.refund_status == Payment.RefundStatus.REFUNDED
     assert payment.refund_reason == "The centre cancelled the course."
-    told = [m for m in mail.outbox if m.subject.startswith("Session cancelled")]
+    told = [m for m in mail.outbox if m.subject.startswith("Course cancelled")]
     assert sorted(m.to[0] for m in told) == sorted([paid.parent.email, waiting.parent.email])
     assert all("The course leader has left" in m.body for m in told)
+    assert not [m for m in mail.outbox if m.subject.startswith("Session cancelled")]
+    first = timezone.localtime(cancelled[0].start)
+    to_paid = next(m for m in told if m.to == [paid.parent.email])
+    assert (
+        f"Baby massage at Northfield Centre has been cancelled: the 3 sessions from "
+        f"{first:%A} {first.day} {first:%B %Y} will not go ahead." in " ".join(to_paid.body.split())
+    )
+    assert "refunding your payment for the course" in to_paid.body
+    to_waiting = next(m for m in told if m.to == [waiting.parent.email])
+    assert "refunding" not in to_waiting.body
     with pytest.raises(BookingError, match="cancelled by the centre"):
         book(course, *household())
 
@@ -216,3 +227,61 @@ def test_a_manager_cancels_the_course_from_its_page(client, centre):
     other_centre_manager = staff(UserFactory())
     client.force_login(other_centre_manager)
     assert client.get(url).status_code in (302, 403, 404)
+
+
+def test_the_rest_of_a_course_cancelled_is_one_message_about_the_sessions_left(
+    centre, manager, django_capture_on_commit_callbacks
+):
+    course = course_of(centre, weeks=3, capacity=2)
+    course_booking = book(course, *household())
+    first, second, third = course.sessions.order_by("start")
+    services.cancel_session(session_id=first.pk, reason="Hall flooded", by=manager)
+    mail.outbox.clear()
+
+    cancelled = services.cancel_course(course_id=course.pk, reason="Leader unwell", by=manager)
+
+    assert [session.pk for session in cancelled] == [second.pk, third.pk]
+    [message] = mail.outbox
+    assert message.to == [course_booking.parent.email]
+    assert message.subject == "Course cancelled: Baby massage"
+    body = " ".join(message.body.split())
+    day = timezone.localtime(second.start)
+    assert f"the 2 sessions from {day:%A} {day.day} {day:%B %Y} will not go ahead." in body
+    assert "Why: Leader unwell" in body
+    assert course_booking.reference in body
+    assert "refund" not in body  # a free course: no money to give back
+
+
+def test_a_family_that_speaks_polish_is_told_in_polish(centre, manager):
+    course = course_of(centre, weeks=2)
+    parent, kids = household()
+    User.objects.filter(pk=parent.pk).update(language="pl")
+    parent.refresh_from_db()
+    book(course, parent, kids)
+    mail.outbox.clear()
+
+    services.cancel_course(course_id=course.pk, reason="Brak prowadzącego", by=manager)
+
+    [message] = mail.outbox
+    assert message.subject.startswith("Kurs odwołany")
+    assert "2 spotkania" in message.body and "Brak prowadzącego" in message.body
+
+
+@pytest.mark.usefixtures("texts_queued_at_once")
+def test_a_family_that_chose_text_gets_a_text_about_the_course(notify_server, centre, manager):
+    course = course_of(centre, weeks=3)
+    parent, kids = household()
+    User.objects.filter(pk=parent.pk).update(contact_by=User.ContactBy.TEXT)
+    parent.refresh_from_db()
+    MobilePhone.objects.create(user=parent, number="+447911123456", confirmed_at=timezone.now())
+    course_booking = book(course, parent, kids)
+    notify_server.log.clear()
+    mail.outbox.clear()
+
+    services.cancel_course(course_id=course.pk, reason="Leader unwell", by=manager)
+
+    [text] = [entry["personalisation"]["body"] for entry in notify_server.texts]
+    assert "Baby massage at Northfield Cent" in text  # names cut to fit one text
+    assert "is cancelled, all 3 sessions from" in text
+    assert f"/bookings/{course_booking.reference}/" in text
+    assert len(text) <= 160
