@@ -33,7 +33,7 @@ TEXTED = {
 }
 
 
-def _family_channels(booking) -> tuple[str, str | None, str | None, str | None]:
+def family_channels(booking) -> tuple[str, str | None, str | None, str | None]:
     """How to greet the family, where to e-mail and text them, and the address to fall back on
     for messages that go only by e-mail."""
     if booking.parent_id is not None:
@@ -79,7 +79,7 @@ def _send(booking, template: str, subject: str, *, session=None, attach_ics=Fals
     if booking.parent_id is None and booking.family_contact_id is None:
         return  # anonymised: the family deleted its account, there is nobody to tell
     session = session or _session_named(booking)
-    greeting, email, number, fallback_email = _family_channels(booking)
+    greeting, email, number, fallback_email = family_channels(booking)
     context = {
         "booking": booking,
         "session": session,

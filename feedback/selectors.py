@@ -18,12 +18,13 @@ from .models import ComeAgain, CommentStatus, Feedback, Rating
 
 def due_for_feedback(now: datetime.datetime) -> QuerySet[Booking]:
     """Bookings of families who came to a session yesterday (local date), marked as attended on
-    the register, not asked yet. Anonymised bookings have nobody to ask."""
+    the register, not asked yet: families with an account and families the centre keeps without
+    one (asked by their own channels). Anonymised bookings have nobody to ask."""
     yesterday = timezone.localdate(now) - datetime.timedelta(days=1)
     return Booking.objects.filter(
+        Q(parent__isnull=False) | Q(family_contact__isnull=False),
         status=Booking.Status.CONFIRMED,
         attendance=Attendance.ATTENDED,
-        parent__isnull=False,
         feedback__isnull=True,
         session__status=Session.Status.SCHEDULED,
         session__start__gte=at_local(yesterday, datetime.time.min),

@@ -104,12 +104,16 @@ def ask_for_feedback(*, now: datetime.datetime | None = None) -> int:
             with transaction.atomic():
                 booking = (
                     Booking.objects.select_for_update(of=("self",))
-                    .select_related("parent", "session__activity", "session__centre")
+                    .select_related(
+                        "parent", "family_contact", "session__activity", "session__centre"
+                    )
                     .get(pk=booking_id)
                 )
                 # Re-read under the lock: the register may have been corrected since.
-                if booking.attendance != Attendance.ATTENDED or booking.parent_id is None:
+                if booking.attendance != Attendance.ATTENDED:
                     continue
+                if booking.parent_id is None and booking.family_contact_id is None:
+                    continue  # anonymised since: nobody to ask
                 if booking.status != Booking.Status.CONFIRMED:
                     continue
                 Feedback.objects.create(booking=booking, session=booking.session, asked_at=now)

@@ -2,6 +2,7 @@
 taking the answer once, from that booking's link only; and the managers' check of comments."""
 
 import datetime
+import re
 
 import pytest
 from django.core import mail, signing
@@ -13,7 +14,13 @@ from feedback import services
 from feedback.models import CommentStatus, Feedback
 from startwell import mobiles
 from startwell.models import MobilePhone, User
-from tests.factories import BookingFactory, ChampionFactory, HostingFactory, SessionFactory
+from tests.factories import (
+    BookingFactory,
+    ChampionFactory,
+    FamilyContactFactory,
+    HostingFactory,
+    SessionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +83,52 @@ def test_the_family_is_asked_by_the_channels_they_chose(
     for body in bodies:
         assert body.startswith("Start Well: how was Stay and play yesterday? 3 quick questions:")
         assert f"/feedback/{came.reference}:" in body
+
+
+@pytest.mark.parametrize(
+    ("contact_by", "texts", "emails"),
+    [("text", 1, 0), ("both", 1, 1), ("email", 0, 1)],
+)
+def test_a_family_kept_without_an_account_is_asked_by_their_own_channels(
+    yesterday, texts_queued_at_once, notify_server, contact_by, texts, emails
+):
+    contact = FamilyContactFactory(
+        centre=yesterday.centre,
+        first_name="Zofia",
+        mobile="+447700900456",
+        email="zofia@example.org",
+        contact_by=contact_by,
+    )
+    booking = BookingFactory(
+        session=yesterday, parent=None, family_contact=contact, attendance=Attendance.ATTENDED
+    )
+
+    assert services.ask_for_feedback() == 1
+    assert services.ask_for_feedback() == 0  # once, as for a family with an account
+
+    assert len(notify_server.texts) == texts and len(mail.outbox) == emails
+    bodies = [entry["personalisation"]["body"] for entry in notify_server.texts]
+    bodies += [message.body for message in mail.outbox]
+    for body in bodies:
+        assert f"/feedback/{booking.reference}:" in body
+    assert all(entry["phone_number"] == "+447700900456" for entry in notify_server.texts)
+    assert all(message.to == ["zofia@example.org"] for message in mail.outbox)
+    assert all(message.body.startswith("Hello Zofia") for message in mail.outbox)
+    # The link is the family's proof, as for anyone: the answer is taken once.
+    token = re.search(r"/feedback/([^/\s]+)/", bodies[0]).group(1)
+    feedback = answer(token, comment="Lovely")
+    assert feedback.booking == booking and feedback.is_answered
+
+
+def test_a_family_kept_without_an_account_then_erased_is_not_asked(yesterday, notify_server):
+    contact = FamilyContactFactory(centre=yesterday.centre)
+    booking = BookingFactory(
+        session=yesterday, parent=None, family_contact=contact, attendance=Attendance.ATTENDED
+    )
+    Booking.objects.filter(pk=booking.pk).update(family_contact=None, household="h2")
+
+    assert services.ask_for_feedback() == 0
+    assert not notify_server.texts and not Feedback.objects.exists()
 
 
 def answer(token, user=None, **fields):
