@@ -72,18 +72,25 @@ def invalidate(using: str | None = None) -> None:
     """Every cached page is out of date from the next request after the current transaction
     commits (at once outside a transaction). Call it after any write that public pages show and
     that sends no model signal; `invalidate_on_change` covers ordinary saves and deletes."""
+    once_committed(_end_generation, using=using)
+
+
+def once_committed(end: Callable[[], None], *, using: str | None = None) -> None:
+    """Runs `end` (which ends what a cache keeps) once the current transaction commits, once
+    per transaction however many rows it changes; at once outside a transaction. Anything kept
+    until a change ends it uses this, so that nobody reads the old value after the commit, nor
+    a new value the transaction may still roll back."""
     connection = transaction.get_connection(using)
-    if connection.in_atomic_block:
-        if settings.PAGE_CACHE_END_GENERATION_AT_ONCE:
-            # The test settings: each test runs inside a transaction that never commits, and
-            # for everything the test does next its changes are as good as committed. (Ending
-            # it early as well is harmless: the end at the commit still follows.)
-            _end_generation()
-        # Once per transaction, however many rows it changes.
-        if not any(item[1] is _end_generation for item in connection.run_on_commit):
-            transaction.on_commit(_end_generation, using=using)
+    if not connection.in_atomic_block:
+        end()
         return
-    _end_generation()
+    if settings.PAGE_CACHE_END_GENERATION_AT_ONCE:
+        # The test settings: each test runs inside a transaction that never commits, and for
+        # everything the test does next its changes are as good as committed. (Ending it early
+        # as well is harmless: the end at the commit still follows.)
+        end()
+    if not any(item[1] is end for item in connection.run_on_commit):
+        transaction.on_commit(end, using=using)
 
 
 def _end_generation() -> None:

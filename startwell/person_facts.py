@@ -21,8 +21,9 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import caches
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from . import pagecache
 
 logger = logging.getLogger(__name__)
 
@@ -94,15 +95,7 @@ def _cached_facts(user) -> dict[str, bool]:
 def invalidate(using: str | None = None) -> None:
     """Everybody's facts are worked out again from the next request after the current
     transaction commits (at once outside one)."""
-    connection = transaction.get_connection(using)
-    if connection.in_atomic_block:
-        if settings.PAGE_CACHE_END_GENERATION_AT_ONCE:
-            # The test settings: a test's transaction never commits (see the page cache).
-            _end_version()
-        if not any(item[1] is _end_version for item in connection.run_on_commit):
-            transaction.on_commit(_end_version, using=using)
-        return
-    _end_version()
+    pagecache.once_committed(_end_version, using=using)
 
 
 def _end_version() -> None:
