@@ -14,9 +14,9 @@ from bookings.errors import BookingError
 from bookings.models import Booking, CourseBooking, DropOffDetails, SessionLogEntry
 from bookings.registers import register_for
 from privacy import retention
-from tests.bookings.test_drop_off import GOOD
 from tests.factories import ChampionFactory, HostingFactory
 from tests.support.courses import course_of, household
+from tests.support.drop_off import GOOD
 
 pytestmark = pytest.mark.django_db
 

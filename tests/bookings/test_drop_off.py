@@ -25,17 +25,10 @@ from tests.factories import (
     SessionFactory,
     UserFactory,
 )
+from tests.support.drop_off import GOOD
 from tests.support.times import started_earlier_today
 
 pytestmark = pytest.mark.django_db
-
-GOOD = ChildDetails(
-    emergency_name="Sam Jones",
-    emergency_relationship="Grandma",
-    emergency_phone="07911 123456",
-    medical_notes="Peanut allergy: EpiPen in the blue bag",
-    photo_consent=False,
-)
 
 
 @pytest.fixture

@@ -19,18 +19,7 @@ from tests.factories import (
     UserFactory,
     VenueFactory,
 )
-
-# Runs before any of the page's own scripts, so it hears every refusal, including those of
-# scripts that other scripts add later.
-COLLECT_VIOLATIONS = """
-window.refusedByPolicy = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.refusedByPolicy.push(
-    `${event.effectiveDirective} refused ${event.blockedURI} at ` +
-      `${event.sourceFile}:${event.lineNumber}`
-  );
-});
-"""
+from tests.support.content_security import COLLECT_VIOLATIONS, refused
 
 
 @pytest.fixture
@@ -48,10 +37,6 @@ def watched_page(page):
     )
     page.on("pageerror", lambda error: problems.append(f"{page.url}: uncaught {error}"))
     return page, problems
-
-
-def refused(page) -> list[str]:
-    return [f"{page.url}: {line}" for line in page.evaluate("window.refusedByPolicy")]
 
 
 def test_a_manager_goes_through_the_admin_with_nothing_refused(

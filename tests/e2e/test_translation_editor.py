@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.e2e.test_admin_content_security_policy import COLLECT_VIOLATIONS, refused
+from tests.support.content_security import COLLECT_VIOLATIONS, refused
 
 pytestmark = pytest.mark.usefixtures("manager_totp")
 

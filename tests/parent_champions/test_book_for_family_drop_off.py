@@ -8,7 +8,6 @@ from django.urls import reverse
 from bookings.errors import BookingError
 from bookings.models import Booking, DropOffDetails
 from parent_champions.services.families import book_for_family, family_token
-from tests.bookings.test_drop_off import GOOD
 from tests.factories import (
     ActivityPageFactory,
     ChildFactory,
@@ -18,6 +17,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.support.bookings import contact_child
+from tests.support.drop_off import GOOD
 from tests.support.times import in_days
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("texts_queued_at_once")]

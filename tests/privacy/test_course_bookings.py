@@ -17,10 +17,10 @@ from privacy.selectors import deletion_summary, personal_data
 from privacy.services import delete_account, remove_child_profile
 from startwell.models import Child, User
 from tests.accounts import confirm_password, sign_in
-from tests.bookings.test_drop_off import GOOD
 from tests.privacy.database_search import tables_holding
-from tests.privacy.test_download import unzip
 from tests.support.courses import course_of, household, paid_course
+from tests.support.downloads import unzip
+from tests.support.drop_off import GOOD
 from tests.support.payments import post_event
 
 pytestmark = pytest.mark.django_db

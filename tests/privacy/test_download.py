@@ -3,10 +3,8 @@ the person and their children; large downloads are built in the background and f
 a signed link that expires."""
 
 import datetime
-import io
 import json
 import re
-import zipfile
 
 import pytest
 from django.core import mail, signing
@@ -15,16 +13,11 @@ from django.urls import reverse
 from privacy.models import DataExport
 from tests.accounts import sign_in
 from tests.factories import UserFactory
+from tests.support.downloads import unzip
 
 pytestmark = pytest.mark.django_db
 
 DATA_PAGE = "/accounts/data/"
-
-
-def unzip(content: bytes) -> tuple[dict, str]:
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        assert sorted(archive.namelist()) == ["data.json", "summary.html"]
-        return json.loads(archive.read("data.json")), archive.read("summary.html").decode()
 
 
 def test_the_data_page_is_under_the_account_and_lists_what_we_hold(client, family):
