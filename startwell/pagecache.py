@@ -103,6 +103,18 @@ def _end_generation() -> None:
 def invalidate_on_change(*models, ignore_fields: frozenset[str] = frozenset()) -> None:
     """Ends the generation whenever a row of these models is saved or deleted (a save that
     touches only `ignore_fields`, e.g. a user's last sign-in time, does not count)."""
+    on_change(invalidate, *models, name="pagecache", ignore_fields=ignore_fields)
+
+
+def on_change(
+    invalidate: Callable[[str | None], None],
+    *models,
+    name: str,
+    ignore_fields: frozenset[str] = frozenset(),
+) -> None:
+    """Calls `invalidate(using)` whenever a row of these models is saved or deleted (a save
+    that touches only `ignore_fields` does not count). `name` tells apart the caches that
+    listen to the same model."""
 
     def saved(sender, update_fields=None, raw=False, using=None, **kwargs):
         if raw or (update_fields and set(update_fields) <= ignore_fields):
@@ -113,7 +125,7 @@ def invalidate_on_change(*models, ignore_fields: frozenset[str] = frozenset()) -
         invalidate(using)
 
     for model in models:
-        uid = f"pagecache:{model._meta.label}"
+        uid = f"{name}:{model._meta.label}"
         post_save.connect(saved, sender=model, weak=False, dispatch_uid=uid)
         post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=uid)
 

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import caches
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed
 
 from . import pagecache
 
@@ -108,19 +108,7 @@ def _end_version() -> None:
 def invalidate_on_change(*models, ignore_fields: frozenset[str] = frozenset()) -> None:
     """Ends the version whenever a row of these models is saved or deleted (a save touching
     only `ignore_fields` does not count)."""
-
-    def saved(sender, update_fields=None, raw=False, using=None, **kwargs):
-        if raw or (update_fields and set(update_fields) <= ignore_fields):
-            return
-        invalidate(using)
-
-    def deleted(sender, using=None, **kwargs):
-        invalidate(using)
-
-    for model in models:
-        uid = f"person-facts:{model._meta.label}"
-        post_save.connect(saved, sender=model, weak=False, dispatch_uid=uid)
-        post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=uid)
+    pagecache.on_change(invalidate, *models, name="person-facts", ignore_fields=ignore_fields)
 
 
 def _membership_changed(sender, action, using=None, **kwargs):
