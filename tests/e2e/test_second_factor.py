@@ -95,7 +95,9 @@ def test_manager_registers_a_passkey_then_signs_in_with_it(
 
     expect_register(page, live_server, register_path)
 
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
+    # Signing out first empties what the device keeps, then posts: wait until it has happened.
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_role("button", name=re.compile("passkey", re.I)).click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
