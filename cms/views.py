@@ -2,6 +2,7 @@
 language."""
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -9,6 +10,8 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from wagtail import views as wagtail_views
 from wagtail.models import Locale, Page, Site
+
+from startwell import pagecache
 
 RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 100
@@ -23,16 +26,54 @@ def search(request):
     return render(request, "cms/search.html", {"query": query, "results": results})
 
 
+def _remembered_route(request, path: str, tree: str, find):
+    """The route `find()` gives for `path` (the page, its args and kwargs; or None), remembered
+    while nothing public changes (`pagecache.fragment`: a publish, move or unpublish ends it);
+    an address that finds no page is not remembered. Finding a route walks the page tree, a
+    query or two per level; a remembered one costs the page's own query. `tree` tells apart the
+    ways of finding it (the active language's tree, the English one)."""
+    found_now = []
+
+    def where() -> tuple | None:
+        route = find()
+        found_now.append(route)
+        if route is None:
+            return None
+        page, args, kwargs = route
+        return (page.content_type_id, page.pk, args, kwargs)
+
+    remembered = pagecache.fragment(request, f"route|{tree}|{path}", where)
+    if found_now:
+        return found_now[0]
+    if remembered is None:
+        return None
+    content_type_id, page_id, args, kwargs = remembered
+    model = ContentType.objects.get_for_id(content_type_id).model_class()
+    page = model.objects.filter(pk=page_id, live=True).first() if model else None
+    if page is None:  # gone since: the change that ends what is remembered is committing
+        return find()
+    return page, args, kwargs
+
+
 def _route_in_english(request, path: str):
     """The page at `path` in the English tree (whatever language is active), or None."""
-    site = Site.find_for_request(request)
-    if site is None:
-        return None
-    components = [component for component in path.split("/") if component]
-    try:
-        return site.root_page.specific.route(request, components)
-    except Http404:
-        return None
+
+    def find():
+        site = Site.find_for_request(request)
+        if site is None:
+            return None
+        components = [component for component in path.split("/") if component]
+        try:
+            return site.root_page.specific.route(request, components)
+        except Http404:
+            return None
+
+    return _remembered_route(request, path, "english", find)
+
+
+def _route(request, path: str):
+    """Wagtail's route for `path` in the active language's tree, or None."""
+    return _remembered_route(request, path, "active", lambda: Page.route_for_request(request, path))
 
 
 def serve_page(request, path: str):
@@ -57,6 +98,9 @@ def serve_page(request, path: str):
                 return response
         # Wagtail's serve reads the route kept on the request (Page.route_for_request).
         request._wagtail_route_for_request = route
-    elif language != english and Page.route_for_request(request, path) is None:
-        request._wagtail_route_for_request = _route_in_english(request, path)
+    else:
+        route = _route(request, path)
+        if route is None and language != english:
+            route = _route_in_english(request, path)
+        request._wagtail_route_for_request = route
     return wagtail_views.serve(request, path)

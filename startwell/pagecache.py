@@ -155,7 +155,8 @@ def fragment(request, key: str, build: Callable[[], object]):
     """A part of a page that is the same for everyone who asks with the same `key`, signed in
     or not (a centre's upcoming sessions, a timetable's results): kept under the current
     generation, so it is exactly as fresh as a cached page. `build()` makes it on a miss; the
-    key should hold everything it depends on (the host is added)."""
+    key should hold everything it depends on (the host is added). A build that gives None is
+    not kept (an address that finds nothing, say: anyone can make up as many as they like)."""
     if not enabled():
         return build()
     cache = caches[CACHE_ALIAS]
@@ -180,7 +181,7 @@ def fragment(request, key: str, build: Callable[[], object]):
     else:
         generation = _start_generation(cache, replace=ended)
     value = build()
-    if generation is not None:
+    if generation is not None and value is not None:
         _keep(cache, full_key, generation, (generation[0], value))
     return value
 
