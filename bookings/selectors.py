@@ -211,14 +211,15 @@ def centre_feed_sessions(centre: CentrePage) -> QuerySet[Session]:
 
 
 def next_change_by_itself(now: datetime.datetime) -> datetime.datetime | None:
-    """The next moment public pages change with nobody writing anything: a scheduled session
-    starts (it leaves the timetable and counts as held) or its booking opens or closes. One
-    query; the anonymous page cache keeps nothing past it (`startwell.pagecache`)."""
-    scheduled = Session.objects.filter(status=Session.Status.SCHEDULED)
-    moments = scheduled.aggregate(
+    """The next moment pages change with nobody writing anything: a session starts (a scheduled
+    one leaves the timetable and counts as held; any one moves to the family's past bookings)
+    or a scheduled session's booking opens or closes. One query; the page cache keeps nothing
+    past it (`startwell.pagecache`)."""
+    scheduled = Q(status=Session.Status.SCHEDULED)
+    moments = Session.objects.aggregate(
         start=Min("start", filter=Q(start__gt=now)),
-        opens=Min("booking_opens", filter=Q(booking_opens__gt=now)),
-        closes=Min("booking_closes", filter=Q(booking_closes__gt=now)),
+        opens=Min("booking_opens", filter=scheduled & Q(booking_opens__gt=now)),
+        closes=Min("booking_closes", filter=scheduled & Q(booking_closes__gt=now)),
     )
     return min((moment for moment in moments.values() if moment is not None), default=None)
 

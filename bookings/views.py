@@ -321,16 +321,23 @@ def _send_to_pay(request, booking: Booking | CourseBooking):
 @login_required
 @require_GET
 def booking_list(request):
-    courses, cancelled_courses = selectors.course_bookings_for_parent(request.user)
+    def lists() -> str:
+        courses, cancelled_courses = selectors.course_bookings_for_parent(request.user)
+        context = {
+            "bookings": selectors.bookings_for_parent(request.user),
+            "courses": courses,
+            "cancelled_courses": cancelled_courses,
+        }
+        return render_to_string("bookings/_my_booking_lists.html", context)
+
     return render(
         request,
         "bookings/booking_list.html",
         {
-            "bookings": selectors.bookings_for_parent(request.user),
+            # The family's own bookings, kept for them alone until anything they show changes.
+            "lists": pagecache.personal_fragment(request, "booking-lists", lists),
             # A centre booked for this family before it had an account: offer to claim it.
             "claimable": claims.claimable_by(request.user).exists(),
-            "courses": courses,
-            "cancelled_courses": cancelled_courses,
         },
     )
 

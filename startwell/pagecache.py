@@ -16,6 +16,11 @@ Never stale, by construction rather than by expiry:
   new day): the apps register `changes_by_itself_at(function)`, which says when that next
   happens; a generation lasts until then at most (and never longer than `PAGE_CACHE_SECONDS`).
 
+Signed-in pages keep parts of themselves under the same generation: `fragment` for a part that
+is the same for everyone (a centre's upcoming sessions), `personal_fragment` for a person's own
+things (their bookings), kept in that person's entry and dropped with their account. A model
+such a part shows ends the generation too.
+
 What is never served from or stored in it: anything but GET; any request carrying the session
 cookie (signed-in people, and anyone with messages, a sign-in in progress or a form's state:
 all of that lives in the session); paths under `SKIPPED_PREFIXES`; and any answer other than a
@@ -159,7 +164,6 @@ def fragment(request, key: str, build: Callable[[], object]):
     not kept (an address that finds nothing, say: anyone can make up as many as they like)."""
     if not enabled():
         return build()
-    cache = caches[CACHE_ALIAS]
     try:
         host = request.get_host() if request is not None else ""
     except DisallowedHost:
@@ -167,23 +171,73 @@ def fragment(request, key: str, build: Callable[[], object]):
     # And the language it is rendered in: a fragment holds translated words.
     language = translation.get_language()
     full_key = "fragment:" + hashlib.sha256(f"{host}\n{language}\n{key}".encode()).hexdigest()
+    cache = caches[CACHE_ALIAS]
     try:
         found = cache.get_many([GENERATION_KEY, full_key])
     except Exception:
         logger.exception("The page cache could not be read")
         return build()
-    generation = found.get(GENERATION_KEY)
-    ended = generation is not None and generation[1] <= timezone.now().timestamp()
-    if generation is not None and not ended:
-        entry = found.get(full_key)
-        if entry is not None and entry[0] == generation[0]:
-            return entry[1]
-    else:
-        generation = _start_generation(cache, replace=ended)
+    generation = _current_generation(cache, found)
+    entry = found.get(full_key)
+    if generation is not None and entry is not None and entry[0] == generation[0]:
+        return entry[1]
     value = build()
     if generation is not None and value is not None:
         _keep(cache, full_key, generation, (generation[0], value))
     return value
+
+
+def personal_fragment(request, name: str, build: Callable[[], object]):
+    """A part of a signed-in page that shows the person's own things (their bookings): kept
+    as `fragment` keeps a shared part, under the current generation, but in the person's own
+    entry, so nobody else is ever given it. Whatever it shows must end the generation when it
+    changes. `name` and the language tell apart a person's parts; they all go at once when the
+    person's account changes or is deleted (`forget_person`)."""
+    if not enabled():
+        return build()
+    key = person_key(request.user.pk)
+    part = (name, translation.get_language())
+    cache = caches[CACHE_ALIAS]
+    try:
+        found = cache.get_many([GENERATION_KEY, key])
+    except Exception:
+        logger.exception("The page cache could not be read")
+        return build()
+    generation = _current_generation(cache, found)
+    parts = found.get(key) or {}
+    entry = parts.get(part)
+    if generation is not None and entry is not None and entry[0] == generation[0]:
+        return entry[1]
+    value = build()
+    if generation is not None:
+        # Parts kept under an ended generation are never used again: dropped here.
+        kept = {other: item for other, item in parts.items() if item[0] == generation[0]}
+        kept[part] = (generation[0], value)
+        _keep(cache, key, generation, kept)
+    return value
+
+
+def forget_person(person_id) -> None:
+    """Drops everything kept for this person (their account changed or was deleted): their
+    own things are not left in the cache, even where nothing could read them any more."""
+    try:
+        caches[CACHE_ALIAS].delete(person_key(person_id))
+    except Exception:
+        logger.exception("A person's parts of pages could not be dropped from the cache")
+
+
+def person_key(person_id) -> str:
+    return f"person:{person_id}"
+
+
+def _current_generation(cache, found: dict) -> tuple[str, float] | None:
+    """The generation read with an entry, or a new one when there is none or it has run out
+    (None when nothing should be kept now)."""
+    generation = found.get(GENERATION_KEY)
+    ended = generation is not None and generation[1] <= timezone.now().timestamp()
+    if generation is not None and not ended:
+        return generation
+    return _start_generation(cache, replace=ended)
 
 
 # --- Serving ---------------------------------------------------------------------------------
@@ -211,14 +265,10 @@ class AnonymousPageCacheMiddleware:
         except Exception:
             logger.exception("The page cache could not be read")
             return self.get_response(request)
-        generation = found.get(GENERATION_KEY)
-        ended = generation is not None and generation[1] <= timezone.now().timestamp()
-        if generation is not None and not ended:
-            entry = found.get(key)
-            if entry is not None and entry[0] == generation[0]:
-                return _response_from(entry)
-        else:
-            generation = _start_generation(cache, replace=ended)
+        generation = _current_generation(cache, found)
+        entry = found.get(key)
+        if generation is not None and entry is not None and entry[0] == generation[0]:
+            return _response_from(entry)
         response = self.get_response(request)
         if generation is not None and storable(response):
             _store(cache, key, generation, response)
