@@ -5,7 +5,13 @@ and nothing of one person's shows to another."""
 import pytest
 
 from bookings.models import BookingStatus
-from tests.factories import ActivityPageFactory, SessionFactory, UserFactory, VenueFactory
+from tests.factories import (
+    ActivityPageFactory,
+    ChildFactory,
+    SessionFactory,
+    UserFactory,
+    VenueFactory,
+)
 from tests.support.bookings import book
 
 
@@ -46,3 +52,24 @@ def test_one_persons_booking_never_shows_to_another(client, centre, session):
         assert "3 places left" in page
         assert booking.reference not in page
         assert "Alexa" not in page and "Quint" not in page
+
+
+def test_the_timetables_filters_are_shared_but_each_family_picks_from_its_own_children(client, db):
+    ada = ChildFactory(first_name="Ada")
+    bea = ChildFactory(first_name="Bea")
+    client.force_login(ada.parent)
+    page = client.get("/sessions/?has_places=on").content.decode()
+    assert ">Ada<" in page and 'id="id_has_places" checked' in page
+    client.force_login(bea.parent)
+    page = client.get("/sessions/?has_places=on").content.decode()
+    assert ">Bea<" in page and ">Ada<" not in page
+    assert 'id="id_has_places" checked' in page
+
+
+def test_a_centre_published_joins_the_timetables_filter_at_once(client, centre, other_centre):
+    client.force_login(UserFactory())
+    assert ">Riverside Centre<" in client.get("/sessions/").content.decode()
+    other_centre.title = "Riverside Family Hub"
+    other_centre.save_revision().publish()
+    page = client.get("/sessions/").content.decode()
+    assert ">Riverside Family Hub<" in page and ">Riverside Centre<" not in page
