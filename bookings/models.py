@@ -685,7 +685,11 @@ class SessionLogEntryManager(BaseLogEntryManager):
     history, a session's history, the champions' log page) only ever show their own centres."""
 
     def log_action(self, instance, action, **kwargs):
-        kwargs.update(session=instance, centre_id=instance.centre_id)
+        kwargs["session"] = instance
+        if Session.centre.is_cached(instance):
+            kwargs["centre"] = instance.centre
+        else:
+            kwargs["centre_id"] = instance.centre_id
         return super().log_action(instance, action, **kwargs)
 
     def for_instance(self, instance):
@@ -722,6 +726,25 @@ class SessionLogEntry(BaseLogEntry):
     @property
     def object_id(self):
         return self.session_id
+
+    def full_clean(self, exclude=None, validate_unique=True, validate_constraints=True):
+        """Wagtail validates every entry before saving it, which asks the database whether each
+        related row exists: four queries on every look at a register for the session, its
+        centre, the person and the content type, all already in hand. Rows in hand (read from
+        the database) are not asked for again."""
+        in_hand = {
+            field.name
+            for field in self._meta.concrete_fields
+            if field.is_relation
+            and field.is_cached(self)
+            and getattr(self, field.name) is not None
+            and not getattr(self, field.name)._state.adding
+        }
+        super().full_clean(
+            exclude={*(exclude or ()), *in_hand},
+            validate_unique=validate_unique,
+            validate_constraints=validate_constraints,
+        )
 
 
 class DropOffDetails(models.Model):
