@@ -6,7 +6,7 @@ A fixed number of queries whatever the number of bookings."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, F, Prefetch, QuerySet, When
 from django.utils import timezone
 
 from .drop_off import details_by_booking
@@ -124,20 +124,31 @@ def _rows(bookings: QuerySet[Booking], day) -> list[RegisterRow]:
 
 
 def register_for(session: Session, *, with_payments: bool = False) -> Register:
-    """The session's register. Six queries at most (five without the payments that need a
+    """The session's register. Four queries at most (three without the payments that need a
     person; one more on a drop-off session), whatever the numbers of bookings, children and
     walk-ins."""
     day = timezone.localtime(session.start).date()
-    bookings = Booking.objects.filter(session=session).select_related(
-        "parent", "parent__mobile", "family_contact", "booked_by", "course_booking"
+    waiting_status = Booking.Status.WAITING
+    # One query for the places held and the waiting list, each in its own order: places held
+    # by when they were confirmed, the waiting list as places will be offered
+    # (WAITING_LIST_ORDER).
+    bookings = (
+        Booking.objects.filter(
+            session=session, status__in=[*Booking.HOLDING_STATUSES, waiting_status]
+        )
+        .select_related("parent", "parent__mobile", "family_contact", "booked_by", "course_booking")
+        .prefetch_related(Prefetch("children"))
+        .annotate(
+            register_order=Case(
+                When(status=waiting_status, then=F("waiting_since")),
+                default=F("confirmed_at"),
+            )
+        )
+        .order_by(Case(When(status=waiting_status, then=1), default=0), "register_order", "pk")
     )
-    bookings = bookings.prefetch_related(Prefetch("children"))
-    held = _rows(
-        bookings.filter(status__in=Booking.HOLDING_STATUSES).order_by("confirmed_at", "pk"), day
-    )
-    waiting = _rows(
-        bookings.filter(status=Booking.Status.WAITING).order_by(*WAITING_LIST_ORDER), day
-    )
+    rows = _rows(bookings, day)
+    held = [row for row in rows if row.booking.status != waiting_status]
+    waiting = [row for row in rows if row.booking.status == waiting_status]
     if session.activity.drop_off:
         # One more query, on drop-off sessions only.
         details = details_by_booking([row.booking for row in held + waiting])
