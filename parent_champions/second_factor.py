@@ -7,9 +7,9 @@ Staff are already held to the same standard on every page by startwell.middlewar
 champions, for the pages that show families' details, at the centres that ask for it. Which
 centre a page belongs to comes from the session or activity in its address."""
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from bookings.models import Session
 from cms.models import ActivityPage, CentrePage
 from startwell.second_factor import (
     completed_second_factor,
@@ -22,27 +22,25 @@ from .models import Champion
 NAMESPACE = "parent_champions"
 
 
-def register_centre_id(view_kwargs: dict) -> int | None:
-    """The centre of a register page (by its session or activity), or None for other pages."""
+def register_centre(view_kwargs: dict) -> Q | None:
+    """The centre of a register page (by its session or activity), as a condition on its
+    champions, or None for other pages."""
     if "session_id" in view_kwargs:
-        return (
-            Session.objects.filter(pk=view_kwargs["session_id"])
-            .values_list("centre_id", flat=True)
-            .first()
-        )
+        # Asked with the champion's row, in one query.
+        return Q(centre__sessions=view_kwargs["session_id"])
     if "activity_id" in view_kwargs:
         activity = ActivityPage.objects.filter(pk=view_kwargs["activity_id"]).first()
         if activity is None:
             return None
         centre = CentrePage.objects.ancestor_of(activity).only("pk").first()
-        return centre.pk if centre else None
+        return Q(centre_id=centre.pk) if centre else None
     return None
 
 
-def centre_requires_it_of(user, centre_id: int) -> bool:
+def centre_requires_it_of(user, centre: Q) -> bool:
     return Champion.objects.filter(
+        centre,
         user=user,
-        centre_id=centre_id,
         status=Champion.Status.ACTIVE,
         centre__champions_need_second_factor=True,
     ).exists()
@@ -61,8 +59,8 @@ class ChampionSecondFactorMiddleware:
             return None
         if is_staff_member(user):
             return None  # held to the staff rule already
-        centre_id = register_centre_id(view_kwargs)
-        if centre_id is None or not centre_requires_it_of(user, centre_id):
+        centre = register_centre(view_kwargs)
+        if centre is None or not centre_requires_it_of(user, centre):
             return None
         if completed_second_factor(request):
             return None
