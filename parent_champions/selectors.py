@@ -4,9 +4,21 @@ centre's audit trail. Every listing here runs a fixed number of queries. (A regi
 are `bookings.registers`.)"""
 
 import datetime
+import operator
+from dataclasses import dataclass
+from functools import reduce
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 
 from bookings.models import Session, SessionLogEntry
@@ -36,7 +48,8 @@ def centres_championed_by(user) -> QuerySet[CentrePage]:
 def champion_at(user, centre_id: int) -> Champion | None:
     if not user.is_authenticated:
         return None
-    return Champion.objects.filter(user=user, centre_id=centre_id).first()
+    # One per person and centre: no need of the default order, and of its joins.
+    return Champion.objects.filter(user=user, centre_id=centre_id).order_by("pk").first()
 
 
 def manages_centre(user, centre_id: int) -> bool:
@@ -73,6 +86,20 @@ def practises(user, *, centre_id: int, partner_id: int | None) -> bool:
     ).exists()
 
 
+def _reach(user) -> dict[str, Q]:
+    """Each way a person may have a session in reach, by name (see `register_sessions_for`)."""
+    hostings = Hosting.objects.filter(champion__user=user)
+    return {
+        "manages": Q(centre__in=centres_managed_by(user).values("pk")),
+        "hosts_activity": Q(
+            activity__in=hostings.filter(activity__isnull=False).values("activity")
+        ),
+        "hosts_session": Q(pk__in=hostings.filter(session__isnull=False).values("session")),
+        "covers": Q(pk__in=SessionCover.objects.filter(champion__user=user).values("session")),
+        "practises": Q(_their_organisations_session(user)),
+    }
+
+
 def register_sessions_for(user) -> QuerySet[Session]:
     """Sessions whose register this person may open, on a need-to-know basis: every session of
     a centre they manage; as a champion, the sessions they host (the whole activity or that one
@@ -84,14 +111,81 @@ def register_sessions_for(user) -> QuerySet[Session]:
         return Session.objects.none()
     if user.is_superuser:
         return Session.objects.all()
-    hostings = Hosting.objects.filter(champion__user=user)
-    return Session.objects.filter(
-        Q(centre__in=centres_managed_by(user).values("pk"))
-        | Q(activity__in=hostings.filter(activity__isnull=False).values("activity"))
-        | Q(pk__in=hostings.filter(session__isnull=False).values("session"))
-        | Q(pk__in=SessionCover.objects.filter(champion__user=user).values("session"))
-        | Q(_their_organisations_session(user))
+    return Session.objects.filter(reduce(operator.or_, _reach(user).values()))
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What a person is to one session, as the register's rules ask it: whether they manage its
+    centre (a superuser does every centre's), practise there for the organisation that runs the
+    activity, host the activity (suspended or not) or the session, or were asked to cover it.
+    Read in one query with the session (`session_in_reach`), then asked by every rule of the
+    request."""
+
+    user_id: int | None
+    manages: bool = False
+    practises: bool = False
+    hosts_activity: bool = False
+    hosts_session: bool = False
+    covers: bool = False
+
+    REACH = ("manages", "practises", "hosts_activity", "hosts_session", "covers")
+
+    @property
+    def in_reach(self) -> bool:
+        """As `register_sessions_for`."""
+        return any(getattr(self, name) for name in self.REACH)
+
+
+def _with_standing(sessions: QuerySet[Session], user) -> QuerySet[Session]:
+    return sessions.annotate(
+        **{
+            f"reach_{name}": ExpressionWrapper(condition, output_field=BooleanField())
+            for name, condition in _reach(user).items()
+        }
     )
+
+
+def _standing(user, session: Session) -> Standing:
+    if user.is_superuser:
+        return Standing(user.pk, manages=True)
+    return Standing(
+        user.pk,
+        **{name: bool(getattr(session, f"reach_{name}")) for name in Standing.REACH},
+    )
+
+
+def session_in_reach(user, session_id: int) -> Session | None:
+    """The session, if its register is in this person's reach (`register_sessions_for`), with
+    its venue, activity and centre, and the person's `Standing` as `session.standing`; None
+    otherwise. Three queries: the session with the person's standing, then its activity and
+    its centre (each a Wagtail page of two tables, read apart: joined to the session, they cost
+    PostgreSQL more to plan than to run)."""
+    if not user.is_authenticated:
+        return None
+    sessions = Session.objects.filter(pk=session_id).select_related("venue")
+    session = (sessions if user.is_superuser else _with_standing(sessions, user)).first()
+    if session is None:
+        return None
+    session.standing = _standing(user, session)
+    if not session.standing.in_reach:
+        return None
+    prefetch_related_objects([session], "activity", "centre")
+    return session
+
+
+def standing_at(user, session: Session) -> Standing:
+    """The person's standing at the session: as read with it by `session_in_reach`, or else
+    read now (one query; none for a superuser)."""
+    standing = getattr(session, "standing", None)
+    if standing is not None and standing.user_id == user.pk:
+        return standing
+    if not user.is_authenticated:
+        return Standing(user.pk)
+    if user.is_superuser:
+        return _standing(user, session)
+    row = _with_standing(Session.objects.filter(pk=session.pk), user).only("pk").first()
+    return _standing(user, row) if row is not None else Standing(user.pk)
 
 
 def for_children(activity: ActivityPage) -> bool:
@@ -103,11 +197,10 @@ def run_refusal(user, session: Session) -> str | None:
     centre and superusers may; a champion who hosts or covers it only while active, and for
     children's sessions only with current checks. The session is already one they may see
     (`register_sessions_for`)."""
-    if user.is_superuser or manages_centre(user, session.centre_id):
+    standing = standing_at(user, session)
+    if standing.manages or standing.practises:
         return None
-    if practises(user, centre_id=session.centre_id, partner_id=session.activity.partner_id):
-        return None
-    champion = Champion.objects.filter(user=user, centre_id=session.centre_id).first()
+    champion = champion_at(user, session.centre_id)
     if champion is None:
         return NOT_MANAGER
     if not champion.is_active:
@@ -126,7 +219,7 @@ def edit_refusal(user, activity: ActivityPage, centre_id: int) -> str | None:
         return None
     if practises(user, centre_id=centre_id, partner_id=activity.partner_id):
         return None
-    champion = Champion.objects.filter(user=user, centre_id=centre_id).first()
+    champion = champion_at(user, centre_id)
     if champion is not None and not champion.is_active:
         return SUSPENDED.format(centre=champion.centre.title)
     if champion is None or not hosts_activity(user, activity.pk):
@@ -138,7 +231,7 @@ def edit_refusal(user, activity: ActivityPage, centre_id: int) -> str | None:
 
 def may_assign_cover(user, session: Session) -> bool:
     """Only the centre's managers ask a champion to cover a session."""
-    return user.is_superuser or manages_centre(user, session.centre_id)
+    return user.is_superuser or standing_at(user, session).manages
 
 
 def covers_of(session: Session) -> QuerySet[SessionCover]:
@@ -252,7 +345,9 @@ def may_edit_activity(user, activity_id: int, centre_id: int | None) -> bool:
 
 
 def may_edit_session(user, session: Session) -> bool:
-    return may_edit_activity(user, session.activity_id, session.centre_id)
+    """As `may_edit_activity`, for the session's activity and centre."""
+    standing = standing_at(user, session)
+    return standing.manages or standing.hosts_activity or standing.practises
 
 
 def shows_champions_link(user) -> bool:

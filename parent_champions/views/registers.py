@@ -30,10 +30,10 @@ def refused(request, message: str):
 
 
 def session_in_reach(request, session_id: int):
-    sessions = selectors.register_sessions_for(request.user).select_related(
-        "activity", "centre", "venue"
-    )
-    return get_object_or_404(sessions, pk=session_id)
+    session = selectors.session_in_reach(request.user, session_id)
+    if session is None:
+        raise Http404
+    return session
 
 
 def _register_url(session, anchor: str = "", *, updated_booking=None) -> str:

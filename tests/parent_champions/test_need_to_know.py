@@ -13,9 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bookings import audit
-from bookings.models import Booking, SessionLogEntry, WalkIn
-from parent_champions.models import SessionCover
-from tests.factories import ChampionFactory, SessionFactory, UserFactory
+from bookings.models import Booking, Session, SessionLogEntry, WalkIn
+from parent_champions.models import Champion, SessionCover
+from tests.factories import (
+    ChampionFactory,
+    PartnerOrganisationFactory,
+    PractitionerFactory,
+    SessionFactory,
+    UserFactory,
+)
 from tests.support.bookings import book
 from tests.support.registers import logged
 from tests.support.times import in_days
@@ -89,6 +95,100 @@ def test_who_sees_a_register(
     assert WalkIn.objects.exists() is (ROLES[role][1] == 302)
     views = logged(session_today, "viewed")
     assert views == ([(user.pk, "")] if ROLES[role][0] == 200 else [])
+
+
+STANDING_ROLES = [
+    *ROLES,
+    "suspended hosting champion",
+    "hosting champion with lapsed checks",
+    "practitioner of the organisation",
+    "practitioner of another organisation",
+]
+
+
+@pytest.mark.parametrize("role", STANDING_ROLES)
+def test_the_standing_read_with_the_session_answers_as_each_rule_asked_alone(
+    role,
+    activity,
+    session_today,
+    champion,
+    coverer,
+    same_centre_champion,
+    other_champion,
+    manager,
+    other_manager,
+    superuser,
+):
+    """The register reads a person's standing with the session, in one query, and every rule
+    of the request asks it: each answers as when it reads the standing itself, and as the
+    rules asked one by one (`manages_centre`, `may_edit_activity`) before."""
+    from cms.models import ActivityPage
+    from parent_champions import selectors
+
+    partner = PartnerOrganisationFactory()
+    ActivityPage.objects.filter(pk=activity.pk).update(partner=partner)
+    if role.startswith("suspended"):
+        champion.status = Champion.Status.SUSPENDED
+        champion.save()
+    if role.endswith("lapsed checks"):
+        champion.dbs_checked_on = None
+        champion.save()
+    user = {
+        "hosting champion": champion.user,
+        "suspended hosting champion": champion.user,
+        "hosting champion with lapsed checks": champion.user,
+        "covering champion": coverer.user,
+        "other champion at the centre": same_centre_champion.user,
+        "champion elsewhere": other_champion.user,
+        "manager of the centre": manager,
+        "other manager": other_manager,
+        "superuser": superuser,
+        "practitioner of the organisation": lambda: (
+            PractitionerFactory(centre=session_today.centre, partner=partner).user
+        ),
+        "practitioner of another organisation": lambda: (
+            PractitionerFactory(centre=session_today.centre).user
+        ),
+    }[role]
+    user = user() if callable(user) else user
+
+    read_with = selectors.session_in_reach(user, session_today.pk)
+    in_reach = selectors.register_sessions_for(user).filter(pk=session_today.pk).exists()
+    assert (read_with is not None) is in_reach
+    if read_with is None:
+        return
+    alone = Session.objects.get(pk=session_today.pk)
+    assert selectors.standing_at(user, alone) == read_with.standing
+    for session in (read_with, alone):
+        assert selectors.may_assign_cover(user, session) is (
+            user.is_superuser or selectors.manages_centre(user, session.centre_id)
+        )
+        assert selectors.may_edit_session(user, session) is selectors.may_edit_activity(
+            user, session.activity_id, session.centre_id
+        )
+    assert selectors.run_refusal(user, read_with) == selectors.run_refusal(user, alone)
+    assert (selectors.run_refusal(user, read_with) is None) is (
+        role not in ("suspended hosting champion", "hosting champion with lapsed checks")
+    )
+
+
+def test_one_look_at_a_register_reads_what_it_shows_once(client, champion, session_today):
+    """The person's standing with the session, its activity and centre once each, the audit
+    entry written from what is in hand, the register's bookings in one query: a fixed number
+    of queries (after the first request of a sign-in, which reads the person's header facts)."""
+    book(session_today, first_name="Priya", children=2)
+    client.force_login(champion.user)
+    client.get(u("register", session_today.pk))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(u("register", session_today.pk)).status_code == 200
+    assert len(queries) == REGISTER_QUERIES, "\n".join(q["sql"] for q in queries)
+    assert logged(session_today, "viewed") == [(champion.user.pk, "")] * 2
+
+
+# Sign-in (session, person), the centre's second-factor rule, the session with the person's
+# standing, its activity, its centre, the champion's checks, the audit entry, the bookings,
+# their children, the walk-ins.
+REGISTER_QUERIES = 11
 
 
 def test_a_champion_of_the_centre_who_neither_hosts_nor_covers_cannot_act_on_a_booking(
@@ -300,6 +400,36 @@ def test_a_misspelt_action_is_refused(session_today, manager):
     assert not SessionLogEntry.objects.exists()
 
 
+def test_logging_a_look_reads_nothing_already_in_hand(session_today, champion):
+    """The session, its centre, the person and the content type are in hand when a look at a
+    register is logged: the entry is written without reading them again."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from parent_champions.selectors import session_in_reach
+
+    session = session_in_reach(champion.user, session_today.pk)
+    ContentType.objects.get_for_model(Session)  # kept for the process after the first read
+    with CaptureQueriesContext(connection) as queries:
+        audit.record(session, audit.VIEWED, user=champion.user)
+    assert [q["sql"].split()[0] for q in queries] == ["INSERT"]
+    assert logged(session_today, "viewed") == [(champion.user.pk, "")]
+
+
+def test_a_row_given_only_by_its_id_is_still_checked(session_today, manager):
+    entry = SessionLogEntry(
+        session=session_today,
+        centre_id=session_today.centre_id + 1000,
+        user=manager,
+        action=audit.VIEWED,
+        label="Stay and play",
+        timestamp=timezone.now(),
+    )
+    with pytest.raises(ValidationError) as refused:
+        entry.save()
+    assert list(refused.value.message_dict) == ["centre"]
+    assert not SessionLogEntry.objects.exists()
+
+
 # --- One read model, one order -------------------------------------------------------------------
 
 
@@ -346,4 +476,6 @@ def test_the_admin_register_queries_do_not_grow_with_bookings(client, manager, a
         return len(queries)
 
     client.force_login(manager)
-    assert count_for(1) == count_for(40)
+    # Wagtail's admin page and its menus, the session, the register (bookings and their children
+    # in two queries, walk-ins, payments needing a person).
+    assert count_for(1) == count_for(40) == 22
