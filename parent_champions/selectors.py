@@ -163,8 +163,10 @@ def session_in_reach(user, session_id: int) -> Session | None:
     PostgreSQL more to plan than to run)."""
     if not user.is_authenticated:
         return None
-    sessions = Session.objects.filter(pk=session_id).select_related("venue")
-    session = (sessions if user.is_superuser else _with_standing(sessions, user)).first()
+    sessions = Session.objects.filter(pk=session_id).select_related("venue").order_by()
+    if not user.is_superuser:
+        sessions = _with_standing(sessions, user)
+    session = next(iter(sessions), None)
     if session is None:
         return None
     session.standing = _standing(user, session)
