@@ -114,11 +114,11 @@ def upcoming_sessions(
 
 def bookable_session(session_id: int) -> Session:
     """One session with its places, for the booking form. Raises `Session.DoesNotExist`."""
-    # The centre's page in a query of its own: see `_BOOKING_SHOWS`.
+    # The centre is read only where the form's facts are not kept already (`book.html`), and
+    # then on its own: see `_BOOKING_SHOWS`.
     return (
         with_places(Session.objects.filter(pk=session_id, activity__live=True))
         .select_related("activity", "venue")
-        .prefetch_related("centre")
         .get()
     )
 

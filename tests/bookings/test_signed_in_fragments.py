@@ -73,3 +73,15 @@ def test_a_centre_published_joins_the_timetables_filter_at_once(client, centre, 
     other_centre.save_revision().publish()
     page = client.get("/sessions/").content.decode()
     assert ">Riverside Family Hub<" in page and ">Riverside Centre<" not in page
+
+
+def test_the_booking_forms_facts_change_at_once(client, centre, session):
+    client.force_login(UserFactory())
+    url = f"/sessions/{session.pk}/book/"
+    assert "4 places left" in client.get(url).content.decode()
+    book(session)
+    venue = VenueFactory(centre=centre, name="Library community room")
+    session.venue = venue
+    session.save()
+    page = client.get(url).content.decode()
+    assert "3 places left" in page and "Library community room" in page
