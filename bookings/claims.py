@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from startwell import sms
+from startwell import pagecache, sms
 from startwell.languages import speaking_to
 from startwell.models import Child, MobilePhone, User
 
@@ -144,6 +144,8 @@ def claim(*, user: User, contact_id: int, code: str) -> FamilyContact:
             status__in=Booking.ACTIVE_STATUSES, session__in=own_sessions
         )
         movable.update(parent=user, family_contact=None)
+        # Written without model signals: the account's bookings list shows them now.
+        pagecache.invalidate()
         FamilyContact.objects.filter(pk=contact.pk).update(
             claimed_by=user,
             claimed_at=now,

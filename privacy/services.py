@@ -28,6 +28,7 @@ from bookings.models import (
     StripeEvent,
 )
 from codesign.models import Support
+from startwell import pagecache
 from startwell.errors import ApplicationError
 from startwell.models import Child, DeliveryFailure
 
@@ -113,6 +114,8 @@ def anonymise_bookings(bookings) -> int:
     # Emergency contacts and health notes name the family: they go, not anonymised.
     given_with = "course_booking" if model is CourseBooking else "booking"
     DropOffDetails.objects.filter(**{f"{given_with}__in": bookings}).delete()
+    # Written without model signals: the families' bookings lists no longer show them.
+    pagecache.invalidate()
     return len(bookings)
 
 

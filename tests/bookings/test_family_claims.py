@@ -150,3 +150,12 @@ def test_a_code_by_e_mail_is_in_the_language_of_the_account_that_asked(centre, m
     assert message.subject == "آپ کا Start Well کوڈ"
     assert message.body.startswith("السلام علیکم Amira،")
     assert "اپنی بکنگز کو اپنے اکاؤنٹ میں شامل کرنے کا آپ کا کوڈ" in message.body
+
+
+def test_the_bookings_claimed_show_at_once_on_my_bookings(client, contact, account, notify_server):
+    client.force_login(account)
+    booking = Booking.objects.get()
+    assert booking.reference not in client.get("/bookings/").content.decode()
+    claims.send_claim_code(user=account, contact_id=contact.pk)
+    claims.claim(user=account, contact_id=contact.pk, code=code_from(notify_server))
+    assert booking.reference in client.get("/bookings/").content.decode()

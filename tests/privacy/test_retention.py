@@ -77,6 +77,17 @@ def test_the_age_limit_is_a_setting(settings):
 # Bookings ---------------------------------------------------------------------------------
 
 
+def test_bookings_anonymised_leave_the_familys_bookings_list_at_once(client, centre):
+    parent = UserFactory()
+    end = timezone.now() - relativedelta(months=25)
+    session = SessionFactory(start=end - datetime.timedelta(hours=1), end=end)
+    booking = BookingFactory(session=session, parent=parent)
+    client.force_login(parent)
+    assert booking.reference in client.get("/bookings/").content.decode()
+    assert retention.anonymise_old_bookings(timezone.now()) == 1
+    assert booking.reference not in client.get("/bookings/").content.decode()
+
+
 def test_bookings_lose_their_family_24_months_after_the_session(centre):
     now = timezone.now()
     cutoff = now - relativedelta(months=24)
