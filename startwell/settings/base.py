@@ -166,13 +166,14 @@ if REDIS_URL:
         },
     }
 else:
+    # Django's database cache, whose writes do not wait for the disk (startwell/cache.py).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "startwell.cache.DatabaseCache",
             "LOCATION": "startwell_cache",
         },
         "pages": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "startwell.cache.DatabaseCache",
             "LOCATION": "startwell_page_cache",
             "OPTIONS": {"MAX_ENTRIES": 5000},
         },
