@@ -166,14 +166,13 @@ if REDIS_URL:
         },
     }
 else:
-    # Django's database cache, whose writes do not wait for the disk (startwell/cache.py).
     CACHES = {
         "default": {
-            "BACKEND": "startwell.cache.DatabaseCache",
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "startwell_cache",
         },
         "pages": {
-            "BACKEND": "startwell.cache.DatabaseCache",
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "startwell_page_cache",
             "OPTIONS": {"MAX_ENTRIES": 5000},
         },
