@@ -10,8 +10,10 @@ with `invalidate_on_change` (champions, practitioners, centres' managers' groups
 are rare, so one version for everybody is enough: after one, each person's facts are worked
 out again on their next request.
 
-The apps say how each fact is worked out with `@fact("name")`; `facts_for(user)` gives them all
-(kept on the user object for the rest of the request).
+The apps say how each fact is worked out with `@fact("name")`, as a condition on the person's
+own row (an `Exists`, or several joined with `|`), so that working them all out is one query
+however many there are; `facts_for(user)` gives them all (kept on the user object for the rest
+of the request).
 """
 
 import logging
@@ -19,8 +21,10 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import caches
+from django.db.models import BooleanField, ExpressionWrapper
 from django.db.models.signals import m2m_changed
 
 from . import pagecache
@@ -36,8 +40,9 @@ _facts: dict[str, Callable] = {}
 
 
 def fact(name: str) -> Callable:
-    """Registers `function(user) -> bool` as the fact `name` (only ever asked for a signed-in,
-    active person; keep it to one query)."""
+    """Registers `function(user) -> condition` as the fact `name`: the condition (an `Exists`,
+    or a `Q` of some) is asked of the person's own row, in the one query that works out every
+    fact. Only ever asked for a signed-in, active person."""
 
     def register(function: Callable) -> Callable:
         _facts[name] = function
@@ -57,7 +62,13 @@ def facts_for(user) -> dict[str, bool]:
 
 
 def _work_out(user) -> dict[str, bool]:
-    return {name: bool(function(user)) for name, function in _facts.items()}
+    """Every fact in one query: each condition is a column of a query for the person's row."""
+    conditions = {
+        name: ExpressionWrapper(function(user), output_field=BooleanField())
+        for name, function in _facts.items()
+    }
+    found = get_user_model().objects.filter(pk=user.pk).values(**conditions).first() or {}
+    return {name: bool(found.get(name)) for name in _facts}
 
 
 def _cached_facts(user) -> dict[str, bool]:
@@ -118,8 +129,6 @@ def _membership_changed(sender, action, using=None, **kwargs):
 
 def connect_signals() -> None:
     """The changes `startwell` itself knows of: users, groups, permissions."""
-    from django.contrib.auth import get_user_model
-
     user_model = get_user_model()
     # A sign-in saves only the last sign-in time; that changes no fact.
     invalidate_on_change(user_model, ignore_fields=frozenset({"last_login"}))

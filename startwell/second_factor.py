@@ -16,7 +16,7 @@ from allauth.mfa.signals import authenticator_added, authenticator_used
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth.models import Permission
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -54,13 +54,15 @@ def is_staff_member(user) -> bool:
 
 
 @person_facts.fact("staff_permission")
-def _holds_a_staff_permission(user) -> bool:
-    """One EXISTS query (directly or through a group, as Django's ModelBackend grants them)
-    rather than loading every permission the person has."""
+def _holds_a_staff_permission(user) -> Q:
+    """Whether the person holds one of the staff permissions, directly or through a group (as
+    Django's ModelBackend grants them), asked with EXISTS rather than by loading every
+    permission the person has."""
     wanted = Q()
     for app_label, codename in STAFF_PERMISSIONS:
         wanted |= Q(content_type__app_label=app_label, codename=codename)
-    return Permission.objects.filter(wanted).filter(Q(user=user) | Q(group__user=user)).exists()
+    permissions = Permission.objects.filter(wanted)
+    return Exists(permissions.filter(user=user)) | Exists(permissions.filter(group__user=user))
 
 
 def has_second_factor(user) -> bool:

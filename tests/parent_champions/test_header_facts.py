@@ -37,6 +37,16 @@ def test_facts_are_read_from_the_cache_on_the_next_request(centre):
     assert len(queries) == 0
 
 
+def test_every_fact_is_worked_out_in_one_query(centre):
+    manager = UserFactory()
+    manager.groups.add(centre.manager_group)
+    next_request = fresh(manager)
+    with CaptureQueriesContext(connection) as queries:
+        facts = person_facts.facts_for(next_request)
+    assert facts == {"champions_link": True, "staff_permission": True}
+    assert len(queries) == 1
+
+
 def test_becoming_and_ceasing_to_be_a_champion_shows_on_the_next_request(client, centre):
     person = UserFactory()
     assert CHAMPIONS_LINK not in header(client, person)
@@ -72,6 +82,18 @@ def test_a_groups_permission_taken_away_shows_on_the_next_request(centre):
         content_type__app_label="wagtailadmin", codename="access_admin"
     )
     centre.manager_group.permissions.remove(access_admin)
+    assert not is_staff_member(fresh(person))
+
+
+def test_a_staff_permission_given_to_the_person_shows_on_the_next_request(db):
+    person = UserFactory()
+    access_admin = Permission.objects.get(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    )
+    assert not is_staff_member(fresh(person))
+    person.user_permissions.add(access_admin)
+    assert is_staff_member(fresh(person))
+    person.user_permissions.remove(access_admin)
     assert not is_staff_member(fresh(person))
 
 
