@@ -171,10 +171,12 @@ else:
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "startwell_cache",
         },
+        # Django's, with a set of one statement that counts the table only now and then
+        # (startwell/db_cache.py): pages and people's header facts are kept all the time.
         "pages": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "startwell.db_cache.DatabaseCache",
             "LOCATION": "startwell_page_cache",
-            "OPTIONS": {"MAX_ENTRIES": 5000},
+            "OPTIONS": {"MAX_ENTRIES": 5000, "COUNT_EVERY": 100},
         },
     }
 # The longest a public page is kept (it is dropped sooner whenever what it shows changes);
