@@ -12,7 +12,13 @@ def centres_managed_by(user) -> QuerySet[CentrePage]:
     # A centre's translations share its managers' group; the centre is the English page.
     if user.is_superuser:
         return CentrePage.objects.originals()
-    return CentrePage.objects.originals().filter(manager_group__user=user)
+    return centres_whose_managers_include(user)
+
+
+def centres_whose_managers_include(person) -> QuerySet[CentrePage]:
+    """The centres whose managers' group holds this person (a user, or `OuterRef` to one in a
+    query about people)."""
+    return CentrePage.objects.originals().filter(manager_group__user=person)
 
 
 def activities_managed_by(user) -> QuerySet[ActivityPage]:

@@ -23,7 +23,7 @@ from django.utils import timezone
 from bookings.models import Session, SessionLogEntry
 from bookings.selectors import with_places
 from cms.models import ActivityPage, CentrePage
-from cms.selectors import centres_managed_by
+from cms.selectors import centres_managed_by, centres_whose_managers_include
 from startwell import person_facts
 
 from .errors import CHECKS_LAPSED, NOT_HOST, NOT_MANAGER, SUSPENDED
@@ -362,13 +362,13 @@ def shows_champions_link(user) -> bool:
 
 
 @person_facts.fact("champions_link")
-def _holds_a_champions_role(user) -> Q:
+def _holds_a_champions_role(person: OuterRef) -> Q:
     """Whether the person is a champion, a practitioner or a centre's manager (asked with the
     other header facts, in one query)."""
     return (
-        Exists(Champion.objects.filter(user=user))
-        | Exists(Practitioner.objects.filter(user=user))
-        | Exists(centres_managed_by(user))
+        Exists(Champion.objects.filter(user=person))
+        | Exists(Practitioner.objects.filter(user=person))
+        | Exists(centres_whose_managers_include(person))
     )
 
 

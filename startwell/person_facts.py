@@ -12,10 +12,11 @@ out again on their next request.
 
 The apps say how each fact is worked out with `@fact("name")`, as a condition on the person's
 own row (an `Exists`, or several joined with `|`), so that working them all out is one query
-however many there are; `facts_for(user)` gives them all (kept on the user object for the rest
-of the request).
+however many there are, put together once per process; `facts_for(user)` gives them all (kept
+on the user object for the rest of the request).
 """
 
+import functools
 import logging
 import uuid
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import caches
-from django.db.models import BooleanField, ExpressionWrapper
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, QuerySet
 from django.db.models.signals import m2m_changed
 
 from . import pagecache
@@ -40,12 +41,14 @@ _facts: dict[str, Callable] = {}
 
 
 def fact(name: str) -> Callable:
-    """Registers `function(user) -> condition` as the fact `name`: the condition (an `Exists`,
-    or a `Q` of some) is asked of the person's own row, in the one query that works out every
-    fact. Only ever asked for a signed-in, active person."""
+    """Registers `function(person) -> condition` as the fact `name`: the condition (an
+    `Exists`, or a `Q` of some) is asked of each person's own row, which `person` stands for
+    (`OuterRef("pk")`), in the one query that works out every fact. Only ever asked for a
+    signed-in, active person."""
 
     def register(function: Callable) -> Callable:
         _facts[name] = function
+        _every_fact.cache_clear()
         return function
 
     return register
@@ -61,13 +64,21 @@ def facts_for(user) -> dict[str, bool]:
     return known
 
 
-def _work_out(user) -> dict[str, bool]:
-    """Every fact in one query: each condition is a column of a query for the person's row."""
+@functools.cache
+def _every_fact() -> QuerySet:
+    """Every person with each fact as a column (building the conditions costs more than
+    asking them, so it is done once)."""
+    person = OuterRef("pk")
     conditions = {
-        name: ExpressionWrapper(function(user), output_field=BooleanField())
+        name: ExpressionWrapper(function(person), output_field=BooleanField())
         for name, function in _facts.items()
     }
-    found = get_user_model().objects.filter(pk=user.pk).values(**conditions).first() or {}
+    return get_user_model().objects.order_by().values(**conditions)
+
+
+def _work_out(user) -> dict[str, bool]:
+    """Every fact in one query."""
+    found = _every_fact().filter(pk=user.pk).first() or {}
     return {name: bool(found.get(name)) for name in _facts}
 
 

@@ -16,7 +16,7 @@ from allauth.mfa.signals import authenticator_added, authenticator_used
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth.models import Permission
-from django.db.models import Exists, Q
+from django.db.models import Exists, OuterRef, Q
 from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -54,7 +54,7 @@ def is_staff_member(user) -> bool:
 
 
 @person_facts.fact("staff_permission")
-def _holds_a_staff_permission(user) -> Q:
+def _holds_a_staff_permission(person: OuterRef) -> Q:
     """Whether the person holds one of the staff permissions, directly or through a group (as
     Django's ModelBackend grants them), asked with EXISTS rather than by loading every
     permission the person has."""
@@ -62,7 +62,7 @@ def _holds_a_staff_permission(user) -> Q:
     for app_label, codename in STAFF_PERMISSIONS:
         wanted |= Q(content_type__app_label=app_label, codename=codename)
     permissions = Permission.objects.filter(wanted)
-    return Exists(permissions.filter(user=user)) | Exists(permissions.filter(group__user=user))
+    return Exists(permissions.filter(user=person)) | Exists(permissions.filter(group__user=person))
 
 
 def has_second_factor(user) -> bool:
