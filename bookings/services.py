@@ -406,14 +406,10 @@ def _refuse_before_locking(
             return
     _check_window(session, timezone.now())
     _check_party(session, family, children, adults)
-    existing = (
-        Booking.objects.filter(session=session, **family, status__in=Booking.ACTIVE_STATUSES)
-        .values_list("reference", flat=True)
-        .first()
-    )
+    existing, places_left = selectors.family_booking_and_places_left(session, family)
     if existing:
         raise BookingError(duplicate.format(reference=existing))
-    if selectors.places_left_counting_lapsed_holds_as_free(session) <= 0:
+    if places_left <= 0:
         raise BookingError(FULL)
 
 

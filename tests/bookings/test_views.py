@@ -13,6 +13,7 @@ from icalendar import Calendar
 
 from bookings import notifications
 from bookings.models import Booking, Session
+from startwell.models import AttemptCount
 from tests.factories import (
     ActivityPageFactory,
     BookingFactory,
@@ -480,6 +481,32 @@ def test_full_session_offers_the_waiting_list(signed_in, parent, session, kids):
     assert response.url == f"/bookings/{waiting.reference}/"
     assert waiting.status == Booking.Status.WAITING
     assert "You&#x27;re on the waiting list" in signed_in.get(response.url).content.decode()
+
+
+def test_a_refused_attempt_on_a_full_session_is_a_few_queries_however_many_have_booked(
+    client, session
+):
+    """What hundreds of families get when a popular session opens: each attempt is counted
+    against the family's limit, and refused in the same few queries (its facts kept by its
+    first request, here a look at the form): the sign-in (session, person), the session, the
+    confirmed address, the count, the family's children, and one for the family's own booking
+    and the places left."""
+    for places in (2, 1, 1):
+        BookingFactory(session=session, places=places)
+    counts = []
+    for _ in range(3):
+        family = UserFactory()
+        child = child_aged(family, 30, "Kit")
+        client.force_login(family)
+        client.get(book_url(session))
+        with CaptureQueriesContext(connection) as queries:
+            refused = client.post(book_url(session), {"children": [child.pk]})
+        assert refused.status_code == 409
+        assert "Sorry, this session is full." in refused.content.decode()
+        assert AttemptCount.objects.get(key=f"book_session:{family.pk}:60").count == 1
+        counts.append(len(queries))
+    assert counts == [7, 7, 7]
+    assert Booking.objects.filter(session=session).count() == 3
 
 
 def test_too_many_booking_attempts_are_refused(signed_in, session, kids, settings):
