@@ -16,7 +16,7 @@ class StartWellConfig(AppConfig):
     def ready(self):
         # Connects the receivers that clear a delivered e-mail or text from the task queue's table,
         # and those that note a second factor completed in this sign-in (allauth's signals).
-        from . import mail, pagecache, person_facts, second_factor, sms  # noqa: F401
+        from . import mail, pagecache, person_facts, second_factor, selectors, sms  # noqa: F401
         from .models import User
 
         # Comments show their author's first name; signing in (the last sign-in time) and the
@@ -28,3 +28,5 @@ class StartWellConfig(AppConfig):
         )
         # A person's staff flags, groups and permissions decide what every page's header shows.
         person_facts.connect_signals()
+        # Whether the person has confirmed an address is kept with those facts.
+        selectors.connect_signals()

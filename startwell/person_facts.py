@@ -1,14 +1,16 @@
 """Facts about a signed-in person that every page's header and the staff rule ask (may they open
-the admin, do they see the "Champions" link): worked out once and kept in the shared cache,
-keyed by the person's id, so a signed-in page does not ask the database for them each time.
+the admin, do they see the "Champions" link), and the booking form too (have they confirmed an
+e-mail address): worked out once and kept in the shared cache, keyed by the person's id, so a
+signed-in page does not ask the database for them each time.
 
 Never stale, as the page cache is never stale: every entry is tagged with the current
 *version*, a random token in the same cache, and is used only while its tag is current. Any
 change to what the facts depend on ends the version once it is committed: a person's staff and
 superuser flags, their groups, the permissions of a user or a group, and what the apps register
-with `invalidate_on_change` (champions, practitioners, centres' managers' groups). Those changes
-are rare, so one version for everybody is enough: after one, each person's facts are worked
-out again on their next request.
+with `invalidate_on_change` (champions, practitioners, centres' managers' groups) or with
+`invalidate` (an e-mail address confirmed or removed). Those changes are rare, so one version
+for everybody is enough: after one, each person's facts are worked out again on their next
+request.
 
 The apps say how each fact is worked out with `@fact("name")`, as a condition on the person's
 own row (an `Exists`, or several joined with `|`), so that working them all out is one query

@@ -1,9 +1,11 @@
 """Reads about people: a parent's children, and what an account has confirmed."""
 
 from allauth.account.models import EmailAddress
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+from . import person_facts
 from .models import Child, User
 
 # Booking statuses that hold (or wait for) a place; named here because `startwell` sits below the
@@ -12,14 +14,39 @@ HOLDING_STATUSES = ["confirmed", "waiting"]
 
 
 def has_verified_email(user: User) -> bool:
-    """Kept on the user once true: an address confirmed stays confirmed for the request, which
-    asks several times (the page, then the booking service)."""
-    if getattr(user, "_startwell_verified_email", False):
-        return True
-    verified = EmailAddress.objects.filter(user=user, verified=True).exists()
-    if verified:
-        user._startwell_verified_email = True
-    return verified
+    """Whether the person has confirmed an e-mail address. The booking form asks it on every
+    look and every attempt, so it is kept with the person's header facts (`person_facts`)."""
+    if not user.is_authenticated:
+        return False
+    return person_facts.facts_for(user)["verified_email"]
+
+
+@person_facts.fact("verified_email")
+def _has_a_confirmed_address(person: OuterRef) -> Exists:
+    return Exists(EmailAddress.objects.filter(user=person, verified=True))
+
+
+def _address_saved(sender, instance, created=False, raw=False, using=None, **kwargs):
+    # Every sign-up adds an address not confirmed yet: that confirms nothing for anybody.
+    update_fields = kwargs.get("update_fields")
+    if raw or (created and not instance.verified):
+        return
+    if update_fields and set(update_fields) <= {"primary"}:
+        return
+    person_facts.invalidate(using)
+
+
+def _address_deleted(sender, instance, using=None, **kwargs):
+    if instance.verified:
+        person_facts.invalidate(using)
+
+
+def connect_signals() -> None:
+    """An address confirmed, added confirmed, changed or removed confirmed ends the person
+    facts' version (`person_facts`), so the next request asks again."""
+    uid = "person-facts:account.EmailAddress"
+    post_save.connect(_address_saved, sender=EmailAddress, weak=False, dispatch_uid=uid)
+    post_delete.connect(_address_deleted, sender=EmailAddress, weak=False, dispatch_uid=uid)
 
 
 def children_of(parent: User) -> QuerySet[Child]:

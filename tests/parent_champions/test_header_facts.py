@@ -2,6 +2,7 @@
 shared cache between requests: a change of role shows on the next request, and one person's
 facts never show for another."""
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -11,6 +12,7 @@ from parent_champions.models import Champion
 from startwell import person_facts
 from startwell.models import User
 from startwell.second_factor import is_staff_member
+from startwell.selectors import has_verified_email
 from tests.factories import ChampionFactory, PractitionerFactory, UserFactory
 
 CHAMPIONS_LINK = 'href="/champions/"'
@@ -33,7 +35,7 @@ def test_facts_are_read_from_the_cache_on_the_next_request(centre):
     next_request = fresh(person)
     with CaptureQueriesContext(connection) as queries:
         facts = person_facts.facts_for(next_request)
-    assert facts == {"champions_link": True, "staff_permission": False}
+    assert facts == {"champions_link": True, "staff_permission": False, "verified_email": True}
     assert len(queries) == 0
 
 
@@ -43,7 +45,7 @@ def test_every_fact_is_worked_out_in_one_query(centre):
     next_request = fresh(manager)
     with CaptureQueriesContext(connection) as queries:
         facts = person_facts.facts_for(next_request)
-    assert facts == {"champions_link": True, "staff_permission": True}
+    assert facts == {"champions_link": True, "staff_permission": True, "verified_email": True}
     assert len(queries) == 1
 
 
@@ -106,6 +108,19 @@ def test_the_staff_flag_shows_on_the_next_request(centre):
     person.is_staff = False
     person.save(update_fields=["is_staff"])
     assert not is_staff_member(fresh(person))
+
+
+def test_an_address_confirmed_or_removed_shows_on_the_next_request(db):
+    person = UserFactory(verified=False)
+    address = EmailAddress.objects.get(user=person)
+    assert not has_verified_email(fresh(person))
+    # Another address added, not confirmed yet (as every sign-up's is), changes nothing.
+    EmailAddress.objects.create(user=person, email="second@example.org")
+    assert not has_verified_email(fresh(person))
+    address.set_verified()
+    assert has_verified_email(fresh(person))
+    address.delete()
+    assert not has_verified_email(fresh(person))
 
 
 def test_one_persons_facts_never_show_for_another(client, centre):
