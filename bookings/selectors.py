@@ -156,18 +156,17 @@ PAST_BOOKINGS_SHOWN = 30
 _BOOKING_SHOWS = (
     "session__activity",
     "session__centre",
-    "session__venue",
     Prefetch("children", queryset=Child.objects.order_by("first_name")),
 )
 
 
 def _parent_bookings(user) -> QuerySet[Booking]:
-    return Booking.objects.filter(parent=user).select_related("session", "payment")
+    return Booking.objects.filter(parent=user).select_related("session__venue", "payment")
 
 
 def bookings_for_parent(user) -> ParentBookings:
     """The parent's bookings: upcoming (soonest first), those cancelled for upcoming sessions
-    (kept so that the family sees what happened) and the most recent past ones. Six queries."""
+    (kept so that the family sees what happened) and the most recent past ones. Five queries."""
     now = timezone.now()
     bookings = _parent_bookings(user)
     # A course's sessions to come are shown with the course booking (`course_bookings_for_parent`)

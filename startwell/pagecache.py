@@ -171,15 +171,11 @@ def fragment(request, key: str, build: Callable[[], object]):
     # And the language it is rendered in: a fragment holds translated words.
     language = translation.get_language()
     full_key = "fragment:" + hashlib.sha256(f"{host}\n{language}\n{key}".encode()).hexdigest()
-    cache = caches[CACHE_ALIAS]
-    try:
-        found = cache.get_many([GENERATION_KEY, full_key])
-    except Exception:
-        logger.exception("The page cache could not be read")
+    read = _read(full_key)
+    if read is None:
         return build()
-    generation = _current_generation(cache, found)
-    entry = found.get(full_key)
-    if generation is not None and entry is not None and entry[0] == generation[0]:
+    cache, generation, entry = read
+    if _is_current(entry, generation):
         return entry[1]
     value = build()
     if generation is not None and value is not None:
@@ -192,21 +188,18 @@ def personal_fragment(request, name: str, build: Callable[[], object]):
     as `fragment` keeps a shared part, under the current generation, but in the person's own
     entry, so nobody else is ever given it. Whatever it shows must end the generation when it
     changes. `name` and the language tell apart a person's parts; they all go at once when the
-    person's account changes or is deleted (`forget_person`)."""
+    person's account is deleted (`forget_person`)."""
     if not enabled():
         return build()
     key = person_key(request.user.pk)
     part = (name, translation.get_language())
-    cache = caches[CACHE_ALIAS]
-    try:
-        found = cache.get_many([GENERATION_KEY, key])
-    except Exception:
-        logger.exception("The page cache could not be read")
+    read = _read(key)
+    if read is None:
         return build()
-    generation = _current_generation(cache, found)
-    parts = found.get(key) or {}
+    cache, generation, parts = read
+    parts = parts or {}
     entry = parts.get(part)
-    if generation is not None and entry is not None and entry[0] == generation[0]:
+    if _is_current(entry, generation):
         return entry[1]
     value = build()
     if generation is not None:
@@ -218,7 +211,7 @@ def personal_fragment(request, name: str, build: Callable[[], object]):
 
 
 def forget_person(person_id) -> None:
-    """Drops everything kept for this person (their account changed or was deleted): their
+    """Drops everything kept for this person (their account was deleted): their
     own things are not left in the cache, even where nothing could read them any more."""
     try:
         caches[CACHE_ALIAS].delete(person_key(person_id))
@@ -228,6 +221,23 @@ def forget_person(person_id) -> None:
 
 def person_key(person_id) -> str:
     return f"person:{person_id}"
+
+
+def _read(key: str):
+    """(the cache, the current generation, what is kept under `key`), read together; None when
+    the cache cannot be read (the caller builds afresh)."""
+    cache = caches[CACHE_ALIAS]
+    try:
+        found = cache.get_many([GENERATION_KEY, key])
+    except Exception:
+        logger.exception("The page cache could not be read")
+        return None
+    return cache, _current_generation(cache, found), found.get(key)
+
+
+def _is_current(entry, generation) -> bool:
+    """Whether a kept entry, tagged with its generation first, may be used now."""
+    return generation is not None and entry is not None and entry[0] == generation[0]
 
 
 def _current_generation(cache, found: dict) -> tuple[str, float] | None:
@@ -259,15 +269,11 @@ class AnonymousPageCacheMiddleware:
         key = self.key_for(request)
         if key is None:
             return self.get_response(request)
-        cache = caches[CACHE_ALIAS]
-        try:
-            found = cache.get_many([GENERATION_KEY, key])
-        except Exception:
-            logger.exception("The page cache could not be read")
+        read = _read(key)
+        if read is None:
             return self.get_response(request)
-        generation = _current_generation(cache, found)
-        entry = found.get(key)
-        if generation is not None and entry is not None and entry[0] == generation[0]:
+        cache, generation, entry = read
+        if _is_current(entry, generation):
             return _response_from(entry)
         response = self.get_response(request)
         if generation is not None and storable(response):

@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from bookings import audit
 from bookings.models import Booking, Session, SessionLogEntry, WalkIn
+from cms.models import ActivityPage
+from parent_champions import selectors
 from parent_champions.models import Champion, SessionCover
 from tests.factories import (
     ChampionFactory,
@@ -60,20 +62,12 @@ ROLES = {
 }
 
 
-@pytest.mark.parametrize("role", list(ROLES))
-def test_who_sees_a_register(
-    client,
-    role,
-    session_today,
-    champion,
-    coverer,
-    same_centre_champion,
-    other_champion,
-    manager,
-    other_manager,
-    superuser,
+@pytest.fixture
+def people(
+    champion, coverer, same_centre_champion, other_champion, manager, other_manager, superuser
 ):
-    user = {
+    """Who each of `ROLES` is."""
+    return {
         "hosting champion": champion.user,
         "covering champion": coverer.user,
         "other champion at the centre": same_centre_champion.user,
@@ -81,7 +75,12 @@ def test_who_sees_a_register(
         "manager of the centre": manager,
         "other manager": other_manager,
         "superuser": superuser,
-    }[role]
+    }
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_who_sees_a_register(client, role, session_today, people):
+    user = people[role]
     book(session_today, first_name="Priya", last_name="Parent")
     client.force_login(user)
     walk_in = {"label": "Amira", "children": "1", "adults": "0"}
@@ -108,23 +107,11 @@ STANDING_ROLES = [
 
 @pytest.mark.parametrize("role", STANDING_ROLES)
 def test_the_standing_read_with_the_session_answers_as_each_rule_asked_alone(
-    role,
-    activity,
-    session_today,
-    champion,
-    coverer,
-    same_centre_champion,
-    other_champion,
-    manager,
-    other_manager,
-    superuser,
+    role, activity, session_today, champion, people
 ):
     """The register reads a person's standing with the session, in one query, and every rule
     of the request asks it: each answers as when it reads the standing itself, and as the
     rules asked one by one (`manages_centre`, `may_edit_activity`) before."""
-    from cms.models import ActivityPage
-    from parent_champions import selectors
-
     partner = PartnerOrganisationFactory()
     ActivityPage.objects.filter(pk=activity.pk).update(partner=partner)
     if role.startswith("suspended"):
@@ -134,15 +121,9 @@ def test_the_standing_read_with_the_session_answers_as_each_rule_asked_alone(
         champion.dbs_checked_on = None
         champion.save()
     user = {
-        "hosting champion": champion.user,
+        **people,
         "suspended hosting champion": champion.user,
         "hosting champion with lapsed checks": champion.user,
-        "covering champion": coverer.user,
-        "other champion at the centre": same_centre_champion.user,
-        "champion elsewhere": other_champion.user,
-        "manager of the centre": manager,
-        "other manager": other_manager,
-        "superuser": superuser,
         "practitioner of the organisation": lambda: (
             PractitionerFactory(centre=session_today.centre, partner=partner).user
         ),
