@@ -8,6 +8,7 @@ import operator
 from dataclasses import dataclass
 from functools import reduce
 
+from django.contrib.auth import get_user_model
 from django.db.models import (
     BooleanField,
     Exists,
@@ -16,15 +17,15 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    prefetch_related_objects,
 )
 from django.utils import timezone
 
 from bookings.models import Session, SessionLogEntry
 from bookings.selectors import with_places
-from cms.models import ActivityPage, CentrePage
+from cms.models import ActivityPage, CentrePage, Venue
 from cms.selectors import centres_managed_by, centres_whose_managers_include
 from startwell import person_facts
+from startwell.compiled import Compiled
 
 from .errors import CHECKS_LAPSED, NOT_HOST, NOT_MANAGER, SUSPENDED
 from .models import Champion, ChampionApplication, Hosting, Practitioner, SessionCover
@@ -154,25 +155,47 @@ def _standing(user, session: Session) -> Standing:
     )
 
 
+# Read on every request to a register page. Building the five conditions of a person's standing
+# cost more than anything else on the page, so their SQL (and the pages') is written once per
+# process (`startwell.compiled`); the rules themselves stay in `_reach`.
+_SESSION_WITH_STANDING = Compiled(
+    lambda session_id, person_id: _with_standing(
+        Session.objects.filter(pk=session_id).order_by(), get_user_model()(pk=person_id)
+    )
+)
+_VENUE = Compiled(lambda venue_id: Venue.objects.filter(pk=venue_id).order_by())
+_ACTIVITY = Compiled(lambda page_id: ActivityPage.objects.filter(pk=page_id).order_by())
+_CENTRE = Compiled(lambda page_id: CentrePage.objects.filter(pk=page_id).order_by())
+
+
 def session_in_reach(user, session_id: int) -> Session | None:
     """The session, if its register is in this person's reach (`register_sessions_for`), with
     its venue, activity and centre, and the person's `Standing` as `session.standing`; None
-    otherwise. Three queries: the session with the person's standing, then its activity and
-    its centre (each a Wagtail page of two tables, read apart: joined to the session, they cost
-    PostgreSQL more to plan than to run)."""
+    otherwise. Four queries: the session with the person's standing, then its venue, its
+    activity and its centre (each a Wagtail page of two tables, read apart: joined to the
+    session, they cost PostgreSQL more to plan than to run)."""
     if not user.is_authenticated:
         return None
-    sessions = Session.objects.filter(pk=session_id).select_related("venue").order_by()
-    if not user.is_superuser:
-        sessions = _with_standing(sessions, user)
-    session = next(iter(sessions), None)
+    if user.is_superuser:
+        session = Session.objects.filter(pk=session_id).first()
+    else:
+        asked = _SESSION_WITH_STANDING.instances(session_id=session_id, person_id=user.pk)
+        session = next(iter(asked), None)
     if session is None:
         return None
     session.standing = _standing(user, session)
     if not session.standing.in_reach:
         return None
-    prefetch_related_objects([session], "activity", "centre")
+    session.venue = (
+        _one(_VENUE, venue_id=session.venue_id) if session.venue_id is not None else None
+    )
+    session.activity = _one(_ACTIVITY, page_id=session.activity_id)
+    session.centre = _one(_CENTRE, page_id=session.centre_id)
     return session
+
+
+def _one(query: Compiled, **values: int):
+    return next(iter(query.instances(**values)), None)
 
 
 def standing_at(user, session: Session) -> Standing:

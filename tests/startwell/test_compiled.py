@@ -1,0 +1,44 @@
+"""Queries whose SQL is written once per process (startwell/compiled.py): asked with new ids each
+time, they find what the ORM finds for those ids, annotations included; a query whose SQL does
+not carry its ids as parameters is refused rather than asked with the stand-ins."""
+
+import pytest
+from django.db.models import Count
+
+from bookings.models import Session
+from startwell.compiled import Compiled
+from tests.factories import BookingFactory, SessionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def sessions_with_bookings(session_id: int):
+    return Session.objects.filter(pk=session_id).annotate(booked=Count("bookings")).order_by()
+
+
+def test_each_asking_finds_the_rows_for_its_own_ids():
+    busy, quiet = SessionFactory(), SessionFactory()
+    BookingFactory.create_batch(2, session=busy)
+    query = Compiled(sessions_with_bookings)
+
+    for session in (busy, quiet, busy):
+        [found] = query.instances(session_id=session.pk)
+        [expected] = sessions_with_bookings(session.pk)
+        assert (found.pk, found.start, found.booked) == (session.pk, session.start, expected.booked)
+    assert list(query.instances(session_id=quiet.pk + busy.pk + 1000)) == []
+
+
+def test_a_query_that_drops_its_id_is_refused():
+    ignores_it = Compiled(lambda session_id: Session.objects.filter(pk=1))
+
+    with pytest.raises(ValueError, match="session_id"):
+        list(ignores_it.instances(session_id=1))
+
+
+def test_it_is_asked_with_exactly_its_ids():
+    query = Compiled(sessions_with_bookings)
+
+    with pytest.raises(TypeError):
+        query.instances(pk=1)
+    with pytest.raises(ValueError):
+        query.instances(session_id="1 OR 1=1")
