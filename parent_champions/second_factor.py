@@ -7,10 +7,11 @@ Staff are already held to the same standard on every page by startwell.middlewar
 champions, for the pages that show families' details, at the centres that ask for it. Which
 centre a page belongs to comes from the session or activity in its address."""
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import ActivityPage, CentrePage
+from startwell import person_facts
 from startwell.second_factor import (
     completed_second_factor,
     is_staff_member,
@@ -37,13 +38,27 @@ def register_centre(view_kwargs: dict) -> Q | None:
     return None
 
 
-def centre_requires_it_of(user, centre: Q) -> bool:
+def _champions_asked_for_it() -> QuerySet[Champion]:
     return Champion.objects.filter(
-        centre,
-        user=user,
-        status=Champion.Status.ACTIVE,
-        centre__champions_need_second_factor=True,
-    ).exists()
+        status=Champion.Status.ACTIVE, centre__champions_need_second_factor=True
+    )
+
+
+def centre_requires_it_of(user, centre: Q) -> bool:
+    return _champions_asked_for_it().filter(centre, user=user).exists()
+
+
+def asked_of_them_anywhere(user) -> bool:
+    """Whether any centre asks this person, as its active champion, for a second factor. Asked
+    on every request to a register page, and false for most champions, so it is kept with the
+    person's other header facts (`person_facts`: worked out again after any change to a
+    champion or a centre page)."""
+    return person_facts.facts_for(user)["champions_second_factor"]
+
+
+@person_facts.fact("champions_second_factor")
+def _champion_where_it_is_asked(person: OuterRef) -> Exists:
+    return Exists(_champions_asked_for_it().filter(user=person))
 
 
 class ChampionSecondFactorMiddleware:
@@ -59,6 +74,8 @@ class ChampionSecondFactorMiddleware:
             return None
         if is_staff_member(user):
             return None  # held to the staff rule already
+        if not asked_of_them_anywhere(user):
+            return None
         centre = register_centre(view_kwargs)
         if centre is None or not centre_requires_it_of(user, centre):
             return None

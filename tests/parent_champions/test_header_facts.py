@@ -35,7 +35,12 @@ def test_facts_are_read_from_the_cache_on_the_next_request(centre):
     next_request = fresh(person)
     with CaptureQueriesContext(connection) as queries:
         facts = person_facts.facts_for(next_request)
-    assert facts == {"champions_link": True, "staff_permission": False, "verified_email": True}
+    assert facts == {
+        "champions_link": True,
+        "staff_permission": False,
+        "verified_email": True,
+        "champions_second_factor": False,
+    }
     assert len(queries) == 0
 
 
@@ -45,7 +50,12 @@ def test_every_fact_is_worked_out_in_one_query(centre):
     next_request = fresh(manager)
     with CaptureQueriesContext(connection) as queries:
         facts = person_facts.facts_for(next_request)
-    assert facts == {"champions_link": True, "staff_permission": True, "verified_email": True}
+    assert facts == {
+        "champions_link": True,
+        "staff_permission": True,
+        "verified_email": True,
+        "champions_second_factor": False,
+    }
     assert len(queries) == 1
 
 

@@ -116,6 +116,38 @@ def test_centres_that_do_not_ask_leave_their_champions_be(client, centre, champi
     )
 
 
+def test_a_centre_that_starts_asking_asks_on_the_next_request(
+    client, centre, champion, session_today
+):
+    """Whether a champion is asked anywhere is kept with their header facts between requests:
+    a centre publishing the setting ends what was kept."""
+    client.force_login(champion.user)
+    register = reverse("parent_champions:register", args=[session_today.pk])
+    assert client.get(register).status_code == 200
+
+    centre = CentrePage.objects.get(pk=centre.pk)
+    centre.champions_need_second_factor = True
+    centre.save_revision().publish()
+
+    assert client.get(register)["Location"] == reverse("mfa_index")
+
+
+def test_a_champion_reinstated_at_a_centre_that_asks_is_asked_on_the_next_request(
+    client, centre, champion, session_today
+):
+    require_it(centre)
+    Champion.objects.filter(pk=champion.pk).update(status=Champion.Status.SUSPENDED)
+    client.force_login(champion.user)
+    register = reverse("parent_champions:register", args=[session_today.pk])
+    assert client.get(register).status_code == 403  # suspended: refused, and not asked
+
+    champion.refresh_from_db()
+    champion.status = Champion.Status.ACTIVE
+    champion.save()
+
+    assert client.get(register)["Location"] == reverse("mfa_index")
+
+
 def test_asking_centre_only_covers_its_own_registers(
     client, centre, other_centre, champion, other_champion, other_session, session_today
 ):
