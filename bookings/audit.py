@@ -8,6 +8,7 @@ retention rule can find each kind by its prefix. `data["detail"]` is the line a 
 
 import datetime
 
+from django.db import connections, router, transaction
 from django.utils import timezone
 from wagtail.log_actions import LogFormatter
 from wagtail.log_actions import log as wagtail_log
@@ -105,3 +106,24 @@ def describe_changes(session: Session, changes: dict) -> str:
         for name, new in changes.items()
         if getattr(session, name) != new
     )
+
+
+def record_looks(session: Session, actions: list[str], *, user) -> None:
+    """Writes the entries saying who looked at a register (`VIEWED`, `DROP_OFF_VIEWED`), in one
+    transaction. Opening a register is the busiest thing champions do on a session day, and
+    these are its only writes: on PostgreSQL their commit does not wait for the disk (one that
+    waits costs about 4 ms on a small server, more than the rest of the page's queries). They
+    are written before the register is shown, as every entry is; only a crash of the database
+    server itself in the fraction of a second after could lose them. Entries of changes
+    (`record`) always wait; inside a caller's transaction nothing is changed."""
+    alias = router.db_for_write(SessionLogEntry)
+    connection = connections[alias]
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        for action in actions:
+            record(session, action, user=user)
+        return
+    with transaction.atomic(using=alias):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        for action in actions:
+            record(session, action, user=user)

@@ -38,9 +38,10 @@ def check_can_run(*, user, session: Session) -> None:
 def open_register(*, user, session: Session) -> None:
     """Logs that this person looked at the register (after checking they may)."""
     check_can_run(user=user, session=session)
-    audit.record(session, audit.VIEWED, user=user)
-    if session.activity.drop_off:
-        audit.record(session, audit.DROP_OFF_VIEWED, user=user)
+    looked_at = (
+        [audit.VIEWED, audit.DROP_OFF_VIEWED] if session.activity.drop_off else [audit.VIEWED]
+    )
+    audit.record_looks(session, looked_at, user=user)
 
 
 @dataclass(frozen=True)
