@@ -124,12 +124,6 @@ def bookable_session(session_id: int) -> Session:
     )
 
 
-def session_to_book(session_id: int) -> Session:
-    """One session with its activity, for an attempt to book it (which counts the places
-    itself). Raises `Session.DoesNotExist`."""
-    return Session.objects.select_related("activity").get(pk=session_id, activity__live=True)
-
-
 def active_booking(*, parent, session) -> Booking | None:
     """The parent's booking or waiting-list place on this session, if they have one."""
     return Booking.objects.filter(

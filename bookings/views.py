@@ -176,12 +176,7 @@ def _booked(request, booking: Booking | CourseBooking):
 def book(request, session_id: int):
     posted = request.method == "POST"
     try:
-        # An attempt needs the session and its activity only; the form page shows more.
-        session = (
-            selectors.session_to_book(session_id)
-            if posted
-            else selectors.bookable_session(session_id)
-        )
+        session = _bookable_session(request, session_id)
     except Session.DoesNotExist:
         raise Http404("No such session") from None
     if session.course_id:
@@ -207,7 +202,7 @@ def book(request, session_id: int):
         return _full(request, session, form)
     if posted:
         # The form page again, with the places as they are now.
-        session = selectors.bookable_session(session_id)
+        session = _bookable_session(request, session_id)
     return render(
         request,
         "bookings/book.html",
@@ -226,6 +221,18 @@ def book(request, session_id: int):
             or form.fields["children"].queryset.exists(),
         },
         status=attempt.status,
+    )
+
+
+def _bookable_session(request, session_id: int) -> Session:
+    """The session with its places (`selectors.bookable_session`), the same for everyone and
+    kept as a fragment under the page cache's generation, so exactly as fresh as the form's facts:
+    any booking, walk-in, session or page saved ends it. Putting that query together took the ORM
+    longer than anything else on the form, and each of the hundreds of attempts on a session that
+    has just filled asked for it again. An attempt trusts it only to refuse before the lock (as it
+    would trust the same read from the database); everything that books is read under the lock."""
+    return pagecache.fragment(
+        request, f"bookable-session|{session_id}", lambda: selectors.bookable_session(session_id)
     )
 
 

@@ -4,7 +4,7 @@ and nothing of one person's shows to another."""
 
 import pytest
 
-from bookings.models import BookingStatus
+from bookings.models import Booking, BookingStatus
 from tests.factories import (
     ActivityPageFactory,
     ChildFactory,
@@ -85,3 +85,30 @@ def test_the_booking_forms_facts_change_at_once(client, centre, session):
     session.save()
     page = client.get(url).content.decode()
     assert "3 places left" in page and "Library community room" in page
+
+
+def test_the_session_a_form_and_an_attempt_read_is_as_fresh_as_the_forms_facts(
+    client, centre, session
+):
+    """The session with its places is kept for everyone under the page cache's generation: a
+    session that fills, grows or has its activity unpublished is seen so by the next look at the
+    form and the next attempt."""
+    family = UserFactory()
+    child = ChildFactory(parent=family, first_name="Kit")
+    client.force_login(family)
+    url = f"/sessions/{session.pk}/book/"
+    assert "Join the waiting list" not in client.get(url).content.decode()
+    book(session, children=2)
+    book(session, children=2)
+    assert "This session is full." in client.get(url).content.decode()
+    assert client.post(url, {"children": [child.pk]}).status_code == 409
+    session.capacity = 5
+    session.save()
+    assert "1 place left" in client.get(url).content.decode()
+    booked = client.post(url, {"children": [child.pk]})
+    assert booked.status_code == 302
+    booking = Booking.objects.get(session=session, parent=family)
+    assert booking.status == BookingStatus.CONFIRMED
+    session.activity.unpublish()
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"children": [child.pk]}).status_code == 404
