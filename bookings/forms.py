@@ -120,12 +120,32 @@ def too_long(message, child: str, most: int) -> dict:
     return {"max_length": format_lazy(message, child=child, most=most)}
 
 
+class ChildrenReadOnce(forms.models.ModelChoiceIterator):
+    """The children to choose from, read once however often the form and its page go through
+    them (Django's own reads them again each time): the list, the drop-off questions for each
+    child, whether there is anyone to book for."""
+
+    def __iter__(self):
+        for child in self.queryset:  # the queryset keeps what it read
+            yield self.choice(child)
+
+    def __len__(self):
+        return len(self.queryset)
+
+    def __bool__(self):
+        return bool(self.queryset)
+
+
+class ChildrenField(forms.ModelMultipleChoiceField):
+    iterator = ChildrenReadOnce
+
+
 class BookingForm(forms.Form):
     """Who a booking is for: some of the parent's children, or a number of adults."""
 
     why_emergency = drop_off.WHY_EMERGENCY
 
-    children = forms.ModelMultipleChoiceField(
+    children = ChildrenField(
         label=_("Who is coming?"),
         queryset=Child.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -257,6 +277,11 @@ class BookingForm(forms.Form):
             }
             for key, field in fields.items():
                 self.fields[drop_off.field_name(child.pk, key)] = field
+
+    def has_children_to_choose(self) -> bool:
+        """Whether anyone can be booked: a session for adults, or a family with children (read
+        with the list the form shows)."""
+        return "children" not in self.fields or bool(self.fields["children"].queryset)
 
     def drop_off_groups(self) -> list[tuple]:
         """(child, [bound fields]) for each child, in the order the form shows them."""

@@ -217,8 +217,7 @@ def book(request, session_id: int):
             "payment_online": stripe_gateway.is_configured(),
             "is_full": session.places_left <= 0,
             "now": timezone.now(),
-            "has_children": "children" not in form.fields
-            or form.fields["children"].queryset.exists(),
+            "has_children": form.has_children_to_choose(),
         },
         status=attempt.status,
     )
@@ -280,8 +279,7 @@ def book_course(request, course_id: int):
             "payment_online": stripe_gateway.is_configured(),
             "is_full": course.places_left <= 0,
             "now": timezone.now(),
-            "has_children": "children" not in form.fields
-            or form.fields["children"].queryset.exists(),
+            "has_children": form.has_children_to_choose(),
         },
         status=attempt.status,
     )

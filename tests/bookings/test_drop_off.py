@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bookings import audit, drop_off
@@ -298,3 +299,17 @@ def test_the_familys_download_holds_what_they_gave(today, family):
         }
     ]
     assert booking["feedback"] is None
+
+
+def test_the_form_reads_the_familys_children_once(client, session, family):
+    """The children are listed, asked about one by one and counted (is there anyone to book
+    for?) from one read."""
+    parent, child = family
+    ChildFactory(parent=parent, first_name="Zak")
+    client.force_login(parent)
+    client.get(f"/sessions/{session.pk}/book/")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(f"/sessions/{session.pk}/book/").content.decode()
+    assert "Emergency contact for Mia" in page and "Emergency contact for Zak" in page
+    read = [query for query in queries if '"startwell_child"' in query["sql"]]
+    assert len(read) == 1, read
