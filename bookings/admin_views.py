@@ -253,7 +253,7 @@ class SessionInspectView(generic.InspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["session"] = self.object
-        context["register"] = register_for(self.object, with_payments=True)
+        context["register"] = register_for(self.object, for_managers=True)
         # Booking and cancelling for families, through the champions' register pages (the same
         # rules for whoever runs the register), until the session starts.
         context["may_act"] = not self.object.is_cancelled and timezone.now() < self.object.start

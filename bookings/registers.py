@@ -6,8 +6,10 @@ A fixed number of queries whatever the number of bookings."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Case, F, Prefetch, QuerySet, When
+from django.db.models import Case, F, Prefetch, QuerySet, When, prefetch_related_objects
 from django.utils import timezone
+
+from startwell.compiled import Compiled
 
 from .drop_off import details_by_booking
 from .models import Booking, CourseBooking, DropOffDetails, Payment, Session, WalkIn
@@ -50,8 +52,8 @@ class RegisterRow:
     @property
     def text_failure(self) -> str:
         """Why texts to this family fail for good (Notify refused the number), for the centre's
-        managers; empty when they go through or the family gets none. (A family contact's
-        failures are on its family record.)"""
+        managers (`register_for(…, for_managers=True)`); empty when they go through or the
+        family gets none. (A family contact's failures are on its family record.)"""
         parent = self.booking.parent
         mobile = getattr(parent, "mobile", None) if parent else None
         return mobile.delivery_failure if mobile and mobile.delivery_failed_at else ""
@@ -113,7 +115,7 @@ class Register:
         return sum(row.booking.places for row in self.confirmed if row.booking.funded)
 
 
-def _rows(bookings: QuerySet[Booking], day) -> list[RegisterRow]:
+def _rows(bookings: list[Booking], day) -> list[RegisterRow]:
     return [
         RegisterRow(
             booking=booking,
@@ -123,21 +125,14 @@ def _rows(bookings: QuerySet[Booking], day) -> list[RegisterRow]:
     ]
 
 
-def register_for(session: Session, *, with_payments: bool = False) -> Register:
-    """The session's register. Four queries at most (three without the payments that need a
-    person; one more on a drop-off session), whatever the numbers of bookings, children and
-    walk-ins."""
-    day = timezone.localtime(session.start).date()
+def _bookings_on_the_register(session_id: int) -> QuerySet[Booking]:
+    """The places held and the waiting list, each in its own order: places held by when they
+    were confirmed, the waiting list as places will be offered (WAITING_LIST_ORDER)."""
     waiting_status = Booking.Status.WAITING
-    # One query for the places held and the waiting list, each in its own order: places held
-    # by when they were confirmed, the waiting list as places will be offered
-    # (WAITING_LIST_ORDER).
-    bookings = (
+    return (
         Booking.objects.filter(
-            session=session, status__in=[*Booking.HOLDING_STATUSES, waiting_status]
+            session_id=session_id, status__in=[*Booking.HOLDING_STATUSES, waiting_status]
         )
-        .select_related("parent", "parent__mobile", "family_contact", "booked_by", "course_booking")
-        .prefetch_related(Prefetch("children"))
         .annotate(
             register_order=Case(
                 When(status=waiting_status, then=F("waiting_since")),
@@ -145,6 +140,31 @@ def register_for(session: Session, *, with_payments: bool = False) -> Register:
             )
         )
         .order_by(Case(When(status=waiting_status, then=1), default=0), "register_order", "pk")
+    )
+
+
+# Asked each time a register is opened: their SQL is written once per process
+# (`startwell.compiled`), since putting the bookings' together took the ORM 3 ms a time. What
+# each booking shows of its family comes in a query per kind, and none for a kind no booking has.
+_REGISTER_BOOKINGS = Compiled(_bookings_on_the_register)
+_WALK_INS = Compiled(
+    lambda session_id: WalkIn.objects.filter(session_id=session_id).order_by("recorded_at", "pk")
+)
+_WHAT_A_ROW_SHOWS = ("parent", "family_contact", "booked_by", "course_booking", "children")
+
+
+def register_for(session: Session, *, for_managers: bool = False) -> Register:
+    """The session's register. A fixed number of queries whatever the numbers of bookings,
+    children and walk-ins: the bookings, then their parents, the families the centre keeps, who
+    booked for a family, the courses booked and the children, each only when a booking has one;
+    the walk-ins; one more on a drop-off session. The centre's managers' register also has the
+    parents' mobiles (whether texts fail: `RegisterRow.text_failure`) and the payments that need
+    a person, a query each."""
+    day = timezone.localtime(session.start).date()
+    waiting_status = Booking.Status.WAITING
+    bookings = list(_REGISTER_BOOKINGS.instances(session_id=session.pk))
+    prefetch_related_objects(
+        bookings, *_WHAT_A_ROW_SHOWS, *(["parent__mobile"] if for_managers else [])
     )
     rows = _rows(bookings, day)
     held = [row for row in rows if row.booking.status != waiting_status]
@@ -156,7 +176,7 @@ def register_for(session: Session, *, with_payments: bool = False) -> Register:
             by_child = details.get(row.booking.pk, {})
             row.drop_off = list(by_child.values())
     payments = []
-    if with_payments:
+    if for_managers:
         payments = list(
             Payment.objects.filter(booking__session=session, needs_attention=True)
             .select_related("booking")
@@ -169,7 +189,7 @@ def register_for(session: Session, *, with_payments: bool = False) -> Register:
             row for row in held if row.booking.status == Booking.Status.PENDING_PAYMENT
         ],
         waiting=waiting,
-        walk_ins=list(WalkIn.objects.filter(session=session).order_by("recorded_at", "pk")),
+        walk_ins=list(_WALK_INS.instances(session_id=session.pk)),
         payments_needing_attention=payments,
     )
 

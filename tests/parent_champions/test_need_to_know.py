@@ -168,9 +168,9 @@ def test_one_look_at_a_register_reads_what_it_shows_once(client, champion, sessi
 
 # Sign-in (session, person), the session with the person's standing, its activity, its centre
 # (and its venue, where it has one: not here), the champion's checks, the audit entry, the
-# bookings, their children, the walk-ins. (Whether any centre asks the person for a second factor
-# is kept with their header facts.)
-REGISTER_QUERIES = 10
+# bookings, their parents, their children, the walk-ins. (Whether any centre asks the person for a
+# second factor is kept with their header facts.)
+REGISTER_QUERIES = 11
 
 
 def test_a_champion_of_the_centre_who_neither_hosts_nor_covers_cannot_act_on_a_booking(
@@ -458,6 +458,6 @@ def test_the_admin_register_queries_do_not_grow_with_bookings(client, manager, a
         return len(queries)
 
     client.force_login(manager)
-    # Wagtail's admin page and its menus, the session, the register (bookings and their children
-    # in two queries, walk-ins, payments needing a person).
-    assert count_for(1) == count_for(40) == 22
+    # Wagtail's admin page and its menus, the session, the register (bookings, their parents,
+    # their mobiles and their children in four queries, walk-ins, payments needing a person).
+    assert count_for(1) == count_for(40) == 24
