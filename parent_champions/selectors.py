@@ -5,6 +5,7 @@ are `bookings.registers`.)"""
 
 import datetime
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import reduce
 
@@ -168,12 +169,21 @@ _ACTIVITY = Compiled(lambda page_id: ActivityPage.objects.filter(pk=page_id).ord
 _CENTRE = Compiled(lambda page_id: CentrePage.objects.filter(pk=page_id).order_by())
 
 
-def session_in_reach(user, session_id: int) -> Session | None:
+def where_it_is(session: Session) -> tuple[Venue | None, ActivityPage, CentrePage]:
+    """The session's venue (None while it is to be confirmed), activity and centre: a query
+    each (each page is two tables, read apart from the session: joined to it, they cost
+    PostgreSQL more to plan than to run)."""
+    venue = _one(_VENUE, venue_id=session.venue_id) if session.venue_id is not None else None
+    activity = _one(_ACTIVITY, page_id=session.activity_id)
+    return venue, activity, _one(_CENTRE, page_id=session.centre_id)
+
+
+def session_in_reach(
+    user, session_id: int, *, where: Callable[[Session], tuple] = where_it_is
+) -> Session | None:
     """The session, if its register is in this person's reach (`register_sessions_for`), with
-    its venue, activity and centre, and the person's `Standing` as `session.standing`; None
-    otherwise. Four queries: the session with the person's standing, then its venue, its
-    activity and its centre (each a Wagtail page of two tables, read apart: joined to the
-    session, they cost PostgreSQL more to plan than to run)."""
+    its venue, activity and centre (as `where` gives them: `where_it_is` by default), and the
+    person's `Standing` as `session.standing`; None otherwise. One query, then `where`'s."""
     if not user.is_authenticated:
         return None
     if user.is_superuser:
@@ -186,11 +196,7 @@ def session_in_reach(user, session_id: int) -> Session | None:
     session.standing = _standing(user, session)
     if not session.standing.in_reach:
         return None
-    session.venue = (
-        _one(_VENUE, venue_id=session.venue_id) if session.venue_id is not None else None
-    )
-    session.activity = _one(_ACTIVITY, page_id=session.activity_id)
-    session.centre = _one(_CENTRE, page_id=session.centre_id)
+    session.venue, session.activity, session.centre = where(session)
     return session
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from bookings.registers import register_for
+from startwell import pagecache
 from startwell.errors import ApplicationError, show_as_message, show_on_form
 
 from .. import selectors
@@ -30,10 +31,21 @@ def refused(request, message: str):
 
 
 def session_in_reach(request, session_id: int):
-    session = selectors.session_in_reach(request.user, session_id)
+    session = selectors.session_in_reach(
+        request.user, session_id, where=lambda session: _where_it_is(request, session)
+    )
     if session is None:
         raise Http404
     return session
+
+
+def _where_it_is(request, session):
+    """The session's venue, activity and centre (`selectors.where_it_is`): the same for everyone,
+    so kept under the page cache's generation (`pagecache.fragment`), exactly as fresh as a
+    public page: a venue saved or a page published ends it. Whether the person may see the
+    register is never kept: it is read with the session on every request."""
+    key = f"where|{session.pk}|{session.venue_id}|{session.activity_id}|{session.centre_id}"
+    return pagecache.fragment(request, key, lambda: selectors.where_it_is(session))
 
 
 def _register_url(session, anchor: str = "", *, updated_booking=None) -> str:
