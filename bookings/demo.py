@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from cms.models import ActivityPage, CentrePage, PartnerOrganisation
+from cms.models import ActivityPage, CentrePage, PartnerOrganisation, Venue
 from startwell import demo
 from startwell.demo import CENTRES
 from startwell.models import Child, User
@@ -181,13 +181,25 @@ WINDOW = {"opens_days_before": 28, "closes_minutes_before": 60, "cutoff_hours_be
 
 
 def _ensure_holidays() -> None:
-    for name, start, end in HOLIDAYS:
-        HolidayPeriod.objects.get_or_create(name=name, start_date=start, defaults={"end_date": end})
+    there = set(HolidayPeriod.objects.values_list("name", "start_date"))
+    HolidayPeriod.objects.bulk_create(
+        [
+            HolidayPeriod(name=name, start_date=start, end_date=end)
+            for name, start, end in HOLIDAYS
+            if (name, start) not in there
+        ]
+    )
 
 
-def _ensure_activity(centre: CentrePage, spec: DemoActivity) -> ActivityPage:
-    partner = PartnerOrganisation.objects.filter(name=spec.partner_name).first()
-    activity = ActivityPage.objects.child_of(centre).filter(slug=spec.slug).first()
+def _ensure_activity(
+    centre: CentrePage,
+    spec: DemoActivity,
+    there: dict[str, ActivityPage],
+    partners: dict[str, PartnerOrganisation],
+) -> ActivityPage:
+    """The centre's activity for `spec`: `there` holds the centre's activities by slug,
+    `partners` the borough's partner organisations by name."""
+    activity = there.get(spec.slug)
     if activity:
         return activity
     activity = ActivityPage(
@@ -196,7 +208,7 @@ def _ensure_activity(centre: CentrePage, spec: DemoActivity) -> ActivityPage:
         summary=spec.summary,
         category=spec.category,
         delivered_by=spec.delivered_by,
-        partner=partner if spec.partner_name else None,
+        partner=partners.get(spec.partner_name) if spec.partner_name else None,
         min_age_months=spec.min_age_months,
         max_age_months=spec.max_age_months,
         adults_only=spec.adults_only,
@@ -207,6 +219,8 @@ def _ensure_activity(centre: CentrePage, spec: DemoActivity) -> ActivityPage:
         minimum_pence=spec.minimum_pence,
         funded_places=spec.funded_places,
         is_course=bool(spec.course_weeks),
+        # In the centre's language (which Wagtail would otherwise look up from the centre).
+        locale_id=centre.locale_id,
         # Published as it is created; a revision is made when someone first edits it.
         live=True,
         first_published_at=timezone.now(),
@@ -226,8 +240,8 @@ def _periods(spec: DemoActivity) -> list[tuple[datetime.date, datetime.date]]:
     ]
 
 
-def _ensure_sessions(centre: CentrePage, activity: ActivityPage, spec: DemoActivity) -> None:
-    venues = list(centre.venues.all())
+def _ensure_sessions(venues: list[Venue], activity: ActivityPage, spec: DemoActivity) -> None:
+    """`venues` are the centre's venues, in order."""
     venue = venues[1] if spec.at_second_venue and len(venues) > 1 else venues[0]
     for first, last in _periods(spec):
         when = {
@@ -348,13 +362,17 @@ def seed_bookings_demo() -> None:
         .filter(slug__in=[spec.slug for spec in CENTRES])
         .order_by("path")
     )
+    # Asked once rather than for each activity.
+    partners = {partner.name: partner for partner in PartnerOrganisation.objects.all()}
     for centre in centres:
+        there = {page.slug: page for page in ActivityPage.objects.child_of(centre)}
+        venues = list(centre.venues.all())
         for spec in ACTIVITIES:
-            activity = _ensure_activity(centre, spec)
+            activity = _ensure_activity(centre, spec, there, partners)
             if spec.course_weeks:
                 _ensure_course(centre, activity, spec)
             else:
-                _ensure_sessions(centre, activity, spec)
+                _ensure_sessions(venues, activity, spec)
     parent = User.objects.filter(email="parent@startwell.example").first()
     if parent and centres:
         children = _ensure_children(parent)

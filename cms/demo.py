@@ -7,8 +7,9 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from wagtail.models import Page, Site
+from wagtail.tasks import update_reference_index_task
 
-from startwell import demo
+from startwell import demo, pagecache
 from startwell.demo import CENTRES, DemoCentre
 from startwell.models import User
 
@@ -133,7 +134,7 @@ def _name_site() -> None:
 CHAMPIONS_NEED_SECOND_FACTOR = {"northfield"}
 
 
-def _ensure_centre(index: CentreIndexPage, spec: DemoCentre) -> CentrePage:
+def _ensure_centre(index: CentrePage, spec: DemoCentre) -> CentrePage:
     centre = CentrePage.objects.filter(slug=spec.slug).first()
     if centre is None:
         centre = CentrePage(
@@ -149,36 +150,91 @@ def _ensure_centre(index: CentreIndexPage, spec: DemoCentre) -> CentrePage:
             email=f"{spec.slug}@startwell.example",
             accessibility=ACCESSIBILITY,
             champions_need_second_factor=spec.slug in CHAMPIONS_NEED_SECOND_FACTOR,
+            locale_id=index.locale_id,  # rather than Wagtail looking it up from the index
         )
         for name, kind, address, postcode in spec.venues:
             centre.venues.add(Venue(name=name, kind=kind, address=address, postcode=postcode))
+        # Adding it validates it and gives it its managers' group (cms.signals); the revision
+        # need not validate it again.
         index.add_child(instance=centre)
-        centre.save_revision().publish()
-    ensure_centre_manager_group(centre=centre)
-    for order, spec_partner in enumerate(PARTNERS[:LISTED_AT_EVERY_CENTRE]):
-        CentrePartner.objects.get_or_create(
-            centre=centre,
-            partner=PartnerOrganisation.objects.get(name=spec_partner["name"]),
-            defaults={"when": spec_partner.get("when", ""), "sort_order": order},
-        )
+        centre.save_revision(clean=False).publish()
+    else:
+        # Loaded before: the group and its permissions are repaired if need be.
+        ensure_centre_manager_group(centre=centre)
     return centre
 
 
+def _list_partners(centres: list[CentrePage]) -> None:
+    """Every demo centre lists the borough's first partners, with when families find them
+    there; a listing already there is left as it is. Written in one statement."""
+    partners = dict(
+        PartnerOrganisation.objects.filter(
+            name__in=[spec["name"] for spec in PARTNERS[:LISTED_AT_EVERY_CENTRE]]
+        ).values_list("name", "pk")
+    )
+    there = set(
+        CentrePartner.objects.filter(centre__in=centres).values_list("centre_id", "partner_id")
+    )
+    listings = [
+        CentrePartner(
+            centre=centre,
+            partner_id=partners[spec["name"]],
+            when=spec.get("when", ""),
+            sort_order=order,
+        )
+        for centre in centres
+        for order, spec in enumerate(PARTNERS[:LISTED_AT_EVERY_CENTRE])
+        if (centre.pk, partners[spec["name"]]) not in there
+    ]
+    CentrePartner.objects.bulk_create(listings)
+    if listings:
+        # Bulk writes send no model signals: centre pages show their partners, and Wagtail's
+        # reference index (the admin's "used by" for partners) holds a listing's references
+        # under its centre, indexed again once per centre rather than once per listing.
+        pagecache.invalidate()
+        for centre_id in sorted({listing.centre_id for listing in listings}):
+            update_reference_index_task.enqueue("cms", "centrepage", str(centre_id))
+
+
+def _ensure_footprints() -> None:
+    there = set(Footprint.objects.filter(name__in=FOOTPRINTS).values_list("name", flat=True))
+    missing = [Footprint(name=name) for name in FOOTPRINTS if name not in there]
+    Footprint.objects.bulk_create(missing)
+    if missing:
+        pagecache.invalidate()  # bulk writes send no model signals
+
+
 def _ensure_partners() -> None:
-    for spec in PARTNERS:
-        details = {key: value for key, value in spec.items() if key not in {"name", "when"}}
-        PartnerOrganisation.objects.get_or_create(name=spec["name"], defaults=details)
+    there = set(
+        PartnerOrganisation.objects.filter(
+            name__in=[spec["name"] for spec in PARTNERS]
+        ).values_list("name", flat=True)
+    )
+    missing = [
+        PartnerOrganisation(
+            **{key: value for key, value in spec.items() if key != "when"},
+        )
+        for spec in PARTNERS
+        if spec["name"] not in there
+    ]
+    PartnerOrganisation.objects.bulk_create(missing)
+    if missing:
+        pagecache.invalidate()  # bulk writes send no model signals
 
 
 def _place_venues() -> None:
     """Gives the demo venues that have none a position, a few hundred metres apart."""
-    unplaced = Venue.objects.filter(latitude__isnull=True).order_by("centre__path", "sort_order")
+    unplaced = list(
+        Venue.objects.filter(latitude__isnull=True).order_by("centre__path", "sort_order")
+    )
     for step, venue in enumerate(
         unplaced, start=Venue.objects.filter(latitude__isnull=False).count()
     ):
         venue.latitude = DEMO_LATITUDE + Decimal("0.004") * (step % 5)
         venue.longitude = DEMO_LONGITUDE + Decimal("0.006") * (step // 5)
-        venue.save(update_fields=["latitude", "longitude"])
+    Venue.objects.bulk_update(unplaced, ["latitude", "longitude"])
+    if unplaced:
+        pagecache.invalidate()  # bulk writes send no model signals
 
 
 def _ensure_index(home: HomePage) -> CentreIndexPage:
@@ -191,21 +247,26 @@ def _ensure_index(home: HomePage) -> CentreIndexPage:
                 intro="Five Start Well family centres, each run by a local primary school.",
             )
         )
-        index.save_revision().publish()
+        # Validated as it was added.
+        index.save_revision(clean=False).publish()
     return index
 
 
 @demo.step(order=demo.PAGES)
 def seed_pages() -> None:
-    for name in FOOTPRINTS:
-        Footprint.objects.get_or_create(name=name)
+    _ensure_footprints()
     _ensure_partners()
     index = _ensure_index(_ensure_home())
     _name_site()
-    for spec in CENTRES:
-        centre = _ensure_centre(index, spec)
-        manager = User.objects.get(email=demo.manager_email(spec.slug))  # made by the accounts step
-        manager.groups.add(centre.manager_group)
+    centres = [_ensure_centre(index, spec) for spec in CENTRES]
+    _list_partners(centres)
+    managers = dict(
+        User.objects.filter(
+            email__in=[demo.manager_email(spec.slug) for spec in CENTRES]
+        ).values_list("email", "pk")
+    )  # made by the accounts step
+    for spec, centre in zip(CENTRES, centres, strict=True):
+        centre.manager_group.user_set.add(managers[demo.manager_email(spec.slug)])
     _place_venues()
 
 
