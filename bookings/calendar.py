@@ -1,20 +1,30 @@
 """Calendar entries (iCalendar): one per booking, and a public feed per centre."""
 
+from typing import TYPE_CHECKING
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
 
 from startwell.site_address import absolute_url
 
+# icalendar is imported where entries are written: this module is loaded at start-up with the
+# bookings app's e-mails, and most processes never write a calendar entry.
+if TYPE_CHECKING:
+    from icalendar import Calendar, Event
 
-def _calendar() -> Calendar:
+
+def _calendar() -> "Calendar":
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("prodid", "-//Start Well family centres//startwell//EN")
     calendar.add("version", "2.0")
     return calendar
 
 
-def _event(session, *, uid: str, summary: str) -> Event:
+def _event(session, *, uid: str, summary: str) -> "Event":
+    from icalendar import Event
+
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", timezone.now())

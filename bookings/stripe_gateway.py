@@ -2,12 +2,17 @@
 the payment rules need. Everything comes back as plain dicts, shaped as in Stripe's webhooks."""
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import stripe
 from django.conf import settings
 
 from .stripe_events import MalformedEvent, check_event
+
+# Stripe's library is imported where it is called: loading it takes a tenth of a second, which
+# every process would pay at start-up (this module is loaded with the bookings app), and most
+# (commands, the task worker, sites without online payment) never call Stripe.
+if TYPE_CHECKING:
+    import stripe
 
 
 class GatewayError(Exception):
@@ -28,7 +33,9 @@ def is_configured() -> bool:
     return bool(settings.STRIPE_SECRET_KEY)
 
 
-def client() -> stripe.StripeClient:
+def client() -> "stripe.StripeClient":
+    import stripe
+
     base_addresses = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
     return stripe.StripeClient(
         settings.STRIPE_SECRET_KEY,
@@ -38,6 +45,8 @@ def client() -> stripe.StripeClient:
 
 
 def _call(method, *args, **kwargs) -> dict[str, Any]:
+    import stripe
+
     try:
         return method(*args, **kwargs).to_dict()
     except stripe.StripeError as error:
@@ -76,6 +85,8 @@ def verified_event(payload: bytes, signature_header: str | None) -> dict[str, An
     tolerance) is verified and it has the shape the handlers read. Raises
     `stripe.SignatureVerificationError` or `ValueError` (`MalformedEvent` for a signed body that
     is not a usable event)."""
+    import stripe
+
     stripe.WebhookSignature.verify_header(
         payload,
         signature_header,
