@@ -209,7 +209,7 @@ def seed_accounts() -> None:
     accounts = _demo_accounts()
     emails = [email for email, *_ in accounts]
     there = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
-    User.objects.bulk_create(
+    new_users = User.objects.bulk_create(
         [
             User(
                 email=email,
@@ -226,14 +226,15 @@ def seed_accounts() -> None:
     addressed = set(
         EmailAddress.objects.filter(user_id__in=users.values()).values_list("user_id", "email")
     )
-    EmailAddress.objects.bulk_create(
+    new_addresses = EmailAddress.objects.bulk_create(
         [
             EmailAddress(user_id=users[email], email=email, verified=True, primary=True)
             for email in emails
             if (users[email], email) not in addressed
         ]
     )
-    # Bulk writes send no model signals: public pages show people's names (comments), and what
-    # each page's header knows of people (person_facts) is asked again.
-    pagecache.invalidate()
-    person_facts.invalidate()
+    if new_users or new_addresses:
+        # Bulk writes send no model signals: public pages show people's names (comments), and
+        # what each page's header knows of people (person_facts) is asked again.
+        pagecache.invalidate()
+        person_facts.invalidate()

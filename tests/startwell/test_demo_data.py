@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
-from wagtail.models import GroupPagePermission, Page, Revision, Site
+from wagtail.models import GroupPagePermission, Page, ReferenceIndex, Revision, Site
 
 from bookings.demo import HOLIDAYS
 from bookings.models import Booking, Course, HolidayPeriod, Session
@@ -102,6 +102,24 @@ def test_five_centres_with_venues_partners_and_one_asking_champions_for_a_second
     assert not partner_activities.filter(partner__isnull=True).exists()
     asking = CentrePage.objects.originals().filter(champions_need_second_factor=True)
     assert {centre.slug for centre in asking} == {"northfield"}
+
+
+def test_each_partner_knows_the_centres_listing_it(demo):
+    """Wagtail's reference index (the admin's "used by"), which the demo's listings, written in
+    bulk, ask for themselves."""
+    partner = PartnerOrganisation.objects.get(name="Youth Justice Service")
+    using = {
+        reference.object_id
+        for reference in ReferenceIndex.get_references_to(partner)
+        if reference.model_path.startswith("partners.item")
+    }
+    assert {str(centre.pk) for centre in CentrePage.objects.originals()} <= using
+
+
+def test_site_search_finds_the_demo_pages(demo):
+    found = Page.objects.live().search("massage")
+    assert {page.specific_class for page in found} == {ActivityPage}
+    assert len(found) == 2 * len(CENTRES)  # the weekly sessions and the course at each centre
 
 
 def test_each_demo_manager_is_in_exactly_their_centres_group(demo):

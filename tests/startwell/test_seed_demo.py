@@ -12,9 +12,10 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.test import Client
 from wagtail.models import GroupPagePermission, Page, Revision
 
-from cms.models import Footprint, Venue
+from cms.models import CentrePartner, Footprint, Venue
 from startwell import demo
 from startwell.models import User
 
@@ -97,3 +98,19 @@ def test_the_production_settings_module_is_the_one_seed_demo_refuses(tmp_path):
     assert result.returncode != 0
     assert "--i-know-this-is-production" in result.stderr
     assert "Demo data is ready" not in result.stdout
+
+
+def test_what_a_second_load_writes_shows_at_once_on_cached_public_pages(without_page_tree):
+    """The demo writes some rows in bulk, which sends no model signals: it ends the anonymous
+    page cache's generation itself."""
+    seed()
+    CentrePartner.objects.filter(
+        centre__slug="northfield", partner__name="Youth Justice Service"
+    ).delete()
+    visitor = Client()
+    assert "Youth Justice Service" not in visitor.get("/centres/northfield/").content.decode()
+    assert "Youth Justice Service" not in visitor.get("/centres/northfield/").content.decode()
+
+    seed()  # puts the listing back
+
+    assert "Youth Justice Service" in visitor.get("/centres/northfield/").content.decode()
