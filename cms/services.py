@@ -36,12 +36,16 @@ def share_managers_with_translation(*, original: CentrePage, translation: Centre
     group = ensure_centre_manager_group(centre=original)
     CentrePage.objects.filter(pk=translation.pk).update(manager_group=group)
     translation.manager_group = group
-    for permission in Permission.objects.filter(
-        content_type__app_label="wagtailcore", codename__in=MANAGER_PAGE_PERMISSIONS
-    ):
-        GroupPagePermission.objects.get_or_create(
-            group=group, page=translation, permission=permission
-        )
+    # Written in one go, as for the centre (a grant there already changes nothing).
+    GroupPagePermission.objects.bulk_create(
+        [
+            GroupPagePermission(group=group, page=translation, permission=permission)
+            for permission in Permission.objects.filter(
+                content_type__app_label="wagtailcore", codename__in=MANAGER_PAGE_PERMISSIONS
+            )
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def translating_permission() -> Permission:
