@@ -3,7 +3,6 @@ portal shares: one line for single-line text, upper bounds for numbers and dates
 
 import datetime
 
-from allauth.mfa.webauthn.forms import AddWebAuthnForm
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
@@ -124,25 +123,6 @@ class ChildForm(forms.Form):
             "birth_year": child.birth_year,
         }
         return cls(data, initial=initial)
-
-
-class AddPasskeyForm(AddWebAuthnForm):
-    """allauth's form for adding a passkey, in plain words. Signing in with the passkey alone is
-    ticked already: on a phone that is what makes a passkey easier than an authenticator app."""
-
-    # allauth's name field, on one line like every other name.
-    name = SingleLineCharField(required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["name"].label = _("Name for this passkey")
-        self.fields["name"].help_text = _("So you can tell your passkeys apart, e.g. “My phone”.")
-        if "passwordless" in self.fields:
-            self.fields["passwordless"].label = _("Also use it to sign in without a password")
-            self.fields["passwordless"].help_text = _(
-                "Your phone or computer will ask for your fingerprint, face or PIN each time."
-            )
-            self.fields["passwordless"].initial = True
 
 
 class MobileNumberForm(forms.Form):

@@ -252,7 +252,7 @@ MFA_PASSKEY_LOGIN_ENABLED = True
 # Only the development and test settings accept passkeys on http://localhost.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
 MFA_ADAPTER = "startwell.adapters.MFAAdapter"
-MFA_FORMS = {"add_webauthn": "startwell.forms.AddPasskeyForm"}
+MFA_FORMS = {"add_webauthn": "startwell.passkey_forms.AddPasskeyForm"}
 # Authenticator secrets are encrypted with this key (Fernet). Without it, a key is derived from
 # SECRET_KEY; set it separately so rotating SECRET_KEY does not lose every authenticator.
 MFA_ENCRYPTION_KEY = os.environ.get("MFA_ENCRYPTION_KEY", "")
