@@ -1,6 +1,7 @@
 """Forms a parent fills in: the timetable filters and the booking form."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.text import format_lazy
@@ -137,7 +138,39 @@ class ChildrenReadOnce(forms.models.ModelChoiceIterator):
 
 
 class ChildrenField(forms.ModelMultipleChoiceField):
+    """The family's children to tick. Those ticked are checked against the same read as the
+    list (Django builds a query for each one sent, then asks again for them all), with Django's
+    refusals: a value that is no child's id at all, or not one of this family's children."""
+
     iterator = ChildrenReadOnce
+
+    def _check_values(self, value):
+        try:
+            chosen = frozenset(value)
+        except TypeError:  # a list of lists, say
+            raise ValidationError(
+                self.error_messages["invalid_list"], code="invalid_list"
+            ) from None
+        for pk in chosen:
+            self.validate_no_null_characters(pk)
+            try:
+                self.queryset.model._meta.pk.to_python(pk)
+            except ValidationError:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                ) from None
+        offered = {str(child.pk) for child in self.queryset}
+        for pk in chosen:
+            if str(pk) not in offered:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        ticked = {str(pk) for pk in chosen}
+        return [child for child in self.queryset if str(child.pk) in ticked]
 
 
 class BookingForm(forms.Form):
