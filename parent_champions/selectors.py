@@ -46,11 +46,19 @@ def centres_championed_by(user) -> QuerySet[CentrePage]:
     return CentrePage.objects.filter(champions__user=user, champions__status=Champion.Status.ACTIVE)
 
 
+# Asked by every register action and look; one per person and centre (so no default order, and
+# none of its joins). Its SQL is written once per process (`startwell.compiled`).
+_CHAMPION_AT = Compiled(
+    lambda person_id, centre_id: Champion.objects.filter(
+        user_id=person_id, centre_id=centre_id
+    ).order_by("pk")[:1]
+)
+
+
 def champion_at(user, centre_id: int) -> Champion | None:
     if not user.is_authenticated:
         return None
-    # One per person and centre: no need of the default order, and of its joins.
-    return Champion.objects.filter(user=user, centre_id=centre_id).order_by("pk").first()
+    return next(iter(_CHAMPION_AT.instances(person_id=user.pk, centre_id=centre_id)), None)
 
 
 def manages_centre(user, centre_id: int) -> bool:
