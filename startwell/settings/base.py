@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    # Last: its `ready` says every app is loaded (manage.py's paused cycle collector restarts).
+    "startwell.started.StartedConfig",
 ]
 
 MIDDLEWARE = [
