@@ -49,7 +49,12 @@ def _remembered_route(request, path: str, tree: str, find):
         return None
     content_type_id, page_id, args, kwargs = remembered
     model = ContentType.objects.get_for_id(content_type_id).model_class()
-    page = model.objects.filter(pk=page_id, live=True).first() if model else None
+    # With its locale (a tiny table): every page asks whether it is shown untranslated.
+    page = (
+        model.objects.filter(pk=page_id, live=True).select_related("locale").first()
+        if model
+        else None
+    )
     if page is None:  # gone since: the change that ends what is remembered is committing
         return find()
     return page, args, kwargs

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.utils import translation
 from wagtail.models import Page
 
+from startwell import pagecache
 from startwell.languages import NATIVE_NAMES
 
 register = template.Library()
@@ -52,13 +53,21 @@ def page_alternates(context, page) -> list[dict]:
     if not _is_page(page) or not getattr(settings, "WAGTAIL_I18N_ENABLED", False):
         return []
     request = context.get("request")
-    translations = page.get_translations(inclusive=True).live().select_related("locale")
-    alternates = []
-    for translated in translations:
-        url = translated.get_full_url(request)
-        if url:
-            alternates.append({"language": translated.locale.language_code, "url": url})
-    return alternates if len(alternates) > 1 else []
+
+    def find() -> list[dict]:
+        translations = page.get_translations(inclusive=True).live().select_related("locale")
+        alternates = []
+        for translated in translations:
+            url = translated.get_full_url(request)
+            if url:
+                alternates.append({"language": translated.locale.language_code, "url": url})
+        return alternates if len(alternates) > 1 else []
+
+    if request is None or getattr(request, "is_preview", False):
+        return find()
+    # The same for everyone (the fragment's key holds the host and the language), and kept as a
+    # page is: a translation published, unpublished or moved ends it.
+    return pagecache.fragment(request, f"alternates|{page.pk}", find)
 
 
 @register.filter

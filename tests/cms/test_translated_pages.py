@@ -14,7 +14,7 @@ from django.urls import reverse
 from wagtail.models import Locale
 
 from cms.models import CentrePage, in_active_language
-from tests.factories import ActivityPageFactory, SessionFactory, VenueFactory
+from tests.factories import ActivityPageFactory, SessionFactory, UserFactory, VenueFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -235,3 +235,17 @@ def test_the_translated_links_cost_one_query_for_the_whole_list(centre, without_
     assert {url: queries(polish, url) for url in with_one} == with_one
     assert queries(english, "/sessions/") == in_english
     assert len(card_links(polish.get("/sessions/").text)) == 4
+
+
+def test_a_translation_published_or_unpublished_shows_in_the_alternates_at_once(centre):
+    """Signed in, a page's alternates are kept between changes (`pagecache.fragment`): a
+    translation published or unpublished shows on the next request."""
+    client = Client()
+    client.force_login(UserFactory())
+    assert alternates(client.get(centre.url)) == {}
+
+    polish = translate(centre, "Centrum Northfield")
+    assert set(alternates(client.get(centre.url))) == {"en-gb", "pl"}
+
+    polish.unpublish()
+    assert alternates(client.get(centre.url)) == {}
