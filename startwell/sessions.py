@@ -20,6 +20,10 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.contrib.sessions.backends import db
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from .compiled import Compiled
 
 KEY_PURPOSE = b"startwell browser sessions"
 # Marks encrypted data; Django's signed format never starts with it.
@@ -39,8 +43,27 @@ def session_cipher() -> MultiFernet:
     return MultiFernet([_fernet_for(secret) for secret in secrets])
 
 
+def _session_with_key(session_key: str):
+    return Session.objects.filter(session_key=session_key)
+
+
+# Read at the start of every signed-in request: its SQL is written once per process
+# (`startwell.compiled`), and whether it has expired is asked here rather than in it (the clock
+# cannot be a stand-in).
+_SESSION_WITH_KEY = Compiled(_session_with_key)
+
+
 class SessionStore(db.SessionStore):
     """Django's database session store, with the signed data encrypted before it is saved."""
+
+    def _get_session_from_db(self):
+        if self.session_key is None:  # no cookie, or one not in the form of a session key
+            return None
+        found = next(iter(_SESSION_WITH_KEY.instances(session_key=self.session_key)), None)
+        if found is None or found.expire_date <= timezone.now():
+            self._session_key = None
+            return None
+        return found
 
     def encode(self, session_dict) -> str:
         signed = super().encode(session_dict)

@@ -5,7 +5,7 @@ not carry its ids as parameters is refused rather than asked with the stand-ins.
 import pytest
 from django.db.models import Count
 
-from bookings.models import Session
+from bookings.models import Session, WalkIn
 from startwell.compiled import Compiled
 from tests.factories import BookingFactory, SessionFactory
 
@@ -42,3 +42,17 @@ def test_it_is_asked_with_exactly_its_ids():
         query.instances(pk=1)
     with pytest.raises(ValueError):
         query.instances(session_id="1 OR 1=1")
+
+
+def test_a_key_given_as_text_is_asked_as_text():
+    session = SessionFactory()
+    red = WalkIn.objects.create(session=session, label="Red coat", children=1, places=1)
+    blue = WalkIn.objects.create(session=session, label="Blue hat", children=1, places=1)
+
+    def labelled(label: str):
+        return WalkIn.objects.filter(label=label).order_by()
+
+    query = Compiled(labelled)
+    assert [walk_in.pk for walk_in in query.instances(label="Blue hat")] == [blue.pk]
+    assert [walk_in.pk for walk_in in query.instances(label="Red coat")] == [red.pk]
+    assert list(query.instances(label="' OR 1=1 --")) == []

@@ -5,6 +5,7 @@ SECRET_KEY (kept in SECRET_KEY_FALLBACKS) does not sign everyone out."""
 import pytest
 from django.contrib.sessions.backends.db import SessionStore as SignedOnlySession
 from django.contrib.sessions.models import Session
+from django.utils import timezone
 
 from startwell.sessions import PREFIX, SessionStore
 
@@ -58,3 +59,21 @@ def test_sessions_survive_a_rotation_kept_in_the_fallbacks(settings):
     settings.SECRET_KEY_FALLBACKS = [old_secret]
 
     assert SessionStore(session_key=key)["user"] == "42"
+
+
+def test_an_expired_or_unknown_session_is_empty_and_forgets_its_key():
+    key = saved(code="QX7-K2P9")
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now())
+
+    expired = SessionStore(session_key=key)
+    assert expired.load() == {}
+    assert expired.session_key is None
+    unknown = SessionStore(session_key="x" * 32)
+    assert unknown.load() == {} and unknown.session_key is None
+
+
+def test_each_session_is_read_by_its_own_key():
+    first, second = saved(who="first"), saved(who="second")
+
+    assert SessionStore(session_key=second)["who"] == "second"
+    assert SessionStore(session_key=first)["who"] == "first"
