@@ -9,7 +9,7 @@ annotated `str` takes text instead (a key). The first time it is asked on a data
 function is called with stand-ins and the SQL written; from then on the same SQL is asked with the
 real values in the stand-ins' places.
 
-Only for queries whose shape depends on nothing but those numbers: no clock, no settings read
+Only for queries whose shape depends on nothing but those values: no clock, no settings read
 per request, no branch on a value. A stand-in the SQL does not carry as a parameter (the ORM
 folded it away) is refused the first time the query is asked, so the mistake shows in a test.
 """
@@ -28,6 +28,8 @@ _TEXT_STAND_IN = "~stand-in {n} 7318092215463~"
 
 
 class Compiled:
+    """A query written once per process per database (see the module's docstring)."""
+
     def __init__(self, build: Callable[..., QuerySet]):
         self.build = build
         parameters = inspect.signature(build).parameters
