@@ -25,6 +25,7 @@ from django.utils import dateformat, timezone
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import CentrePage
+from startwell.compiled import Compiled
 from startwell.models import Child
 
 from . import stripe_gateway
@@ -124,28 +125,26 @@ def bookable_session(session_id: int) -> Session:
     )
 
 
+def _active_bookings(session_id: int, parent_id: int) -> QuerySet[Booking]:
+    return (
+        Booking.objects.filter(
+            session_id=session_id, parent_id=parent_id, status__in=Booking.ACTIVE_STATUSES
+        )
+        .only("id", "reference", "status", "places")
+        .order_by("pk")[:1]
+    )
+
+
+# The booking form asks it on every look, and the ORM took longer to put the question together
+# than the database took to answer it: its SQL is written once per process.
+_ACTIVE_BOOKING = Compiled(_active_bookings)
+
+
 def active_booking(*, parent, session) -> Booking | None:
     """The parent's booking or waiting-list place on this session, if they have one: its
     reference, status and places (what the booking form says of it; anything else is read when
-    used).
-
-    Written in SQL: the booking form asks it on every look, and the ORM took longer to put the
-    question together than the database took to answer it."""
-    booking = Booking._meta
-    quote = connection.ops.quote_name
-    columns = {
-        name: quote(booking.get_field(name).column)
-        for name in ("id", "reference", "status", "places", "session", "parent")
-    }
-    active = ", ".join(["%s"] * len(Booking.ACTIVE_STATUSES))
-    # Only names from the model and placeholders are put together here.
-    sql = (
-        f"SELECT {columns['id']}, {columns['reference']}, {columns['status']}, "  # noqa: S608  # nosec B608
-        f"{columns['places']} FROM {quote(booking.db_table)} "
-        f"WHERE {columns['session']} = %s AND {columns['parent']} = %s "
-        f"AND {columns['status']} IN ({active}) ORDER BY {columns['id']} LIMIT 1"
-    )
-    found = Booking.objects.raw(sql, [session.pk, parent.pk, *Booking.ACTIVE_STATUSES])
+    used)."""
+    found = _ACTIVE_BOOKING.instances(session_id=session.pk, parent_id=parent.pk)
     return next(iter(found), None)
 
 

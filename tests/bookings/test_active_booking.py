@@ -1,6 +1,6 @@
-"""`selectors.active_booking`, which the booking form asks on every look, written in SQL: it
-finds what the ORM's definition finds (the parent's booking on the session in an active status)
-whatever else is booked."""
+"""`selectors.active_booking`, which the booking form asks on every look, with its SQL written once
+per process (`startwell.compiled`): it finds what the ORM's definition finds (the parent's booking
+on the session in an active status) whatever else is booked."""
 
 import datetime
 
