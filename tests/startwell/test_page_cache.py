@@ -86,6 +86,16 @@ def test_a_public_page_is_served_from_the_cache_until_something_changes(visitor,
     assert places(visitor, "/sessions/") == ["9 places left"]
 
 
+def test_a_page_is_kept_compressed_and_served_byte_for_byte(visitor, session):
+    rendered = visitor.get("/sessions/")
+    key = pagecache.AnonymousPageCacheMiddleware(None).key_for(RequestFactory().get("/sessions/"))
+    kept = caches[pagecache.CACHE_ALIAS].get(key)
+    assert len(kept[3]) < len(rendered.content) / 2
+    served = visitor.get("/sessions/")
+    assert served.content == rendered.content
+    assert served["Content-Type"] == rendered["Content-Type"]
+
+
 def test_with_the_cache_switched_off_every_request_renders(visitor, session, settings):
     settings.PAGE_CACHE_SECONDS = 0
     assert places(visitor, "/sessions/") == ["4 places left"]
