@@ -115,6 +115,19 @@ class Register:
         return sum(row.booking.places for row in self.confirmed if row.booking.funded)
 
 
+def _who_booked(bookings: list[Booking]) -> None:
+    """Who made each booking. Families mostly book for themselves, and their parent is read
+    already; only the bookings staff made for a family ask who that was (one query, when there
+    are any)."""
+    made_by_someone_else = []
+    for booking in bookings:
+        if booking.booked_by_id is not None and booking.booked_by_id == booking.parent_id:
+            booking.booked_by = booking.parent
+        else:
+            made_by_someone_else.append(booking)
+    prefetch_related_objects(made_by_someone_else, "booked_by")
+
+
 def _rows(bookings: list[Booking], day) -> list[RegisterRow]:
     return [
         RegisterRow(
@@ -150,22 +163,23 @@ _REGISTER_BOOKINGS = Compiled(_bookings_on_the_register)
 _WALK_INS = Compiled(
     lambda session_id: WalkIn.objects.filter(session_id=session_id).order_by("recorded_at", "pk")
 )
-_WHAT_A_ROW_SHOWS = ("parent", "family_contact", "booked_by", "course_booking", "children")
+_WHAT_A_ROW_SHOWS = ("parent", "family_contact", "course_booking", "children")
 
 
 def register_for(session: Session, *, for_managers: bool = False) -> Register:
     """The session's register. A fixed number of queries whatever the numbers of bookings,
-    children and walk-ins: the bookings, then their parents, the families the centre keeps, who
-    booked for a family, the courses booked and the children, each only when a booking has one;
-    the walk-ins; one more on a drop-off session. The centre's managers' register also has the
-    parents' mobiles (whether texts fail: `RegisterRow.text_failure`) and the payments that need
-    a person, a query each."""
+    children and walk-ins: the bookings, then their parents, the families the centre keeps, the
+    staff who booked for a family, the courses booked and the children, each only when a
+    booking has one; the walk-ins; one more on a drop-off session. The centre's managers'
+    register also has the parents' mobiles (whether texts fail: `RegisterRow.text_failure`) and
+    the payments that need a person, a query each."""
     day = timezone.localtime(session.start).date()
     waiting_status = Booking.Status.WAITING
     bookings = list(_REGISTER_BOOKINGS.instances(session_id=session.pk))
     prefetch_related_objects(
         bookings, *_WHAT_A_ROW_SHOWS, *(["parent__mobile"] if for_managers else [])
     )
+    _who_booked(bookings)
     rows = _rows(bookings, day)
     held = [row for row in rows if row.booking.status != waiting_status]
     waiting = [row for row in rows if row.booking.status == waiting_status]

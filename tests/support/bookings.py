@@ -9,8 +9,10 @@ from tests.factories import BookingFactory, ChildFactory, UserFactory
 
 
 def book(session, *, first_name="Jo", last_name="Bloggs", children=1, **kwargs):
-    """A confirmed booking for a household with `children` two-year-olds."""
+    """A confirmed booking for a household with `children` two-year-olds, made by the parent
+    (as the booking form makes it) unless `booked_by` says otherwise."""
     parent = UserFactory(first_name=first_name, last_name=last_name)
+    kwargs.setdefault("booked_by", parent)
     kids = [ChildFactory(parent=parent, first_name=f"{first_name}kid{i}") for i in range(children)]
     booking = BookingFactory(session=session, parent=parent, places=children, **kwargs)
     booking.children.set(kids)
