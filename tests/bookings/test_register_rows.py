@@ -1,0 +1,58 @@
+"""The register's rows: each household with its own parent, its own children and who booked,
+and nothing from another session or a cancelled booking."""
+
+import pytest
+
+from bookings.models import Booking
+from bookings.registers import register_for
+from tests.factories import BookingFactory, ChildFactory, SessionFactory, UserFactory
+from tests.support.bookings import book
+
+pytestmark = pytest.mark.django_db
+
+
+def children_by_household(register) -> dict[str, list[str]]:
+    return {row.short_name: [name for name, _age in row.children] for row in register.booked}
+
+
+def test_each_household_has_its_own_children_and_no_others():
+    session = SessionFactory(capacity=20)
+    other_session = SessionFactory(activity=session.activity, capacity=20)
+    priya = book(session, first_name="Priya", last_name="Patel", children=2)
+    sam = book(session, first_name="Sam", last_name="Jones", children=1)
+    # Priya's first child is booked on another session too, and Sam cancelled a booking for a
+    # second child: neither shows twice, nor at all.
+    elsewhere = BookingFactory(session=other_session, parent=priya.parent, places=1)
+    elsewhere.children.set([priya.children.order_by("first_name").first()])
+    cancelled = BookingFactory(
+        session=session, parent=sam.parent, places=1, status=Booking.Status.CANCELLED
+    )
+    cancelled.children.set([ChildFactory(parent=sam.parent, first_name="Cancelledkid")])
+
+    register = register_for(session)
+
+    assert children_by_household(register) == {
+        "Priya P.": ["Priyakid0", "Priyakid1"],
+        "Sam J.": ["Samkid0"],
+    }
+    assert [row.booking.parent for row in register.booked] == [priya.parent, sam.parent]
+
+
+def test_who_booked_is_the_parent_or_the_member_of_staff():
+    session = SessionFactory(capacity=20)
+    staff = UserFactory(first_name="Chris")
+    own = book(session, first_name="Priya")
+    for_them = book(session, first_name="Sam", booked_by=staff)
+
+    rows = {row.booking.pk: row.booking for row in register_for(session).booked}
+
+    assert rows[own.pk].booked_by == own.parent and not rows[own.pk].made_on_behalf
+    assert rows[for_them.pk].booked_by == staff and rows[for_them.pk].made_on_behalf
+
+
+def test_a_register_with_nobody_booked_asks_nothing_of_families(django_assert_num_queries):
+    session = SessionFactory(capacity=20)
+    session.activity  # noqa: B018 - read here, so that only the register's queries are counted
+    with django_assert_num_queries(2):  # the bookings, the walk-ins
+        register = register_for(session)
+    assert register.booked == [] and register.waiting == []
