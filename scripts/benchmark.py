@@ -8,7 +8,8 @@ For SQLite and then PostgreSQL (when it answers at BENCHMARK_POSTGRES_URL), it:
 2. serves it with gunicorn (production settings as they are by default, 2 workers);
 3. drives it with wrk (8 connections), round by round, each page right after the bare
    `/healthz` view, and prints requests/s, the ratio to the bare view measured just before it,
-   p50/p95 latency and non-2xx answers, for the anonymous pages and then the signed-in ones;
+   p50/p95 latency and non-2xx answers, for the anonymous pages and then the signed-in ones
+   (the champion's register both empty and booked by 15 families);
 4. runs the booking race through the real booking form: 500 signed-in households, one attempt
    each, for a session with 20 places, over 100 connections; prints attempts/s, p50/p95,
    answers by status and the places confirmed (it must be 20). Each household first opens the
@@ -64,6 +65,7 @@ SIGNED_IN_PAGES = [
     ("my bookings", "/bookings/", "parent"),
     ("booking form", "/sessions/{book}/book/", "parent"),
     ("champion's register", "/champions/sessions/{register}/", "champion"),
+    ("champion's register, 15 families", "/champions/sessions/{booked_register}/", "champion"),
 ]
 
 
@@ -114,6 +116,7 @@ from django.utils import timezone
 from allauth.account.models import EmailAddress
 from bookings.models import Booking, Session
 from bookings.selectors import upcoming_sessions
+from bookings.services import book_session
 from cms.models import ActivityPage
 from codesign.models import PUBLIC_STATUSES, Idea
 from parent_champions.selectors import hosted_sessions
@@ -143,6 +146,15 @@ for n in range(%(households)d):
     people.append({"cookie": cookie(user), "child": child.pk})
 parent = User.objects.get(email="parent@startwell.example")
 champion = User.objects.get(email="champion.eastgate@startwell.example")
+# The demo books thinly, so the champion's next session has an empty register; the one after is
+# booked by 15 families, as a popular session's is, to measure a register with rows in it.
+booked_register = hosted_sessions(champion)[1]
+for n in range(15):
+    user = User.objects.create(email=f"family{n}@benchmark.example", first_name=f"Family {n}")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    child = Child.objects.create(parent=user, first_name="Kit",
+        birth_month=today.month, birth_year=today.year - 2)
+    book_session(parent=user, session_id=booked_register.pk, children=[child])
 booked = Booking.objects.filter(parent=parent).values("session")
 book = upcoming_sessions(has_places=True).exclude(pk__in=booked).exclude(pk=race.pk)
 book = book.filter(activity__adults_only=False).first()
@@ -154,6 +166,7 @@ print(json.dumps({
     "idea": Idea.objects.filter(status__in=PUBLIC_STATUSES).order_by("pk").first().pk,
     "book": book.pk,
     "register": hosted_sessions(champion).first().pk,
+    "booked_register": booked_register.pk,
 }))
 """
 
