@@ -130,13 +130,14 @@ def _who_booked(bookings: list[Booking]) -> None:
 
 
 def _read_parents(bookings: list[Booking], session_id: int) -> None:
-    """Each booking's parent, in one query when any booking has one."""
+    """Each booking's parent, in one query when any booking has one. An account deleted between
+    the two reads leaves its booking without a parent, as the erasure itself does."""
     if not any(booking.parent_id for booking in bookings):
         return
     parents = {parent.pk: parent for parent in _PARENTS.instances(session_id=session_id)}
     for booking in bookings:
         if booking.parent_id is not None:
-            booking.parent = parents[booking.parent_id]
+            booking.parent = parents.get(booking.parent_id)
 
 
 def _children_by_booking(bookings: list[Booking], session_id: int) -> dict[int, list[Child]]:
