@@ -3,6 +3,7 @@ and nothing from another session or a cancelled booking."""
 
 import pytest
 
+from bookings import registers
 from bookings.models import Booking
 from bookings.registers import register_for
 from tests.factories import BookingFactory, ChildFactory, SessionFactory, UserFactory
@@ -56,3 +57,18 @@ def test_a_register_with_nobody_booked_asks_nothing_of_families(django_assert_nu
     with django_assert_num_queries(2):  # the bookings, the walk-ins
         register = register_for(session)
     assert register.booked == [] and register.waiting == []
+
+
+def test_an_account_erased_while_the_register_is_read_leaves_its_booking_unnamed():
+    session = SessionFactory(capacity=20)
+    priya = book(session, first_name="Priya", last_name="Patel")
+    book(session, first_name="Sam", last_name="Jones")
+    bookings = list(Booking.objects.filter(session=session).order_by("pk"))
+    priya.parent.delete()  # between reading the bookings and reading their parents
+
+    registers._read_parents(bookings, session.pk)
+
+    assert [registers.short_name(booking) for booking in bookings] == [
+        registers.ANONYMISED,
+        "Sam J.",
+    ]
