@@ -130,14 +130,19 @@ def _who_booked(bookings: list[Booking]) -> None:
 
 
 def _read_parents(bookings: list[Booking], session_id: int) -> None:
-    """Each booking's parent, in one query when any booking has one. An account deleted between
-    the two reads leaves its booking without a parent, as the erasure itself does."""
+    """Each booking's parent, in one query when any booking has one. An account erased between
+    the two reads leaves its booking as the erasure does: no parent, and no booker when the
+    family booked for itself."""
     if not any(booking.parent_id for booking in bookings):
         return
     parents = {parent.pk: parent for parent in _PARENTS.instances(session_id=session_id)}
     for booking in bookings:
-        if booking.parent_id is not None:
-            booking.parent = parents.get(booking.parent_id)
+        if booking.parent_id is None:
+            continue
+        parent = parents.get(booking.parent_id)
+        if parent is None and booking.booked_by_id == booking.parent_id:
+            booking.booked_by = None
+        booking.parent = parent
 
 
 def _children_by_booking(bookings: list[Booking], session_id: int) -> dict[int, list[Child]]:

@@ -72,3 +72,6 @@ def test_an_account_erased_while_the_register_is_read_leaves_its_booking_unnamed
         registers.ANONYMISED,
         "Sam J.",
     ]
+    # Not shown as booked by staff: the family had booked for itself.
+    assert [booking.made_on_behalf for booking in bookings] == [False, False]
+    assert bookings[0].booked_by is None
