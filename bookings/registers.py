@@ -9,6 +9,7 @@ from functools import cached_property
 
 from django.db.models import Case, F, Prefetch, QuerySet, When, prefetch_related_objects
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from startwell.compiled import Compiled
 from startwell.models import Child, User
@@ -52,6 +53,16 @@ class RegisterRow:
         # Read up to seven times by each row of the register (its heading and its buttons'
         # labels), so worked out once.
         return short_name(self.booking)
+
+    @cached_property
+    def who_comes(self) -> str:
+        """The children by first name with their ages on the day ("Kit (2 years), Sam (4
+        years)"), or the number of adults on an adults' session: put together here rather than
+        in the register's template, where it cost a tenth of a register's rendering."""
+        if self.children:
+            return ", ".join(f"{name} ({age})" for name, age in self.children)
+        adults = self.booking.adults
+        return ngettext("%(counter)s adult", "%(counter)s adults", adults) % {"counter": adults}
 
     @property
     def text_failure(self) -> str:

@@ -75,3 +75,17 @@ def test_an_account_erased_while_the_register_is_read_leaves_its_booking_unnamed
     # Not shown as booked by staff: the family had booked for itself.
     assert [booking.made_on_behalf for booking in bookings] == [False, False]
     assert bookings[0].booked_by is None
+
+
+def test_each_row_says_who_comes_children_with_their_ages_or_the_adults():
+    session = SessionFactory(capacity=20)
+    family = book(session, first_name="Priya", children=2)
+    grown_ups = book(session, first_name="Sam", children=0, adults=2, places=2)
+    grown_up = book(session, first_name="Ada", children=0, adults=1, places=1)
+
+    rows = {row.booking.pk: row for row in register_for(session).booked}
+
+    ages = [age for _name, age in rows[family.pk].children]
+    assert rows[family.pk].who_comes == f"Priyakid0 ({ages[0]}), Priyakid1 ({ages[1]})"
+    assert rows[grown_ups.pk].who_comes == "2 adults"
+    assert rows[grown_up.pk].who_comes == "1 adult"

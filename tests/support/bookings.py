@@ -14,7 +14,8 @@ def book(session, *, first_name="Jo", last_name="Bloggs", children=1, **kwargs):
     parent = UserFactory(first_name=first_name, last_name=last_name)
     kwargs.setdefault("booked_by", parent)
     kids = [ChildFactory(parent=parent, first_name=f"{first_name}kid{i}") for i in range(children)]
-    booking = BookingFactory(session=session, parent=parent, places=children, **kwargs)
+    kwargs.setdefault("places", children)
+    booking = BookingFactory(session=session, parent=parent, **kwargs)
     booking.children.set(kids)
     return booking
 
