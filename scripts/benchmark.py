@@ -451,9 +451,15 @@ def run_engine(name: str, database_url: str, workdir: Path, options) -> None:
         shell(env, PREPARE % {"places": options.places, "households": options.households})
     )
     cookies = {"": "", "parent": prepared["parent"], "champion": prepared["champion"]}
-    anonymous = [(label, path.format(**prepared), "") for label, path in ANONYMOUS_PAGES]
+    anonymous = [
+        (label, path.format(**prepared), "")
+        for label, path in ANONYMOUS_PAGES
+        if options.only in label
+    ]
     signed_in = [
-        (label, path.format(**prepared), cookies[who]) for label, path, who in SIGNED_IN_PAGES
+        (label, path.format(**prepared), cookies[who])
+        for label, path, who in SIGNED_IN_PAGES
+        if options.only in label
     ]
 
     port = free_port()
@@ -468,15 +474,23 @@ def run_engine(name: str, database_url: str, workdir: Path, options) -> None:
         wrk_page(port, "/healthz", "", seconds=2, connections=options.connections)
         if options.rounds:  # --rounds 0: the race and the memory run only
             rounds, seconds, conns = options.rounds, options.seconds, options.connections
-            rows = measure_pages(port, anonymous, rounds=rounds, seconds=seconds, connections=conns)
-            print_table(
-                f"{name}: anonymous pages ({rounds} rounds of {seconds} s, {conns} connections; "
-                "ratio to the bare view measured just before)",
-                rows,
-                bare_row=True,
-            )
-            rows = measure_pages(port, signed_in, rounds=rounds, seconds=seconds, connections=conns)
-            print_table(f"{name}: signed-in pages", rows, bare_row=False)
+            if anonymous:
+                rows = measure_pages(
+                    port, anonymous, rounds=rounds, seconds=seconds, connections=conns
+                )
+                print_table(
+                    f"{name}: anonymous pages ({rounds} rounds of {seconds} s, {conns} "
+                    "connections; ratio to the bare view measured just before)",
+                    rows,
+                    bare_row=True,
+                )
+            if signed_in:
+                rows = measure_pages(
+                    port, signed_in, rounds=rounds, seconds=seconds, connections=conns
+                )
+                print_table(f"{name}: signed-in pages", rows, bare_row=False)
+        if not options.households:  # --households 0: the pages only
+            return
 
         token = secrets.token_hex(16)  # an unmasked CSRF secret, as a browser's cookie holds
         attempts = [
@@ -557,7 +571,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="rounds over the pages")
     parser.add_argument("--seconds", type=int, default=2, help="seconds per measurement")
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--households", type=int, default=500, help="booking race attempts")
+    parser.add_argument(
+        "--households", type=int, default=500, help="booking race attempts (0: no race)"
+    )
+    parser.add_argument(
+        "--only", default="", help="measure only the pages whose label holds this text"
+    )
     parser.add_argument("--places", type=int, default=20)
     parser.add_argument("--race-connections", type=int, default=100)
     parser.add_argument(
