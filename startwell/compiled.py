@@ -15,11 +15,13 @@ folded it away) is refused the first time the query is asked, so the mistake sho
 """
 
 import inspect
+import weakref
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from django.db import DEFAULT_DB_ALIAS
-from django.db.models import Model, QuerySet
-from django.db.models.query import RawQuerySet
+from django.core.exceptions import FieldDoesNotExist
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Field, Model, QuerySet
 
 # Far from any real id or key, and unlike any other parameter a query carries (ids, flags,
 # statuses).
@@ -40,12 +42,57 @@ class Compiled:
         }
         # By database alias: (model, SQL, parameters, {parameter's position: name}).
         self._written: dict[str, tuple[type[Model], str, tuple, dict[int, str]]] = {}
+        # By database alias: how a row of the answer becomes an instance.
+        self._readings: dict[str, _Reading] = {}
 
-    def instances(self, using: str = DEFAULT_DB_ALIAS, **values: int | str) -> RawQuerySet:
-        """The query's rows as model instances; annotations are attributes, as in the ORM.
-        (No `select_related`: a raw query fills in only the model's own fields.)"""
+    def instances(self, using: str = DEFAULT_DB_ALIAS, **values: int | str) -> list[Model]:
+        """The query's rows as model instances, as `Model.objects.raw` makes them: the model's
+        own fields (any it leaves out are deferred) converted as the ORM converts them, and each
+        annotation an attribute as the database answered it. (No `select_related`.)
+
+        How a row becomes an instance is worked out at the query's first answer and kept, as its
+        SQL is: a raw queryset works it out again on every asking, which cost more than the
+        query itself for a register's fifteen families."""
         model, sql, params = self._sql_for(using, values)
-        return model._default_manager.db_manager(using).raw(sql, params)
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            columns = [column[0] for column in cursor.description]
+            rows = cursor.fetchall()
+        reading = self._readings.get(using) or self._learn_reading(using, model, columns)
+        converters = reading.converters_for(connection)
+        instances = []
+        for row in rows:
+            if converters:
+                row = list(row)
+                for position, (functions, column) in converters.items():
+                    value = row[position]
+                    for function in functions:
+                        value = function(value, column, connection)
+                    row[position] = value
+            instance = model.from_db(
+                using, reading.field_names, [row[i] for i in reading.field_positions]
+            )
+            for name, position in reading.annotations:
+                setattr(instance, name, row[position])
+            instances.append(instance)
+        return instances
+
+    def _learn_reading(self, using: str, model: type[Model], columns: list[str]) -> "_Reading":
+        # As Django's RawModelIterable does, once.
+        convert = connections[using].introspection.identifier_converter
+        by_column = {convert(field.column): field for field in model._meta.fields}
+        fields = [field for field in model._meta.fields if convert(field.column) in columns]
+        if model._meta.pk not in fields:
+            raise FieldDoesNotExist("A compiled query must include the primary key")
+        reading = _Reading(
+            field_names=[field.attname for field in fields],
+            field_positions=[columns.index(convert(field.column)) for field in fields],
+            annotations=[(c, i) for i, c in enumerate(columns) if c not in by_column],
+            fields_by_position=[by_column.get(column) for column in columns],
+        )
+        self._readings[using] = reading
+        return reading
 
     def _sql_for(self, using: str, values: dict[str, int | str]) -> tuple[type[Model], str, list]:
         if set(values) != set(self.names):
@@ -77,3 +124,33 @@ class Compiled:
         written = (queryset.model, sql, tuple(params), slots)
         self._written[using] = written
         return written
+
+
+@dataclass
+class _Reading:
+    """How a row of a compiled query's answer becomes a model instance: which columns are the
+    model's fields, which are annotations, and the ORM's converters of each field's value (kept
+    per database connection, whose methods they are)."""
+
+    field_names: list[str]
+    field_positions: list[int]
+    annotations: list[tuple[str, int]]
+    fields_by_position: list[Field | None]
+
+    def __post_init__(self):
+        self._converters: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def converters_for(self, connection) -> dict[int, tuple[list, object]]:
+        known = self._converters.get(connection)
+        if known is None:
+            known = {}
+            for position, field in enumerate(self.fields_by_position):
+                if field is None:
+                    continue
+                column = field.get_col(field.model._meta.db_table)
+                functions = connection.ops.get_db_converters(column)
+                functions += column.get_db_converters(connection)
+                if functions:
+                    known[position] = (functions, column)
+            self._converters[connection] = known
+        return known

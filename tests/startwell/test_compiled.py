@@ -56,3 +56,35 @@ def test_a_key_given_as_text_is_asked_as_text():
     assert [walk_in.pk for walk_in in query.instances(label="Blue hat")] == [blue.pk]
     assert [walk_in.pk for walk_in in query.instances(label="Red coat")] == [red.pk]
     assert list(query.instances(label="' OR 1=1 --")) == []
+
+
+def field_values(instance) -> dict:
+    fields = type(instance)._meta.fields
+    return {field.attname: getattr(instance, field.attname) for field in fields}
+
+
+def test_its_instances_are_the_orms_field_for_field_and_left_out_fields_are_deferred():
+    booking = BookingFactory(funded=True, access_notes="Step-free, please")
+
+    def bookings(booking_id: int):
+        return type(booking).objects.filter(pk=booking_id).order_by()
+
+    [found] = Compiled(bookings).instances(booking_id=booking.pk)
+    [expected] = bookings(booking.pk)
+    assert field_values(found) == field_values(expected)
+    assert found.funded is True and found.created_at.tzinfo is not None
+
+    def references(booking_id: int):
+        return bookings(booking_id).only("reference")
+
+    [partial] = Compiled(references).instances(booking_id=booking.pk)
+    assert partial.reference == booking.reference
+    assert "access_notes" in partial.get_deferred_fields()
+
+
+def test_a_query_without_the_primary_key_is_refused():
+    session = SessionFactory()
+    without_key = Compiled(lambda session_id: Session.objects.filter(pk=session_id).values("start"))
+
+    with pytest.raises(Exception, match="primary key"):
+        without_key.instances(session_id=session.pk)
