@@ -3,11 +3,8 @@ site; in the Wagtail admin only Wagtail's own initialiser scripts run inline, by
 nonce. Checked in the test settings (which share base) and under the production settings module
 itself. The browser side is tests/e2e/test_admin_content_security_policy.py."""
 
-import os
 import re
 import secrets
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +18,7 @@ from startwell.csp import (
 )
 from tests.accounts import sign_in
 from tests.factories import ActivityPageFactory
+from tests.support.processes import environment, run_python
 
 ROOT = Path(__file__).resolve().parents[2]
 HEADER = "Content-Security-Policy"
@@ -219,24 +217,15 @@ print("page", response.content.decode().replace(" ", "_"), response["Content-Sec
 
 
 def test_production_settings_send_the_policy(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECURE_"))}
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "startwell.settings.production",
-            "SECRET_KEY": secrets.token_urlsafe(64),
-            "ALLOWED_HOSTS": "startwell.example",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'production.sqlite3'}",
-            "STATIC_ROOT": str(tmp_path / "static"),
-        }
+    env = environment(
+        dropping=("DJANGO_", "SECURE_"),
+        DJANGO_SETTINGS_MODULE="startwell.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="startwell.example",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'production.sqlite3'}",
+        STATIC_ROOT=str(tmp_path / "static"),
     )
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", PRODUCTION_PROBE],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_python(PRODUCTION_PROBE, env)
     assert result.returncode == 0, result.stderr
     lines = dict(line.split(" ", 1) for line in result.stdout.strip().splitlines())
 

@@ -1,20 +1,15 @@
 """Sign-in rate limits behind the TLS proxy: visitors are told apart by the address the proxy
 reports, and failed passwords lock the account tried, not everyone on the same address."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
 
 from tests.factories import UserFactory
 from tests.factories.accounts import PASSWORD
+from tests.support.processes import environment, run_python
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parents[2]
 PROXY = "10.0.0.2"
 TOO_MANY_FAILURES = "Too many failed login attempts. Try again later."
 
@@ -105,26 +100,22 @@ def test_many_families_failing_once_on_one_address_lock_nobody(client):
 
 
 @pytest.mark.parametrize(
-    ("environment", "expected"),
+    ("values", "expected"),
     [
         ({}, "0 None"),
         ({"TRUSTED_PROXY_COUNT": "1", "TRUSTED_CLIENT_IP_HEADER": "X-Real-IP"}, "1 X-Real-IP"),
     ],
 )
-def test_trusted_proxies_come_from_the_environment(environment, expected):
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"TRUSTED_PROXY_COUNT", "TRUSTED_CLIENT_IP_HEADER"}
-    }
-    env.update(environment)
-    env["DJANGO_SETTINGS_MODULE"] = "startwell.settings.test"
+def test_trusted_proxies_come_from_the_environment(values, expected):
+    env = environment(
+        dropping=("TRUSTED_PROXY_COUNT", "TRUSTED_CLIENT_IP_HEADER", "DJANGO_SETTINGS_MODULE"),
+        DJANGO_SETTINGS_MODULE="startwell.settings.test",
+        **values,
+    )
     code = (
         "import django; django.setup(); from allauth import app_settings as s; "
         "print(s.TRUSTED_PROXY_COUNT, s.TRUSTED_CLIENT_IP_HEADER)"
     )
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
-    )
+    result = run_python(code, env, timeout=60)
 
     assert result.stdout.strip() == expected, result.stderr

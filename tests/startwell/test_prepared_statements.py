@@ -3,15 +3,11 @@ stops planning it afresh (startwell/settings/base.py); a deployment behind a poo
 keep prepared statements turns that off with DATABASE_PREPARED_STATEMENTS=0."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.processes import environment, run_python
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
@@ -39,22 +35,20 @@ def test_a_query_asked_again_and_again_is_prepared_on_its_connection():
     assert prepared()
 
 
-def database_options(**environment) -> dict:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("DATABASE_")}
-    env.update(DJANGO_SETTINGS_MODULE="startwell.settings.test", **environment)
-    script = (
-        "import json, django; django.setup(); from django.conf import settings; "
-        "print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {})))"
+PRINT_OPTIONS = (
+    "import json, django; django.setup(); from django.conf import settings; "
+    "print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {})))"
+)
+
+
+def database_options(**values: str) -> dict:
+    env = environment(
+        dropping=("DATABASE_", "DJANGO_"),
+        DJANGO_SETTINGS_MODULE="startwell.settings.test",
+        **values,
     )
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
+    result = run_python(PRINT_OPTIONS, env)
+    assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 

@@ -2,13 +2,10 @@
 encryption key and the staff idle limit read from the environment."""
 
 import json
-import os
 import secrets
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.processes import environment, run_python
+
 PRINT_SETTINGS = (
     "import json, django; django.setup(); from django.conf import settings as s; "
     "print(json.dumps([s.MFA_SUPPORTED_TYPES, s.MFA_PASSKEY_LOGIN_ENABLED, "
@@ -16,22 +13,15 @@ PRINT_SETTINGS = (
 )
 
 
-def production_settings(**environment) -> list:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MFA_", "STAFF_"))}
-    env.update(
+def production_settings(**values: str) -> list:
+    env = environment(
+        dropping=("DJANGO_", "MFA_", "STAFF_"),
         DJANGO_SETTINGS_MODULE="startwell.settings.production",
         SECRET_KEY=secrets.token_urlsafe(64),
-        **environment,
+        **values,
     )
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", PRINT_SETTINGS],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
+    result = run_python(PRINT_SETTINGS, env)
+    assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
