@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from startwell.compiled import Compiled
+from startwell.fingerprints import fingerprint
 from startwell.models import Child, User
 
 from .drop_off import details_by_booking
@@ -63,6 +64,13 @@ class RegisterRow:
             return ", ".join(f"{name} ({age})" for name, age in self.children)
         adults = self.booking.adults
         return ngettext("%(counter)s adult", "%(counter)s adults", adults) % {"counter": adults}
+
+    @cached_property
+    def fingerprint(self) -> tuple:
+        """Everything the row holds (the booking as read, with its parent, booker, family
+        and course booking; the children with their ages; the drop-off details): the register
+        keeps each family's row rendered under it, so any change to a booking makes it anew."""
+        return fingerprint(self.booking, self.children, self.drop_off)
 
     @property
     def text_failure(self) -> str:

@@ -12,6 +12,7 @@ from django.utils import translation
 from pytest_django.fixtures import validate_django_db
 from pytest_django.plugin import blocking_manager_key
 
+from startwell.templatetags.fragments import process_fragments
 from tests.accounts import SignedInClient, activate_totp
 from tests.factories import UserFactory
 from tests.support import page_tree
@@ -79,8 +80,10 @@ def pytest_runtest_setup(item):
 
 @pytest.fixture(autouse=True)
 def clear_cache(request):
-    """Each test starts with no rate-limit counters or used codes left by another, and no page
-    another test's data put in the anonymous page cache."""
+    """Each test starts with no rate-limit counters or used codes left by another, no page
+    another test's data put in the anonymous page cache, and no part of a page a worker keeps
+    (a rolled-back test's records can come back with the same keys)."""
+    process_fragments.clear()
     if "django_db_setup" not in request.fixturenames:
         yield
         return

@@ -1,12 +1,24 @@
-"""`{% shared_fragment "name" value … %}…{% endshared_fragment %}`: a part of a template that is
-the same for everyone, signed in or not, kept in the page cache as a fragment
-(`startwell.pagecache.fragment`), so it is exactly as fresh as a cached page. The name and values
-make its key (with the host and the language); they must name everything the part shows.
+"""Parts of templates kept rendered.
 
-Only for parts that show nothing of the person asking (no forms, no CSRF token, no name) and
-never in a Wagtail preview, which shows a draft: it is rendered afresh there."""
+`{% shared_fragment "name" value … %}…{% endshared_fragment %}`: a part that is the same for
+everyone, signed in or not, kept in the page cache as a fragment (`startwell.pagecache.fragment`),
+so it is exactly as fresh as a cached page. The name and values make its key (with the host and
+the language); they must name everything the part shows. Only for parts that show nothing of the
+person asking (no forms, no CSRF token, no name) and never in a Wagtail preview, which shows a
+draft: it is rendered afresh there.
+
+`{% process_fragment "name" value … %}…{% endprocess_fragment %}`: a part of a signed-in page
+kept in the worker process's own memory under a key of everything it shows (see the tag)."""
+
+import secrets
+import threading
+from collections import OrderedDict
 
 from django import template
+from django.urls import get_script_prefix
+from django.utils import translation
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from startwell import pagecache
 
@@ -34,3 +46,85 @@ def shared_fragment(parser, token):
     nodelist = parser.parse(("endshared_fragment",))
     parser.delete_first_token()
     return SharedFragmentNode(nodelist, [parser.compile_filter(part) for part in parts])
+
+
+# What a process fragment holds in place of the CSRF token while it is kept: the token of the
+# person asking is put in on every use.
+_CSRF_STAND_IN = "csrf-stand-in-" + secrets.token_hex(16)
+
+
+class KeptInProcess:
+    """The process fragments, by key: the most recently used `size` of them."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._kept: OrderedDict[tuple, str] = OrderedDict()
+        # The development server answers in threads.
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> str | None:
+        with self._lock:
+            html = self._kept.get(key)
+            if html is not None:
+                self._kept.move_to_end(key)
+            return html
+
+    def keep(self, key: tuple, html: str) -> None:
+        with self._lock:
+            self._kept[key] = html
+            self._kept.move_to_end(key)
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+
+
+# A register's rows of two hundred sessions, each a couple of kilobytes.
+process_fragments = KeptInProcess(size=3000)
+
+
+class ProcessFragmentNode(template.Node):
+    def __init__(self, nodelist, parts):
+        self.nodelist = nodelist
+        self.parts = parts
+
+    def render(self, context):
+        token = context.get("csrf_token")
+        if not token or str(token) == "NOTPROVIDED":
+            return self.nodelist.render(context)
+        key = (
+            translation.get_language(),
+            get_script_prefix(),
+            *(part.resolve(context) for part in self.parts),
+        )
+        html = process_fragments.get(key)
+        if html is None:
+            with context.push(csrf_token=_CSRF_STAND_IN):
+                html = str(self.nodelist.render(context))
+            process_fragments.keep(key, html)
+        # Rendered by the template engine, which escaped it; the token is escaped here.
+        return mark_safe(html.replace(_CSRF_STAND_IN, conditional_escape(str(token))))  # noqa: S308
+
+
+@register.tag
+def process_fragment(parser, token):
+    """`{% process_fragment "name" value … %}…{% endprocess_fragment %}`: a part of a signed-in
+    page kept rendered in the worker process's own memory, for a part that comes many times on
+    a busy page (a register's families). The name and values make its key (with the language
+    and the script prefix) and must name everything the part shows: a record's
+    `startwell.fingerprints.fingerprint`, and each value of the page it reads. Values must be
+    hashable, and are compared whole. Nothing is invalidated: what changes makes another key.
+
+    Never in the shared cache, so a family's names stay in the process that showed them. Its
+    forms work for everyone who sees it: the CSRF token is put in afresh each time."""
+    parts = token.split_contents()[1:]
+    if not parts:
+        raise template.TemplateSyntaxError("process_fragment needs a name for its key")
+    nodelist = parser.parse(("endprocess_fragment",))
+    parser.delete_first_token()
+    return ProcessFragmentNode(nodelist, [parser.compile_filter(part) for part in parts])
