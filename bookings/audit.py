@@ -8,9 +8,10 @@ retention rule can find each kind by its prefix. `data["detail"]` is the line a 
 
 import datetime
 
-from django.db import connections, router, transaction
+from django.contrib.contenttypes.models import ContentType
+from django.db import connections, router
 from django.utils import timezone
-from wagtail.log_actions import LogFormatter
+from wagtail.log_actions import LogFormatter, get_active_log_context
 from wagtail.log_actions import log as wagtail_log
 
 from .models import Session, SessionLogEntry
@@ -109,21 +110,55 @@ def describe_changes(session: Session, changes: dict) -> str:
 
 
 def record_looks(session: Session, actions: list[str], *, user) -> None:
-    """Writes the entries saying who looked at a register (`VIEWED`, `DROP_OFF_VIEWED`), in one
-    transaction. Opening a register is the busiest thing champions do on a session day, and
-    these are its only writes: on PostgreSQL their commit does not wait for the disk (one that
-    waits costs about 4 ms on a small server, more than the rest of the page's queries). They
+    """Writes the entries saying who looked at a register (`VIEWED`, `DROP_OFF_VIEWED`).
+    Opening a register is the busiest thing champions do on a session day, and these are its
+    only writes: on PostgreSQL they go in one statement, whose commit does not wait for the
+    disk (one that waits costs about 4 ms on a small server, more than the rest of the page's
+    queries; Wagtail's way, a transaction of four statements, cost 2.4 ms against 0.6 ms). They
     are written before the register is shown, as every entry is; only a crash of the database
     server itself in the fraction of a second after could lose them. Entries of changes
     (`record`) always wait; inside a caller's transaction nothing is changed."""
+    unknown = [action for action in actions if action not in LABELS]
+    if unknown:
+        # All refused before any is written.
+        raise ValueError(f"Unknown session log action {unknown[0]!r}")
     alias = router.db_for_write(SessionLogEntry)
     connection = connections[alias]
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         for action in actions:
             record(session, action, user=user)
         return
-    with transaction.atomic(using=alias):
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        for action in actions:
-            record(session, action, user=user)
+    entries = [_look(session, action, user=user) for action in actions]
+    fields = [field for field in SessionLogEntry._meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    values = [
+        field.get_db_prep_save(getattr(entry, field.attname), connection)
+        for entry in entries
+        for field in fields
+    ]
+    table = connection.ops.quote_name(SessionLogEntry._meta.db_table)
+    # The statement is its own transaction; `set_config(…, true)` lasts until its commit, and
+    # RETURNING is where a statement that writes can call it. (Names from the model's own
+    # fields; every value a parameter.)
+    sql = (
+        f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(entries))} "  # noqa: S608
+        "RETURNING (SELECT set_config('synchronous_commit', 'off', true))"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+
+
+def _look(session: Session, action: str, *, user) -> SessionLogEntry:
+    """The entry `record` would write (as Wagtail's `log` fills it in), not yet saved."""
+    return SessionLogEntry(
+        content_type=ContentType.objects.get_for_model(session, for_concrete_model=False),
+        label=SessionLogEntry.objects.get_instance_title(session),
+        action=action,
+        timestamp=timezone.now(),
+        data={"detail": ""},
+        user=user,
+        uuid=get_active_log_context().uuid,
+        session=session,
+        centre_id=session.centre_id,
+    )
