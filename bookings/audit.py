@@ -142,7 +142,7 @@ def record_looks(session: Session, actions: list[str], *, user) -> None:
     # RETURNING is where a statement that writes can call it. (Names from the model's own
     # fields; every value a parameter.)
     sql = (
-        f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(entries))} "  # noqa: S608
+        f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(entries))} "  # noqa: S608  # nosec B608
         "RETURNING (SELECT set_config('synchronous_commit', 'off', true))"
     )
     with connection.cursor() as cursor:
