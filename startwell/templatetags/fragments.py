@@ -12,6 +12,7 @@ kept in the worker process's own memory under a key of everything it shows (see 
 
 import secrets
 import threading
+import time
 from collections import OrderedDict
 
 from django import template
@@ -54,27 +55,44 @@ _CSRF_STAND_IN = "csrf-stand-in-" + secrets.token_hex(16)
 
 
 class KeptInProcess:
-    """The process fragments, by key: the most recently used `size` of them."""
+    """The process fragments, by key: the `size` used most recently, none unused for longer
+    than `idle_seconds`. The ones least recently used come first, so those left unused too long
+    are dropped from the front whenever one is kept or found: a family's row does not stay in a
+    worker long after the family's booking changed or their account was deleted."""
 
-    def __init__(self, size: int):
+    def __init__(self, size: int, idle_seconds: float, clock=time.monotonic):
         self.size = size
-        self._kept: OrderedDict[tuple, str] = OrderedDict()
+        self.idle_seconds = idle_seconds
+        self._clock = clock
+        # Key → (the HTML, when it was last used), least recently used first.
+        self._kept: OrderedDict[tuple, tuple[str, float]] = OrderedDict()
         # The development server answers in threads.
         self._lock = threading.Lock()
 
     def get(self, key: tuple) -> str | None:
         with self._lock:
-            html = self._kept.get(key)
-            if html is not None:
-                self._kept.move_to_end(key)
-            return html
+            now = self._clock()
+            self._drop_unused(now)
+            kept = self._kept.get(key)
+            if kept is None:
+                return None
+            self._kept[key] = (kept[0], now)
+            self._kept.move_to_end(key)
+            return kept[0]
 
     def keep(self, key: tuple, html: str) -> None:
         with self._lock:
-            self._kept[key] = html
+            self._kept[key] = (html, self._clock())
             self._kept.move_to_end(key)
             while len(self._kept) > self.size:
                 self._kept.popitem(last=False)
+
+    def _drop_unused(self, now: float) -> None:
+        while self._kept:
+            _html, used = next(iter(self._kept.values()))
+            if now - used <= self.idle_seconds:
+                return
+            self._kept.popitem(last=False)
 
     def __len__(self) -> int:
         return len(self._kept)
@@ -84,8 +102,11 @@ class KeptInProcess:
             self._kept.clear()
 
 
-# A register's rows of two hundred sessions, each a couple of kilobytes.
-process_fragments = KeptInProcess(size=3000)
+# The rows of some seventy registers of fifteen families: a day's sessions across a borough's
+# centres. A row with its key takes at most about 16 KB (measured with tracemalloc on a register
+# of fifteen families of two children), so a worker keeps at most about 16 MB. An hour covers
+# a session from its first look to its last check-in.
+process_fragments = KeptInProcess(size=1000, idle_seconds=3600)
 
 
 class ProcessFragmentNode(template.Node):

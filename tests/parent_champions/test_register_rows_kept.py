@@ -125,7 +125,7 @@ def test_a_change_to_the_session_shows_on_the_next_look(champion, session_today)
 
 
 def test_the_least_recently_used_go_first():
-    kept = KeptInProcess(size=2)
+    kept = KeptInProcess(size=2, idle_seconds=60)
     kept.keep(("a",), "A")
     kept.keep(("b",), "B")
     assert kept.get(("a",)) == "A"  # a is now the most recent
@@ -134,3 +134,20 @@ def test_the_least_recently_used_go_first():
 
     assert kept.get(("b",)) is None
     assert (kept.get(("a",)), kept.get(("c",))) == ("A", "C")
+
+
+def test_rows_unused_for_too_long_are_dropped():
+    now = [0.0]
+    kept = KeptInProcess(size=10, idle_seconds=60, clock=lambda: now[0])
+    kept.keep(("a",), "A")
+    kept.keep(("b",), "B")
+    now[0] = 50
+    assert kept.get(("b",)) == "B"  # used again: kept another minute
+
+    now[0] = 70
+    kept.get(("c",))
+
+    assert len(kept) == 1  # a, unused for 70 s, is gone even though nobody asked for it
+    assert kept.get(("b",)) == "B"
+    now[0] = 200
+    assert kept.get(("b",)) is None and len(kept) == 0
