@@ -138,6 +138,8 @@ def test_check_ins_not_yet_sent_are_not_deleted_at_sign_out_without_a_word(
 ):
     sign_in(page, champion.user)
     page.goto(live_server.url + "/champions/")
+    # The dashboard's copy can be kept before the service worker that answers offline is ready.
+    assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     register = live_server.url + f"/champions/sessions/{todays_session.pk}/"
     assert page.evaluate(CACHED, register)
     context.set_offline(True)
