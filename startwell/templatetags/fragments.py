@@ -26,11 +26,25 @@ from startwell import pagecache
 register = template.Library()
 
 
-class SharedFragmentNode(template.Node):
+class FragmentNode(template.Node):
+    """A kept part: its body, and the name and values its key is made of."""
+
     def __init__(self, nodelist, parts):
         self.nodelist = nodelist
         self.parts = parts
 
+
+def parse_fragment(parser, token, node_class: type[FragmentNode]) -> FragmentNode:
+    """`{% tag "name" value … %}…{% endtag %}`, for either kind of kept part."""
+    tag, *parts = token.split_contents()
+    if not parts:
+        raise template.TemplateSyntaxError(f"{tag} needs a name for its key")
+    nodelist = parser.parse((f"end{tag}",))
+    parser.delete_first_token()
+    return node_class(nodelist, [parser.compile_filter(part) for part in parts])
+
+
+class SharedFragmentNode(FragmentNode):
     def render(self, context):
         request = context.get("request")
         if request is None or getattr(request, "is_preview", False):
@@ -41,12 +55,7 @@ class SharedFragmentNode(template.Node):
 
 @register.tag
 def shared_fragment(parser, token):
-    parts = token.split_contents()[1:]
-    if not parts:
-        raise template.TemplateSyntaxError("shared_fragment needs a name for its key")
-    nodelist = parser.parse(("endshared_fragment",))
-    parser.delete_first_token()
-    return SharedFragmentNode(nodelist, [parser.compile_filter(part) for part in parts])
+    return parse_fragment(parser, token, SharedFragmentNode)
 
 
 # What a process fragment holds in place of the CSRF token while it is kept: the token of the
@@ -109,11 +118,7 @@ class KeptInProcess:
 process_fragments = KeptInProcess(size=1000, idle_seconds=3600)
 
 
-class ProcessFragmentNode(template.Node):
-    def __init__(self, nodelist, parts):
-        self.nodelist = nodelist
-        self.parts = parts
-
+class ProcessFragmentNode(FragmentNode):
     def render(self, context):
         token = context.get("csrf_token")
         if not token or str(token) == "NOTPROVIDED":
@@ -143,9 +148,4 @@ def process_fragment(parser, token):
 
     Never in the shared cache, so a family's names stay in the process that showed them. Its
     forms work for everyone who sees it: the CSRF token is put in afresh each time."""
-    parts = token.split_contents()[1:]
-    if not parts:
-        raise template.TemplateSyntaxError("process_fragment needs a name for its key")
-    nodelist = parser.parse(("endprocess_fragment",))
-    parser.delete_first_token()
-    return ProcessFragmentNode(nodelist, [parser.compile_filter(part) for part in parts])
+    return parse_fragment(parser, token, ProcessFragmentNode)

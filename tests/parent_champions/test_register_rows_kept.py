@@ -5,6 +5,7 @@ token, and any change to a row shows on the next look."""
 import re
 
 import pytest
+from django.template import Template, TemplateSyntaxError
 from django.urls import reverse
 
 from bookings.models import Attendance, Session
@@ -85,15 +86,22 @@ def test_another_viewers_token_is_refused(champion, co_host, session_today):
     sam = signed_in(co_host.user)
     sam.get(register_url(session_today))
 
+    # The row Sam was given is the one kept from Chris's look; the token in it must be Sam's.
+    chris_token = TOKEN.findall(rows(chris_page))[0]
     response = sam.post(
         reverse("parent_champions:booking_action", args=[session_today.pk, booking.pk, "check-in"]),
-        {"csrfmiddlewaretoken": "x" * 64},
+        {"csrfmiddlewaretoken": chris_token},
     )
 
     assert response.status_code == 403
-    assert TOKEN.findall(rows(chris_page))  # (the token Chris's rows carried was his)
     booking.refresh_from_db()
     assert booking.attendance == ""
+
+
+@pytest.mark.parametrize("tag", ["process_fragment", "shared_fragment"])
+def test_a_kept_part_without_a_name_is_refused(tag):
+    with pytest.raises(TemplateSyntaxError, match=f"{tag} needs a name for its key"):
+        Template(f"{{% load fragments %}}{{% {tag} %}}x{{% end{tag} %}}")
 
 
 def test_a_change_to_a_row_shows_on_the_next_look(champion, session_today):
